@@ -1,0 +1,9 @@
+"""Programme-effect estimators: TWFE, event studies, staggered difference-in-differences.
+
+Every estimator takes a long panel (one row per unit and period) plus column names and
+returns a typed result with ``tidy()``. Estimation never prints or plots.
+"""
+
+from .twfe import TWFEResult, twfe
+
+__all__ = ["TWFEResult", "twfe"]

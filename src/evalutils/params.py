@@ -1,0 +1,223 @@
+"""Parameter files: the shared analysis defaults and one file per province.
+
+``params/defaults.yml`` holds the analysis settings every report shares (years,
+outcomes, estimators, disclosure threshold, seed). ``params/provinces/<slug>.yml``
+holds a province's plans and quantitative targets, each target with the
+verbatim Vietnamese sentence it comes from and the source document's name.
+
+Files are read with ``yaml.safe_load`` and validated with pydantic models that
+forbid unknown keys; every problem is raised as :class:`ParameterError` naming
+the file and the key path (``targets[2].unit``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .errors import ParameterError
+from .geography import resolve_province
+from .indicators import INDICATORS, Aggregation, allowed_units
+
+Comparison = Literal["at_least", "more_than", "at_most", "between", "about"]
+Year = Annotated[int, Field(ge=1990, le=2050)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Plan(_Strict):
+    """A provincial plan (kế hoạch) implementing the national programmes."""
+
+    id: str
+    title_vi: str
+    number: str | None = None
+    issued: str | None = Field(None, description="date of issue, YYYY-MM-DD, when the source gives it")
+    issuer: str | None = None
+    period: tuple[Year, Year] | None = None
+    implements: list[str] = Field(default_factory=list)
+    source: str
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _period_order(self) -> "Plan":
+        if self.period and self.period[0] > self.period[1]:
+            raise ValueError(f"period is written backwards: {list(self.period)}; write [start, end]")
+        return self
+
+
+class Target(_Strict):
+    """One quantitative target, as the plan states it."""
+
+    id: str
+    plan: str
+    indicator: str
+    comparison: Comparison
+    value: float | None = None
+    range: tuple[float, float] | None = None
+    unit: str
+    aggregation: Aggregation
+    period: tuple[Year, Year] | None = None
+    label_en: str
+    quote_vi: str = Field(min_length=10)
+    source: str
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Target":
+        if self.indicator not in INDICATORS:
+            raise ValueError(
+                f"unknown indicator {self.indicator!r}; known: {', '.join(sorted(INDICATORS))}"
+            )
+        units = allowed_units(self.indicator, self.aggregation)
+        if self.unit not in units:
+            raise ValueError(
+                f"unit {self.unit!r} is not a unit of indicator {self.indicator!r} "
+                f"with aggregation {self.aggregation!r}; allowed: {sorted(units) or 'none'}"
+            )
+        if self.comparison == "between":
+            if self.range is None or self.value is not None:
+                raise ValueError("comparison 'between' needs range: [low, high] and no value")
+            if self.range[0] > self.range[1]:
+                raise ValueError(f"range is written backwards: {list(self.range)}; write [low, high]")
+        elif self.value is None or self.range is not None:
+            raise ValueError(f"comparison {self.comparison!r} needs value: and no range")
+        if self.period and self.period[0] > self.period[1]:
+            raise ValueError(f"period is written backwards: {list(self.period)}; write [start, end]")
+        return self
+
+
+class ProvinceParams(_Strict):
+    """Everything a province report needs to know about the province's plans."""
+
+    province: str = Field(description="slug of the pre-2025 province, e.g. bac-lieu")
+    plans: list[Plan] = Field(default_factory=list)
+    targets: list[Target] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _references(self) -> "ProvinceParams":
+        plan_ids = {p.id for p in self.plans}
+        for i, t in enumerate(self.targets):
+            if t.plan not in plan_ids:
+                raise ValueError(f"targets[{i}] refers to plan {t.plan!r}, not among {sorted(plan_ids)}")
+        ids = [t.id for t in self.targets]
+        dup = sorted({x for x in ids if ids.count(x) > 1})
+        if dup:
+            raise ValueError(f"duplicate target ids: {dup}")
+        return self
+
+    def target_period(self, target: Target) -> tuple[int, int] | None:
+        if target.period:
+            return target.period
+        plan = next(p for p in self.plans if p.id == target.plan)
+        return plan.period
+
+
+class Disclosure(_Strict):
+    min_firms_per_cell: int = Field(ge=1, description="statistical disclosure control threshold")
+
+
+class Defaults(_Strict):
+    """Analysis settings shared by every report (params/defaults.yml)."""
+
+    seed: int
+    years: tuple[Year, Year]
+    plan_period: tuple[Year, Year]
+    outcome: str
+    treatment_support_from: Year
+    languages: list[Literal["vi", "en"]]
+    formats: list[Literal["html", "pdf"]]
+    about_tolerance: float = Field(gt=0, lt=1, description="relative band for 'about' targets")
+    disclosure: Disclosure
+    cluster: str
+    min_firms_for_estimate: int = Field(ge=2)
+
+    @model_validator(mode="after")
+    def _ranges(self) -> "Defaults":
+        for name in ("years", "plan_period"):
+            lo, hi = getattr(self, name)
+            if lo > hi:
+                raise ValueError(f"{name} is written backwards: [{lo}, {hi}]; write [start, end]")
+        return self
+
+
+def _load_yaml(path: Path) -> dict:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ParameterError("parameter file not found", file=path,
+                             hint="run `evalutils params init` or check the params directory") from None
+    except UnicodeDecodeError as exc:
+        raise ParameterError(f"parameter file is not UTF-8 ({exc.reason} at byte {exc.start})", file=path,
+                             hint="save the file as UTF-8") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ParameterError(f"invalid YAML{where}: {getattr(exc, 'problem', exc)}", file=path,
+                             hint="fix the YAML syntax (indentation, quotes, colons)") from None
+    if not isinstance(data, dict):
+        raise ParameterError("parameter file must be a mapping of keys to values", file=path)
+    return data
+
+
+def _key_path(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _raise_validation(path: Path, exc: ValidationError, data: dict) -> None:
+    err = exc.errors()[0]
+    key = _key_path(tuple(p for p in err["loc"] if not str(p).startswith("function-")))
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        msg = f"unknown key {err['loc'][-1]!r}"
+        hint = "remove it or correct its spelling; see params/README.md for the keys"
+    elif err["type"] == "missing":
+        msg = f"missing key {err['loc'][-1]!r}"
+        hint = "add it; see params/README.md"
+    else:
+        hint = "correct the value; see params/README.md"
+    more = f" ({len(exc.errors()) - 1} more problem(s) after this one)" if len(exc.errors()) > 1 else ""
+    raise ParameterError(f"{msg}{more}", file=path, key=key, hint=hint) from None
+
+
+def load_defaults(path: str | Path) -> Defaults:
+    path = Path(path)
+    data = _load_yaml(path)
+    try:
+        return Defaults.model_validate(data)
+    except ValidationError as exc:
+        _raise_validation(path, exc, data)
+        raise  # unreachable
+
+
+def load_province_params(path: str | Path) -> ProvinceParams:
+    """Read and validate one province file; the province slug must exist."""
+    path = Path(path)
+    data = _load_yaml(path)
+    try:
+        params = ProvinceParams.model_validate(data)
+    except ValidationError as exc:
+        _raise_validation(path, exc, data)
+        raise
+    try:
+        resolve_province(params.province)
+    except Exception as exc:  # GeographyError: re-raise naming the file
+        raise ParameterError(str(exc).splitlines()[0], file=path, key="province",
+                             hint=getattr(exc, "hint", None)) from None
+    if path.stem != params.province:
+        raise ParameterError(f"file name does not match province {params.province!r}", file=path,
+                             key="province", hint=f"rename the file to {params.province}.yml")
+    return params
+
+
+def province_params_path(params_dir: str | Path, province: str) -> Path:
+    return Path(params_dir) / "provinces" / f"{province}.yml"
