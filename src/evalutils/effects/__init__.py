@@ -4,6 +4,7 @@ Every estimator takes a long panel (one row per unit and period) plus column nam
 returns a typed result with ``tidy()``. Estimation never prints or plots.
 """
 
+from .did import AggregateResult, ATTGTResult, att_gt
 from .twfe import TWFEResult, twfe
 
-__all__ = ["TWFEResult", "twfe"]
+__all__ = ["AggregateResult", "ATTGTResult", "TWFEResult", "att_gt", "twfe"]

@@ -1,0 +1,199 @@
+"""Reading and writing the input tables, validated on the way in.
+
+A data directory holds::
+
+    enterprise_panel/province_code=XX/*.parquet   the panel, partitioned by province
+    participation.csv                              programme participation
+    monitoring.csv                                 monitoring indicators
+    deflators.csv                                  value-added deflators
+    MANIFEST.json                                  what made the data (synthetic or delivered)
+
+The panel is partitioned so that a province's report reads its own rows only.
+Writes go to a temporary name first and are renamed into place, so a reader
+never sees a half-written table.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from .errors import DataValidationError
+from .schema import (
+    DEFLATORS,
+    MONITORING,
+    PANEL,
+    PARTICIPATION,
+    TableSchema,
+    validate_participation_against_panel,
+    validate_table,
+)
+
+
+@dataclass(frozen=True)
+class DataPaths:
+    root: Path
+
+    @property
+    def panel(self) -> Path:
+        return self.root / "enterprise_panel"
+
+    @property
+    def participation(self) -> Path:
+        return self.root / "participation.csv"
+
+    @property
+    def monitoring(self) -> Path:
+        return self.root / "monitoring.csv"
+
+    @property
+    def deflators(self) -> Path:
+        return self.root / "deflators.csv"
+
+    @property
+    def manifest(self) -> Path:
+        return self.root / "MANIFEST.json"
+
+    def inputs(self) -> list[Path]:
+        """Every file a report reads (for hashing and provenance)."""
+        files = sorted(self.panel.rglob("*.parquet")) if self.panel.exists() else []
+        return files + [p for p in (self.participation, self.monitoring, self.deflators, self.manifest) if p.exists()]
+
+
+def _string_columns(schema: TableSchema) -> dict[str, str]:
+    return {c.name: "string" for c in schema.columns if c.dtype == "str"}
+
+
+def read_table(path: str | Path, schema: TableSchema) -> pd.DataFrame:
+    """Read a CSV or Parquet file (or a partitioned Parquet directory) and validate it."""
+    path = Path(path)
+    if not path.exists():
+        raise DataValidationError(f"{schema.name}: file not found", file=path,
+                                  hint="check the data directory, or run `evalutils demo-data` for demo data")
+    try:
+        if path.is_dir():
+            df = _read_partitioned(path)
+        elif path.suffix.lower() == ".parquet":
+            df = pq.read_table(path).to_pandas()
+        elif path.suffix.lower() in (".csv", ".txt"):
+            if path.stat().st_size == 0:
+                raise DataValidationError(f"{schema.name}: the file is empty", file=path,
+                                          hint="the delivery may have failed; ask for the file again")
+            df = pd.read_csv(path, dtype=_string_columns(schema), encoding="utf-8-sig")
+        else:
+            raise DataValidationError(f"{schema.name}: unsupported file type {path.suffix!r}", file=path,
+                                      hint="deliver CSV (UTF-8) or Parquet")
+    except UnicodeDecodeError as exc:
+        raise DataValidationError(
+            f"{schema.name}: the file is not UTF-8 (byte {exc.object[exc.start]:#x} at position {exc.start})",
+            file=path, hint="re-save it as UTF-8; Vietnamese exports are often Windows-1258 or TCVN3",
+        ) from None
+    except (pa.ArrowInvalid, pa.ArrowIOError, OSError) as exc:
+        raise DataValidationError(f"{schema.name}: cannot read the Parquet data ({exc})", file=path,
+                                  hint="the file is damaged or truncated; copy it again from the source") from None
+    except pd.errors.EmptyDataError:
+        raise DataValidationError(f"{schema.name}: the file has no header or rows", file=path,
+                                  hint="the delivery may have failed; ask for the file again") from None
+    return validate_table(df, schema, file=str(path))
+
+
+def _read_partitioned(path: Path, province_codes: list[str] | None = None) -> pd.DataFrame:
+    part = ds.partitioning(pa.schema([("province_code", pa.string())]), flavor="hive")
+    dataset = ds.dataset(path, format="parquet", partitioning=part)
+    flt = ds.field("province_code").isin(province_codes) if province_codes else None
+    return dataset.to_table(filter=flt).to_pandas()
+
+
+def load_panel(data_dir: str | Path, province_codes: list[str] | None = None) -> pd.DataFrame:
+    """The enterprise panel, validated; only the given provinces' partitions when asked."""
+    paths = DataPaths(Path(data_dir))
+    if province_codes is None:
+        return read_table(paths.panel, PANEL)
+    if not paths.panel.exists():
+        raise DataValidationError("enterprise panel: directory not found", file=paths.panel,
+                                  hint="run `evalutils demo-data` or point --data at a delivered panel")
+    try:
+        df = _read_partitioned(paths.panel, province_codes)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise DataValidationError(f"enterprise panel: cannot read the Parquet data ({exc})", file=paths.panel,
+                                  hint="the file is damaged or truncated; copy it again from the source") from None
+    if df.empty:
+        raise DataValidationError("enterprise panel: no rows for these provinces", file=paths.panel,
+                                  province=", ".join(province_codes),
+                                  hint="check the province code; the panel may not cover it")
+    return validate_table(df, PANEL, file=str(paths.panel))
+
+
+def load_participation(data_dir: str | Path, panel: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Programme participation, validated.
+
+    With ``panel`` (the full national panel) the cross-table checks run too;
+    with a province's panel, pass it to :func:`participation_for` instead.
+    """
+    paths = DataPaths(Path(data_dir))
+    part = read_table(paths.participation, PARTICIPATION)
+    if panel is not None:
+        validate_participation_against_panel(part, panel, file=str(paths.participation))
+    return part
+
+
+def participation_for(participation: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
+    """The participation rows of the firms present in ``panel``."""
+    return participation[participation["firm_id"].isin(panel["firm_id"].unique())].reset_index(drop=True)
+
+
+def load_monitoring(data_dir: str | Path) -> pd.DataFrame:
+    return read_table(DataPaths(Path(data_dir)).monitoring, MONITORING)
+
+
+def load_deflators(data_dir: str | Path) -> pd.DataFrame | None:
+    path = DataPaths(Path(data_dir)).deflators
+    return read_table(path, DEFLATORS) if path.exists() else None
+
+
+def load_data_manifest(data_dir: str | Path) -> dict:
+    path = DataPaths(Path(data_dir)).manifest
+    if not path.exists():
+        return {"synthetic": False, "description": "delivered data (no MANIFEST.json)"}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------- writing
+
+def atomic_write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.partial")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def atomic_write_csv(df: pd.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.partial")
+    df.to_csv(tmp, index=False, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def write_panel_partitioned(panel: pd.DataFrame, directory: Path) -> None:
+    """Write the panel as Parquet partitioned by province_code; swap it in whole."""
+    directory = Path(directory)
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    tmp = directory.with_name(f".{directory.name}.{uuid.uuid4().hex}.partial")
+    table = pa.Table.from_pandas(panel.sort_values(["province_code", "firm_id", "year"]), preserve_index=False)
+    part = ds.partitioning(pa.schema([("province_code", pa.string())]), flavor="hive")
+    ds.write_dataset(table, tmp, format="parquet", partitioning=part,
+                     basename_template="part-{i}.parquet", existing_data_behavior="error")
+    old = directory.with_name(f".{directory.name}.{uuid.uuid4().hex}.old")
+    if directory.exists():
+        os.replace(directory, old)
+    os.replace(tmp, directory)
+    shutil.rmtree(old, ignore_errors=True)

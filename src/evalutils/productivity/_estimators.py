@@ -1,0 +1,325 @@
+"""Numerical cores of the production-function estimators (not public API).
+
+Every core takes the estimation arrays of one group and optional row weights
+(``w``; ``None`` = all ones). Firm-bootstrap replications call the same core
+with integer weights equal to each firm's draw count, which is algebraically
+identical to re-estimating on the stacked drawn firms (see ``_panel``).
+
+Each core returns a :class:`CoreFit`. The documented estimator descriptions
+(first stage, moments, instruments, optimiser) live in
+:func:`evalutils.productivity.estimate_production_function`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import optimize
+
+from ._panel import poly_terms, wls, wls_normal
+
+
+@dataclass
+class Arrays:
+    """Estimation arrays of one group (rows already validated)."""
+
+    y: np.ndarray  # (n,)
+    F: np.ndarray  # (n, f) free inputs
+    K: np.ndarray  # (n, s) state inputs
+    P: np.ndarray | None  # (n, p) proxy
+    prev: np.ndarray  # (n,) position of exact t-1 row, -1 if none
+    codes: np.ndarray  # (n,) firm codes 0..n_units-1
+    n_units: int
+
+
+@dataclass
+class CoreFit:
+    beta: np.ndarray  # free then state elasticities
+    converged: bool = True
+    const: float = float("nan")
+    cov: np.ndarray | None = None  # analytic covariance of beta, if any
+    info: dict = field(default_factory=dict)
+    first_stage: np.ndarray | None = None
+
+
+def _std(cols: list[np.ndarray]) -> list[np.ndarray]:
+    """Centre and scale columns (polynomial spans and fitted values are unchanged)."""
+    out = []
+    for c in cols:
+        s = c.std()
+        out.append((c - c.mean()) / (s if s > 0 else 1.0))
+    return out
+
+
+def _markov_basis(omega_lag: np.ndarray, degree: int, w: np.ndarray | None) -> np.ndarray:
+    """[1, ω, ω², …] of the lagged productivity, centred and scaled for conditioning."""
+    if w is None:
+        mu, sd = omega_lag.mean(), omega_lag.std()
+    else:
+        sw = w.sum()
+        mu = (w * omega_lag).sum() / sw
+        sd = np.sqrt((w * (omega_lag - mu) ** 2).sum() / sw)
+    z = (omega_lag - mu) / (sd if sd > 0 else 1.0)
+    cols = [np.ones_like(z), z]
+    for _ in range(2, degree + 1):
+        cols.append(cols[-1] * z)
+    return np.column_stack(cols[: degree + 1])
+
+
+def _minimise(fun, start: np.ndarray, *, maxiter: int, gtol: float = 1e-8) -> tuple[np.ndarray, bool, dict]:
+    """BFGS (as R prodest's ``optim(method='BFGS')``), then Nelder–Mead polish if BFGS stops early.
+
+    Returns the solution, a convergence flag and a dict describing the run. The
+    flag is False whenever neither optimiser reports success within ``maxiter``.
+    """
+    start = np.asarray(start, dtype=float)
+    r1 = optimize.minimize(fun, start, method="BFGS", options={"maxiter": maxiter, "gtol": gtol})
+    info = {
+        "optimizer": "BFGS",
+        "start": start.tolist(),
+        "n_iter": int(r1.nit),
+        "n_fev": int(r1.nfev),
+        "criterion": float(r1.fun),
+        "message": str(r1.message),
+    }
+    if r1.success and np.all(np.isfinite(r1.x)):
+        return r1.x, True, info
+    if maxiter <= 5 or not np.all(np.isfinite(r1.x)):
+        return r1.x, False, info
+    # BFGS often stops with "precision loss" at a flat optimum: polish with Nelder–Mead
+    r2 = optimize.minimize(
+        fun, r1.x, method="Nelder-Mead",
+        options={"maxiter": maxiter * 50, "xatol": 1e-7, "fatol": 1e-12},
+    )
+    ok = bool(r2.success) and np.all(np.isfinite(r2.x)) and r2.fun <= r1.fun + 1e-12
+    info.update(
+        optimizer="BFGS then Nelder-Mead",
+        n_iter=int(r1.nit + r2.nit),
+        n_fev=int(r1.nfev + r2.nfev),
+        criterion=float(min(r1.fun, r2.fun)),
+        message=f"BFGS: {r1.message}; Nelder-Mead: {r2.message}",
+    )
+    x = r2.x if r2.fun <= r1.fun else r1.x
+    return x, ok, info
+
+
+def _ols_start(a: Arrays, w: np.ndarray | None) -> np.ndarray:
+    X = np.column_stack([np.ones(len(a.y)), a.F, a.K])
+    return wls(X, a.y, w)[1:]
+
+
+# --------------------------------------------------------------------------- OLS / FE
+def _cluster_cov(X: np.ndarray, u: np.ndarray, codes: np.ndarray, n_units: int, k_absorbed: int = 0) -> np.ndarray:
+    n, k = X.shape
+    bread = np.linalg.pinv(X.T @ X)
+    scores = np.zeros((n_units, k))
+    np.add.at(scores, codes, X * u[:, None])
+    meat = scores.T @ scores
+    G = n_units
+    adj = (G / max(G - 1, 1)) * ((n - 1) / max(n - k - k_absorbed, 1))
+    return adj * bread @ meat @ bread
+
+
+def fit_ols(a: Arrays, w: np.ndarray | None, opts: dict) -> CoreFit:
+    X = np.column_stack([np.ones(len(a.y)), a.F, a.K])
+    b = wls(X, a.y, w)
+    cov = None
+    if w is None:
+        u = a.y - X @ b
+        cov = _cluster_cov(X, u, a.codes, a.n_units)[1:, 1:]
+    return CoreFit(beta=b[1:], const=float(b[0]), cov=cov, info={"optimizer": "closed form (least squares)"})
+
+
+def fit_fe(a: Arrays, w: np.ndarray | None, opts: dict) -> CoreFit:
+    X = np.column_stack([a.F, a.K])
+    n_units = a.n_units
+    cnt = np.bincount(a.codes, minlength=n_units).astype(float)
+
+    def demean(v: np.ndarray) -> np.ndarray:
+        if v.ndim == 1:
+            return v - (np.bincount(a.codes, weights=v, minlength=n_units) / cnt)[a.codes]
+        return np.column_stack([demean(v[:, j]) for j in range(v.shape[1])])
+
+    # bootstrap weights are constant within a firm, so the within transform is unweighted
+    yd, Xd = demean(a.y), demean(X)
+    b = wls(Xd, yd, w)
+    cov = None
+    if w is None:
+        u = yd - Xd @ b
+        cov = _cluster_cov(Xd, u, a.codes, n_units, k_absorbed=0)
+    return CoreFit(beta=b, cov=cov, info={"optimizer": "closed form (within-firm least squares)"})
+
+
+# --------------------------------------------------------------------------- OP / LP
+def fit_oplp(a: Arrays, w: np.ndarray | None, opts: dict) -> CoreFit:
+    degree = opts["poly_degree"]
+    f = a.F.shape[1]
+    base = _std([*a.K.T, *a.P.T])
+    X1 = np.column_stack([np.ones(len(a.y)), a.F, poly_terms(base, degree)])
+    b1 = wls_normal(X1, a.y, w) if opts.get("fast") else wls(X1, a.y, w)
+    beta_free = b1[1 : 1 + f]
+    fitted = X1 @ b1
+    phi = fitted - a.F @ beta_free  # Φ = fitted first stage net of free inputs
+    res = a.y - a.F @ beta_free
+    sel = a.prev >= 0
+    pv = a.prev[sel]
+    K, Kl = a.K[sel], a.K[pv]
+    ph, phl, r = phi[sel], phi[pv], res[sel]
+    w2 = None if w is None else w[sel]
+    if w2 is not None:
+        keep = w2 > 0
+        K, Kl, ph, phl, r, w2 = K[keep], Kl[keep], ph[keep], phl[keep], r[keep], w2[keep]
+    sw = len(r) if w2 is None else w2.sum()
+    mdeg = opts["markov_degree"]
+
+    def crit(g: np.ndarray) -> float:
+        om = ph - K @ g
+        oml = phl - Kl @ g
+        B = _markov_basis(oml, mdeg, w2)
+        coef = wls_normal(B, om, w2)
+        xi = r - K @ g - B @ coef
+        return float((xi * xi).sum() / sw if w2 is None else (w2 * xi * xi).sum() / sw)
+
+    start = opts.get("start_state")
+    if start is None:
+        start = _ols_start(a, w)[f:]
+    g, ok, info = _minimise(crit, start, maxiter=opts["maxiter"])
+    return CoreFit(beta=np.r_[beta_free, g], converged=ok, info=info, first_stage=b1)
+
+
+# --------------------------------------------------------------------------- ACF
+def acf_stage_arrays(a: Arrays, w: np.ndarray | None, opts: dict):
+    degree = opts["poly_degree"]
+    base = _std([*a.F.T, *a.K.T, *a.P.T])
+    X1 = np.column_stack([np.ones(len(a.y)), poly_terms(base, degree)])
+    b1 = wls_normal(X1, a.y, w)
+    phi = X1 @ b1
+    sel = a.prev >= 0
+    pv = a.prev[sel]
+    X = np.column_stack([a.F[sel], a.K[sel]])
+    Xl = np.column_stack([a.F[pv], a.K[pv]])
+    Z = np.column_stack([a.F[pv], a.K[sel]])  # lagged free inputs, current state
+    ph, phl = phi[sel], phi[pv]
+    w2 = None if w is None else w[sel]
+    if w2 is not None:
+        keep = w2 > 0
+        X, Xl, Z, ph, phl, w2 = X[keep], Xl[keep], Z[keep], ph[keep], phl[keep], w2[keep]
+    return X, Xl, Z, ph, phl, w2, b1
+
+
+def fit_acf(a: Arrays, w: np.ndarray | None, opts: dict) -> CoreFit:
+    X, Xl, Z, ph, phl, w2, b1 = acf_stage_arrays(a, w, opts)
+    mdeg = opts["markov_degree"]
+    sw = len(ph) if w2 is None else w2.sum()
+    Zw = Z if w2 is None else Z * w2[:, None]
+    Wm = np.linalg.pinv(Zw.T @ Z / sw)
+
+    def crit(theta: np.ndarray) -> float:
+        om = ph - X @ theta
+        oml = phl - Xl @ theta
+        B = _markov_basis(oml, mdeg, w2)
+        coef = wls_normal(B, om, w2)
+        xi = om - B @ coef
+        m = Zw.T @ xi / sw
+        return float(m @ Wm @ m)
+
+    start = opts.get("start")
+    if start is None:
+        start = _ols_start(a, w)
+    theta, ok, info = _minimise(crit, start, maxiter=opts["maxiter"], gtol=1e-10)
+    return CoreFit(beta=theta, converged=ok, info=info, first_stage=b1)
+
+
+# --------------------------------------------------------------------------- Wooldridge
+def _wrdg_arrays(a: Arrays, opts: dict):
+    degree = opts["poly_degree"]
+    sel = a.prev >= 0
+    pv = a.prev[sel]
+    base = [*a.K.T, *a.P.T]
+    C = poly_terms(base, degree)  # c(k, m): the proxy polynomial
+    return sel, pv, C
+
+
+def fit_wrdg_iv(a: Arrays, w: np.ndarray | None, opts: dict) -> CoreFit:
+    """Stacked 2SLS with a unit-slope Markov process, as R prodest 1.0.1 ``prodestWRDG``."""
+    sel, pv, C = _wrdg_arrays(a, opts)
+    F, Fl, K = a.F[sel], a.F[pv], a.K[sel]
+    Cc, Cl = C[sel], C[pv]
+    y1 = a.y[sel]
+    # rows of equation 1 over rows of equation 2; the polynomial coefficients are shared
+    X = np.vstack([np.column_stack([F, K, Cc]), np.column_stack([F, K, Cl])])
+    Z = np.vstack([np.column_stack([Fl, K, Cc]), np.column_stack([Fl, K, Cl])])
+    y = np.r_[y1, y1]
+    ww = None if w is None else np.r_[w[sel], w[sel]]
+    Zw = Z if ww is None else Z * ww[:, None]
+    Xhat = Z @ np.linalg.lstsq(Zw.T @ Z, Zw.T @ X, rcond=None)[0]
+    D = np.column_stack([np.ones(len(y)), Xhat])
+    Dw = D if ww is None else D * ww[:, None]
+    DD = Dw.T @ D
+    b = np.linalg.lstsq(DD, Dw.T @ y, rcond=None)[0]
+    k = a.F.shape[1] + a.K.shape[1]
+    cov = None
+    if w is None:
+        e = y - D @ b  # residuals of the second-stage regression on fitted regressors (as prodest)
+        sigma2 = (e @ e) / (len(y) - D.shape[1])
+        cov = (sigma2 * np.linalg.pinv(DD))[1 : 1 + k, 1 : 1 + k]
+    return CoreFit(beta=b[1 : 1 + k], const=float(b[0]), cov=cov,
+                   info={"optimizer": "closed form (stacked two-stage least squares)"})
+
+
+def fit_wrdg_gmm(a: Arrays, w: np.ndarray | None, opts: dict) -> CoreFit:
+    """Two-equation linear system GMM as in R prodest's ``prodestWRDG_GMM``."""
+    sel, pv, C = _wrdg_arrays(a, opts)
+    n = int(sel.sum())
+    f, s = a.F.shape[1], a.K.shape[1]
+    one = np.ones(n)
+    Fc, Kc, Cc, Cl, Fl = a.F[sel], a.K[sel], C[sel], C[pv], a.F[pv]
+    y = a.y[sel]
+    ww = np.ones(n) if w is None else w[sel]
+    # equation 1: y = a0 + Fβ + c(k,m)λ (c includes k, whose coefficient is shared: γ)
+    # equation 2: y = a0 + e0 + Fβ + kγ + c(k_{t-1}, m_{t-1})δ
+    C_nok = Cc[:, s:]  # c terms other than the state's own first-degree terms
+    nU1 = C_nok.shape[1]
+    nU2 = 1 + Cl.shape[1]
+    X1 = np.column_stack([one, Fc, Kc, C_nok, np.zeros((n, nU2))])
+    X2 = np.column_stack([one, Fc, Kc, np.zeros((n, nU1)), one, Cl])
+    Z1 = np.column_stack([one, Fc, Cc])
+    Z2 = np.column_stack([one, Fl, Kc, Cl])
+    q1, q2 = Z1.shape[1], Z2.shape[1]
+    Z1w, Z2w = Z1 * ww[:, None], Z2 * ww[:, None]
+    G = np.vstack([Z1w.T @ X1, Z2w.T @ X2])
+    gy = np.r_[Z1w.T @ y, Z2w.T @ y]
+    ZZ = np.zeros((q1 + q2, q1 + q2))
+    ZZ[:q1, :q1] = Z1w.T @ Z1
+    ZZ[q1:, q1:] = Z2w.T @ Z2
+
+    def step(W: np.ndarray) -> np.ndarray:
+        GW = G.T @ W
+        return np.linalg.lstsq(GW @ G, GW @ gy, rcond=None)[0]
+
+    W1 = np.diag(1.0 / np.diag(ZZ)) if opts.get("diag_initial", False) else np.linalg.pinv(ZZ)
+    b1 = step(W1)
+    u1, u2 = y - X1 @ b1, y - X2 @ b1
+    sigma = ((ww * u1 * u1).sum() + (ww * u2 * u2).sum()) / (2 * ww.sum())
+    W2 = np.linalg.pinv(sigma * ZZ)
+    b2 = step(W2)
+    cov = None
+    if w is None:
+        u1, u2 = y - X1 @ b2, y - X2 @ b2
+        sigma = ((u1 @ u1) + (u2 @ u2)) / (2 * n)
+        cov = np.linalg.pinv(G.T @ np.linalg.pinv(sigma * ZZ) @ G)
+        cov = cov[1 : 1 + f + s, 1 : 1 + f + s]
+    return CoreFit(beta=b2[1 : 1 + f + s], const=float(b2[0]), cov=cov,
+                   info={"optimizer": "closed form (two-step linear GMM)"})
+
+
+CORES = {
+    "ols": fit_ols,
+    "fe": fit_fe,
+    "op": fit_oplp,
+    "lp": fit_oplp,
+    "acf": fit_acf,
+    "wrdg": fit_wrdg_iv,
+    "wrdg_gmm": fit_wrdg_gmm,
+}
