@@ -110,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--data", default="data/demo", help="data directory (default data/demo)")
         if out:
             p.add_argument("--scale", type=float, default=1.0,
-                           help="1 ≈ 15,000 firms and 100,000 firm-years; 70 reaches national size (7 million+)")
+                           help="1 ≈ 15,000 firms and 100,000 firm-years; 100 ≈ 7 million firm-years (national size)")
             p.add_argument("--seed", type=int, default=None, help="random seed (default: the suite's seed)")
 
     def run_opts(p):

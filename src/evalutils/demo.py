@@ -112,9 +112,9 @@ def _effect(types: np.ndarray, event_time: np.ndarray) -> np.ndarray:
 
 
 def generate_demo(*, scale: float = 1.0, seed: int = DEFAULT_SEED) -> DemoData:
-    """Generate the synthetic panel; ``scale=1`` is about 10,000 firms (≈ 70,000 firm-years).
+    """Generate the synthetic panel; ``scale=1`` is about 15,000 firms (≈ 100,000 firm-years).
 
-    ``scale=100`` gives about 7 million firm-years, the size of the national
+    ``scale=100`` gives about 7 million firm-years (1 million firms), the size of the national
     enterprise survey. The output depends only on ``scale`` and ``seed``.
     """
     if scale <= 0:

@@ -98,17 +98,19 @@ class ProvinceParams(_Strict):
     plans: list[Plan] = Field(default_factory=list)
     targets: list[Target] = Field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _references(self) -> "ProvinceParams":
+    def check_references(self, path: Path) -> None:
+        """Targets must refer to a plan of the file; target ids must be unique."""
         plan_ids = {p.id for p in self.plans}
+        seen: set[str] = set()
         for i, t in enumerate(self.targets):
             if t.plan not in plan_ids:
-                raise ValueError(f"targets[{i}] refers to plan {t.plan!r}, not among {sorted(plan_ids)}")
-        ids = [t.id for t in self.targets]
-        dup = sorted({x for x in ids if ids.count(x) > 1})
-        if dup:
-            raise ValueError(f"duplicate target ids: {dup}")
-        return self
+                raise ParameterError(f"target refers to plan {t.plan!r}, not among {sorted(plan_ids)}",
+                                     file=path, key=f"targets[{i}].plan",
+                                     hint="use the id of one of the plans listed under plans:")
+            if t.id in seen:
+                raise ParameterError(f"duplicate target id {t.id!r}", file=path, key=f"targets[{i}].id",
+                                     hint="give every target its own id")
+            seen.add(t.id)
 
     def target_period(self, target: Target) -> tuple[int, int] | None:
         if target.period:
@@ -208,6 +210,7 @@ def load_province_params(path: str | Path) -> ProvinceParams:
     except ValidationError as exc:
         _raise_validation(path, exc, data)
         raise
+    params.check_references(path)
     try:
         resolve_province(params.province)
     except Exception as exc:  # GeographyError: re-raise naming the file

@@ -100,7 +100,10 @@ def header_html(ctx: ProvinceContext) -> str:
     title = t("report_title", ctx.lang, province=ctx.name_vi)
     sub = t("subtitle", ctx.lang, years=f"{y0}–{y1}", code=ctx.code, region=ctx.region)
     unit = t("unit_2025", ctx.lang, unit=ctx.unit_2025)
-    return (f"<h1>{html.escape(title)}</h1><p><em>{html.escape(sub)}</em></p>"
+    style = ("<style>.jp-RenderedHTMLCommon table td,.jp-RenderedHTMLCommon table th{text-align:left;"
+             "vertical-align:top}.jp-RenderedHTMLCommon td.num{text-align:right}"
+             "@media (max-width:700px){.jp-RenderedHTMLCommon table{font-size:0.8em}}</style>")
+    return (style + f"<h1>{html.escape(title)}</h1><p><em>{html.escape(sub)}</em></p>"
             f"<p>{html.escape(unit)}</p>")
 
 
@@ -207,12 +210,11 @@ def trend_html(ctx: ProvinceContext, trend: pd.DataFrame) -> str:
 
 def productivity_figure(ctx: ProvinceContext, trend: pd.DataFrame):
     """Line chart of the trend against the nation and a 7%-a-year path."""
-    import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7.5, 4.0), dpi=110)
+    fig = Figure(figsize=(7.5, 4.0), dpi=110)
+    ax = fig.subplots()
     ax.plot(trend["year"], trend["province"], marker="o", color="#1f4e79", label=ctx.name_vi)
     ax.plot(trend["year"], trend["national"], marker="s", color="#999999", label=t("national", ctx.lang))
     base_year = ctx.defaults.plan_period[0] - 1
@@ -225,10 +227,25 @@ def productivity_figure(ctx: ProvinceContext, trend: pd.DataFrame):
     ax.set_ylabel(t("lp_axis", ctx.lang))
     ax.grid(alpha=0.3)
     ax.legend(frameon=False)
-    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     fig.tight_layout()
-    plt.close(fig)
     return fig
+
+
+def figure_png(fig) -> bytes:
+    """PNG bytes of a figure, without a creation date or software stamp (same input, same bytes)."""
+    import io as _io
+
+    buf = _io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": None})
+    return buf.getvalue()
+
+
+def figure_image(fig):
+    """An IPython image of the figure for display in a notebook (embedded in rendered HTML)."""
+    from IPython.display import Image
+
+    return Image(data=figure_png(fig), format="png")
 
 
 # ------------------------------------------------------------------ effect

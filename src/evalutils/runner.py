@@ -68,7 +68,7 @@ def render_html(notebook_path: Path, html_path: Path) -> None:
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
-    tag_remover = TagRemovePreprocessor(remove_cell_tags={"parameters", "injected-parameters"}, enabled=True)
+    tag_remover = TagRemovePreprocessor(remove_cell_tags={"parameters", "injected-parameters", "remove-cell"}, enabled=True)
     exporter.register_preprocessor(tag_remover, enabled=True)
     body, _ = exporter.from_notebook_node(nb)
     html_path.parent.mkdir(parents=True, exist_ok=True)

@@ -63,7 +63,7 @@ def test_growth_ratio_aggregate_and_firm_counts(panel, deflators):
     assert hn.productivity == pytest.approx(level21)
     assert hn.growth == pytest.approx(level21 / level20 - 1)
     assert hn.n_firms == 2 and hn.n_firms_prev == 2
-    assert bool(hn.meets_target) is (level21 / level20 - 1 > 0.07)
+    assert bool(hn.meets_target) is bool(level21 / level20 - 1 > 0.07)
     first = out[out.year == 2020]
     assert first.growth.isna().all()
 

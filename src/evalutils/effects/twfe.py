@@ -152,9 +152,6 @@ def twfe(
     small_sample : ``"fixest"`` (reghdfe/fixest/pyfixest convention) or ``"linearmodels"``.
     alpha : significance level of the confidence intervals in :meth:`TWFEResult.tidy`.
     """
-    from linearmodels.panel import PanelOLS
-    from linearmodels.panel.utility import AbsorbingEffectError
-
     check_choice("small_sample", small_sample, _SMALL_SAMPLE)
     covs = as_list(covariates)
     cluster = unit if cluster is None else cluster
@@ -176,12 +173,67 @@ def twfe(
             "twfe: more than one row per unit and period", column=unit, rows=rows.tolist()
         )
 
+    fit = fit_panel_ols(
+        df, outcome=outcome, exog=[treatment, *covs], unit=unit, time=time, cluster=cluster,
+        small_sample=small_sample, estimator="twfe",
+    )
+    params, vcov, df_resid, n_obs = fit.params, fit.vcov, fit.df_resid, fit.n_obs
+    n_units, n_periods, n_clusters, notes = fit.n_units, fit.n_periods, fit.n_clusters, fit.notes
+    return TWFEResult(
+        params=params,
+        vcov=vcov,
+        df_resid=df_resid,
+        n_obs=n_obs,
+        n_units=n_units,
+        n_periods=n_periods,
+        n_clusters=n_clusters,
+        outcome=outcome,
+        treatment=treatment,
+        covariates=tuple(covs),
+        cluster=cluster,
+        small_sample=small_sample,
+        alpha=alpha,
+        method="TWFE",
+        notes=tuple(notes),
+    )
+
+
+@dataclass(frozen=True)
+class _PanelFit:
+    params: pd.Series
+    vcov: pd.DataFrame
+    df_resid: float
+    n_obs: int
+    n_units: int
+    n_periods: int
+    n_clusters: int
+    notes: list
+
+
+def fit_panel_ols(
+    df: pd.DataFrame,
+    *,
+    outcome: str,
+    exog: list[str],
+    unit: str,
+    time: str,
+    cluster: str,
+    small_sample: str,
+    estimator: str,
+) -> _PanelFit:
+    """PanelOLS with unit and time effects and clustered SEs under the chosen small-sample convention.
+
+    ``df`` must be complete in the used columns (see ``drop_missing``).
+    """
+    from linearmodels.panel import PanelOLS
+    from linearmodels.panel.utility import AbsorbingEffectError
+
     ucodes, n_units = cluster_codes(df[unit])
     tcodes, n_periods = cluster_codes(df[time])
     gcodes, n_clusters = cluster_codes(df[cluster])
     if n_clusters < 2:
         raise EstimationError(
-            f"twfe: cluster-robust inference needs at least 2 clusters, found {n_clusters}",
+            f"{estimator}: cluster-robust inference needs at least 2 clusters, found {n_clusters}",
             column=cluster,
             hint="cluster on a finer variable (the unit) or use randomization inference",
         )
@@ -192,11 +244,11 @@ def twfe(
             "use wild_cluster_bootstrap()"
         )
         notes.append(msg)
-        warnings.warn("twfe: " + msg, UserWarning, stacklevel=2)
+        warnings.warn(f"{estimator}: " + msg, UserWarning, stacklevel=3)
 
     # PanelOLS needs a (entity, time) MultiIndex with a numeric/date time level.
     idx = pd.MultiIndex.from_arrays([ucodes, tcodes], names=[unit, time])
-    exog_names = [treatment, *covs]
+    exog_names = list(exog)
     y = pd.Series(df[outcome].to_numpy(dtype=float), index=idx, name=outcome)
     X = pd.DataFrame(
         np.column_stack([df[c].to_numpy(dtype=float) for c in exog_names]), index=idx, columns=exog_names
@@ -224,7 +276,7 @@ def twfe(
             )
     except AbsorbingEffectError as exc:
         raise EstimationError(
-            "twfe: a regressor is absorbed by the unit and time effects "
+            f"{estimator}: a regressor is absorbed by the unit and time effects "
             "(no within-unit variation net of period effects)",
             column=", ".join(exog_names),
             hint="with all units treated in the same period the treatment is collinear with the time "
@@ -233,7 +285,7 @@ def twfe(
     except ValueError as exc:
         if "rank" in str(exc).lower():
             raise EstimationError(
-                "twfe: regressors are collinear (after removing unit and time effects)",
+                f"{estimator}: regressors are collinear (after removing unit and time effects)",
                 column=", ".join(exog_names),
                 hint="drop one of the collinear covariates",
             ) from exc
@@ -251,7 +303,7 @@ def twfe(
         df_k = k + k_fe
         if n_obs - df_k <= 0:
             raise EstimationError(
-                f"twfe: not enough observations ({n_obs}) for {df_k} parameters", column=outcome
+                f"{estimator}: not enough observations ({n_obs}) for {df_k} parameters", column=outcome
             )
         scale = n_clusters / (n_clusters - 1) * (n_obs - 1) / (n_obs - df_k)
         vcov = vcov * scale
@@ -259,20 +311,7 @@ def twfe(
     else:
         df_resid = float(fit.df_resid)
 
-    return TWFEResult(
-        params=params,
-        vcov=vcov,
-        df_resid=df_resid,
-        n_obs=n_obs,
-        n_units=n_units,
-        n_periods=n_periods,
-        n_clusters=n_clusters,
-        outcome=outcome,
-        treatment=treatment,
-        covariates=tuple(covs),
-        cluster=cluster,
-        small_sample=small_sample,
-        alpha=alpha,
-        method="TWFE",
-        notes=tuple(notes),
+    return _PanelFit(
+        params=params, vcov=vcov, df_resid=df_resid, n_obs=n_obs, n_units=n_units,
+        n_periods=n_periods, n_clusters=n_clusters, notes=notes,
     )

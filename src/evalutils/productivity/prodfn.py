@@ -277,13 +277,20 @@ def estimate_production_function(
         current state as instruments), weighted by
         :math:`(Z'Z/N)^{-1}`; just identified.
         *Optimiser*: BFGS from the OLS estimates, Nelder–Mead polish.
-    ``"wrdg"`` (Wooldridge 2009, IV form; as ``prodest::prodestROB`` / the
-        1.0.1 ``prodestWRDG``)
-        One equation estimated by 2SLS: y on ``[1, w, k, c(k₋₁, m₋₁)]`` with
-        :math:`c` the degree-``poly_degree`` polynomial (a linear Markov
-        process absorbed into the lagged polynomial), instruments
-        ``[1, w₋₁, k, c(k₋₁, m₋₁)]``. SE: conventional 2SLS (homoskedastic, as
-        R's ``ivreg``) unless ``n_boot > 0``.
+    ``"wrdg"`` (Wooldridge 2009, IV form; as R ``prodest::prodestWRDG`` 1.0.1)
+        Both equations of Wooldridge's system with a unit-slope Markov process
+        (:math:`g(\omega_{-1}) = \omega_{-1}`), stacked into one 2SLS:
+        (1) :math:`y = \beta_0 + w\beta_w + k\beta_k + c(k, m)\lambda` and
+        (2) :math:`y = \beta_0 + w\beta_w + k\beta_k + c(k_{-1}, m_{-1})\lambda`
+        on the rows with an exact t−1 row, :math:`c` the degree-``poly_degree``
+        polynomial without intercept (default 2) and :math:`\lambda` shared.
+        Instruments: ``[w₋₁, k, c]`` in (1) and ``[w₋₁, k, c₋₁]`` in (2) (the
+        free inputs are instrumented by their lags in both). As prodest: no
+        equation-2 intercept, the constant is not an instrument, the regressors
+        are projected on the instruments and the second stage is OLS with an
+        intercept. SE (``n_boot=0``): prodest's, the OLS formula of that second
+        stage (it treats the two stacked rows of a firm-year as independent
+        and ignores the first stage); prefer ``n_boot`` for inference.
     ``"wrdg_gmm"`` (Wooldridge 2009, system; as ``prodest::prodestWRDG_GMM``)
         Two equations sharing :math:`\beta_0, \beta_w, \beta_k`:
         (1) :math:`y = \beta_0 + w\beta_w + c(k, m)\lambda` with instruments
@@ -427,7 +434,7 @@ def estimate_production_function(
         if fit.cov is not None:
             se = np.sqrt(np.clip(np.diag(fit.cov), 0, None))
             se_type = {"ols": "firm-clustered", "fe": "firm-clustered",
-                       "wrdg": "conventional 2SLS", "wrdg_gmm": "GMM"}[method]
+                       "wrdg": "prodest 2SLS (second-stage OLS)", "wrdg_gmm": "GMM"}[method]
         if n_boot > 0 and converged:
             boot_opts = dict(opts)
             if method == "acf":

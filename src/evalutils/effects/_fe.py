@@ -1,0 +1,69 @@
+"""Two-way fixed-effect solvers on index arrays (numpy only, no dense dummies)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from evalutils.errors import EstimationError
+
+
+def fit_two_way(
+    y: np.ndarray, u: np.ndarray, t: np.ndarray, n_u: int, n_t: int, *, tol: float = 1e-12, max_iter: int = 10_000
+) -> tuple[np.ndarray, np.ndarray]:
+    """Least-squares unit and time effects of ``y`` (alternating projections).
+
+    Returns (alpha of length n_u, lambda of length n_t); units/periods absent from the data get NaN.
+    """
+    cu = np.bincount(u, minlength=n_u).astype(float)
+    ct = np.bincount(t, minlength=n_t).astype(float)
+    a = np.zeros(n_u)
+    b = np.zeros(n_t)
+    scale = max(1.0, float(np.abs(y).max()) if y.size else 1.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for _ in range(max_iter):
+            a_new = np.bincount(u, weights=y - b[t], minlength=n_u) / cu
+            a_new[cu == 0] = 0.0
+            b_new = np.bincount(t, weights=y - a_new[u], minlength=n_t) / ct
+            b_new[ct == 0] = 0.0
+            delta = max(np.max(np.abs(a_new - a), initial=0), np.max(np.abs(b_new - b), initial=0))
+            a, b = a_new, b_new
+            if delta < tol * scale:
+                break
+        else:
+            raise EstimationError("two-way fixed effects did not converge")
+    a[cu == 0] = np.nan
+    b[ct == 0] = np.nan
+    return a, b
+
+
+def solve_normal_equations(
+    r_u: np.ndarray, r_t: np.ndarray, u: np.ndarray, t: np.ndarray, n_u: int, n_t: int,
+    *, tol: float = 1e-13, max_iter: int = 20_000,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Solve Z'Z g = r for the two-way dummy design Z on rows (u, t) by Gauss–Seidel.
+
+    ``r_u``/``r_t`` are the unit and time blocks of r, one column per right-hand side
+    (shapes n_u x K and n_t x K). Returns (g_u, g_t); Z g on row (i, s) is g_u[i] + g_t[s].
+    """
+    cu = np.bincount(u, minlength=n_u).astype(float)
+    ct = np.bincount(t, minlength=n_t).astype(float)
+    K = r_u.shape[1]
+    gu = np.zeros((n_u, K))
+    gt = np.zeros((n_t, K))
+    scale = max(1.0, float(np.abs(r_u).max(initial=0)), float(np.abs(r_t).max(initial=0)))
+    safe_u = np.where(cu > 0, cu, 1.0)
+    safe_t = np.where(ct > 0, ct, 1.0)
+    for _ in range(max_iter):
+        gu_new = np.empty_like(gu)
+        gt_new = np.empty_like(gt)
+        for k in range(K):
+            gu_new[:, k] = (r_u[:, k] - np.bincount(u, weights=gt[t, k], minlength=n_u)) / safe_u
+        for k in range(K):
+            gt_new[:, k] = (r_t[:, k] - np.bincount(t, weights=gu_new[u, k], minlength=n_t)) / safe_t
+        delta = max(np.max(np.abs(gu_new - gu), initial=0), np.max(np.abs(gt_new - gt), initial=0))
+        gu, gt = gu_new, gt_new
+        if delta < tol * scale:
+            break
+    else:
+        raise EstimationError("imputation weights did not converge")
+    return gu, gt

@@ -1,0 +1,70 @@
+"""End to end: papermill executes the real notebook in a real kernel; nbconvert renders HTML."""
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from evalutils.cli import main
+from evalutils.demo import write_demo
+from evalutils.runner import DEFAULT_NOTEBOOK, ReportTask, run_task
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    d = tmp_path_factory.mktemp("data")
+    write_demo(d, scale=0.2, seed=11)
+    return d
+
+
+def test_notebook_is_clean_in_git():
+    nb = nbformat.read(DEFAULT_NOTEBOOK, as_version=4)
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+
+
+def test_province_report_executes_and_renders(data_dir, tmp_path):
+    task = ReportTask("khanh-hoa", "vi", data_dir, ROOT / "params", tmp_path)
+    out = run_task(task)
+    assert out.ok, out.error
+    html = out.html.read_text(encoding="utf-8")
+    # synthetic banner, Vietnamese title with diacritics, scorecard with the plan's words, a figure
+    assert "DỮ LIỆU MINH HỌA TỔNG HỢP" in html
+    assert "Khánh Hòa" in html and "Bảng theo dõi chỉ tiêu" in html
+    assert "Đào tạo 10 - 15 chuyên gia NSCL trong tỉnh" in html
+    assert len(re.findall(r"<img[^>]+src=\"data:image/png;base64,", html)) >= 1
+    assert "Hồi quy hiệu ứng cố định hai chiều" in html or "Không ước lượng tác động" in html
+    # no code, no injected parameters, no firm ids, no local paths
+    assert "import evalutils" not in html and "injected-parameters" not in html
+    assert str(data_dir) not in html
+    assert not re.search(r"DN\d{7}", html)
+    executed = nbformat.read(task.executed_path, as_version=4)
+    assert any("injected-parameters" in c.metadata.get("tags", []) for c in executed.cells)
+
+
+def test_failing_province_does_not_stop_others(data_dir, tmp_path, capsys):
+    params = tmp_path / "params"
+    (params / "provinces").mkdir(parents=True)
+    (params / "defaults.yml").write_text((ROOT / "params" / "defaults.yml").read_text(encoding="utf-8"))
+    for slug in ("bac-lieu", "ca-mau"):
+        (params / "provinces" / f"{slug}.yml").write_text(
+            (ROOT / "params" / "provinces" / f"{slug}.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    # break Ca Mau's parameter file: an unknown key
+    p = params / "provinces" / "ca-mau.yml"
+    p.write_text(p.read_text(encoding="utf-8") + "colour: red\n", encoding="utf-8")
+    rc = main(["run", "--data", str(data_dir), "--params", str(params), "--reports", str(tmp_path / "r"),
+               "--provinces", "bac-lieu,ca-mau", "--lang", "en", "--workers", "2"])
+    out = capsys.readouterr().out
+    assert rc == 1
+    assert (tmp_path / "r" / "en" / "bac-lieu.html").exists()
+    assert not (tmp_path / "r" / "en" / "ca-mau.html").exists()
+    assert "FAILED ca-mau (en): ParameterError" in out and "unknown key 'colour'" in out
+    failed = tmp_path / "r" / "_failed" / "ca-mau-en.ipynb"
+    assert failed.exists() and "failed notebook saved at" in out
+    assert not list((tmp_path / "r").rglob("*.partial*"))
