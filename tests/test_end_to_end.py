@@ -68,3 +68,23 @@ def test_failing_province_does_not_stop_others(data_dir, tmp_path, capsys):
     failed = tmp_path / "r" / "_failed" / "ca-mau-en.ipynb"
     assert failed.exists() and "failed notebook saved at" in out
     assert not list((tmp_path / "r").rglob("*.partial*"))
+
+
+def test_report_for_a_2025_unit_pools_its_old_provinces(data_dir, tmp_path):
+    task = ReportTask("ca-mau", "en", data_dir, ROOT / "params", tmp_path, geography="2025")
+    out = run_task(task)
+    assert out.ok, out.error
+    assert out.html == tmp_path / "en" / "units-2025" / "ca-mau.html"
+    html = out.html.read_text(encoding="utf-8")
+    assert "made of the former provinces: Bạc Liêu, Cà Mau" in html
+    # Bạc Liêu's plan is scored; Cà Mau has none entered and the report says so
+    assert "góp phần đạt mục tiêu tăng năng suất lao động bình quân trên 7%/năm" in html
+    assert "params/provinces/ca-mau.yml" in html
+
+
+def test_cli_validate_and_help(data_dir, capsys):
+    assert main(["validate", "--data", str(data_dir), "--params", str(ROOT / "params")]) == 0
+    out = capsys.readouterr().out
+    assert "parameters OK: 63 province files, 35 targets" in out and "data OK:" in out
+    assert main(["validate", "--data", str(data_dir / "nowhere"), "--params", str(ROOT / "params")]) == 2
+    assert "file not found" in capsys.readouterr().err

@@ -48,8 +48,15 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _select_provinces(args: argparse.Namespace) -> list[str]:
-    from .geography import provinces, resolve_province
+    from .geography import provinces, resolve_province, resolve_unit_2025, units_2025
 
+    if args.geography == "2025":
+        if args.all:
+            return list(units_2025()["slug"])
+        if args.provinces:
+            return [resolve_unit_2025(p.strip())["slug"] for p in args.provinces.split(",") if p.strip()]
+        seed_units = provinces().set_index("slug").loc[list(SEED_PROVINCES), "unit_2025"]
+        return list(dict.fromkeys(seed_units))
     if args.all:
         return list(provinces()["slug"])
     if args.provinces:
@@ -69,7 +76,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     province_year_totals(args.data)  # build the shared national aggregates once, before the workers start
     notebook = Path(args.notebook) if args.notebook else DEFAULT_NOTEBOOK
     tasks = [ReportTask(p, lang, Path(args.data), Path(args.params), Path(args.reports), notebook=notebook,
-                        timeout=args.timeout) for p in provinces for lang in langs]
+                        timeout=args.timeout, geography=args.geography) for p in provinces for lang in langs]
     workers = args.workers or os.cpu_count() or 1
     print(f"running {len(tasks)} report(s) ({len(provinces)} province(s) × {len(langs)} language(s)) "
           f"on {workers} worker(s)")
@@ -117,8 +124,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--params", default="params", help="parameter directory (default params)")
         p.add_argument("--reports", default="reports", help="output directory (default reports)")
         who = p.add_mutually_exclusive_group()
-        who.add_argument("--provinces", help="comma-separated slugs, codes or names, e.g. bac-lieu,56")
-        who.add_argument("--all", action="store_true", help="all 63 provinces")
+        who.add_argument("--provinces", help="comma-separated slugs, codes or names, e.g. bac-lieu,56 "
+                                              "(default: the six provinces of the seed documents)")
+        who.add_argument("--all", action="store_true", help="all 63 provinces (or all 34 units)")
+        p.add_argument("--geography", choices=("pre2025", "2025"), default="pre2025",
+                       help="pre2025: the 63 provinces whose plans are evaluated (default); "
+                            "2025: the 34 units of Resolution 202/2025/QH15")
         p.add_argument("--lang", default="vi,en", help="languages, comma-separated (default vi,en)")
         p.add_argument("--workers", type=int, default=0, help="parallel processes (default: all cores)")
         p.add_argument("--timeout", type=int, default=600, help="seconds allowed per notebook cell")

@@ -32,6 +32,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Từ 1/7/2025 thuộc đơn vị hành chính cấp tỉnh: {unit} (Nghị quyết 202/2025/QH15).",
         "en": "Since 1 July 2025 part of the provincial unit: {unit} (Resolution 202/2025/QH15).",
     },
+    "unit_members": {
+        "vi": "Đơn vị hành chính cấp tỉnh từ 1/7/2025 (Nghị quyết 202/2025/QH15), gồm các tỉnh cũ: {members}. "
+              "Kế hoạch 2021–2025 là của các tỉnh cũ và được đánh giá riêng.",
+        "en": "Provincial unit since 1 July 2025 (Resolution 202/2025/QH15), made of the former provinces: {members}. "
+              "The 2021–2025 plans belong to the former provinces and are scored separately.",
+    },
     "plans_heading": {"vi": "Kế hoạch của tỉnh", "en": "The province's plans"},
     "no_plans": {
         "vi": "Chưa có kế hoạch hay chỉ tiêu nào của tỉnh được nhập vào tham số (params/provinces/{slug}.yml). "

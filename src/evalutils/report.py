@@ -23,7 +23,8 @@ from . import __version__
 from .aggregates import files_digest, province_year_totals
 from .disclosure import suppress_small_cells
 from .errors import EstimationError
-from .geography import REGIONS, resolve_province, units_2025
+from .geography import REGIONS, Geography, province_codes, provinces, resolve_province, resolve_unit_2025, \
+    units_2025
 from .i18n import Lang, fmt_number, t
 from .io import DataPaths, load_data_manifest, load_deflators, load_monitoring, load_panel, load_participation, \
     participation_for
@@ -31,18 +32,33 @@ from .params import Defaults, ProvinceParams, load_defaults, load_province_param
 from .targets import scorecard
 
 
-@dataclass
-class ProvinceContext:
-    """Everything a province report reads, loaded and validated once."""
+@dataclass(frozen=True)
+class MemberProvince:
+    """A pre-2025 province inside the report's unit, with its plans and targets."""
 
     slug: str
     code: str
     name_vi: str
-    name_en: str
-    region: str
-    unit_2025: str
-    lang: Lang
     params: ProvinceParams
+
+
+@dataclass
+class ProvinceContext:
+    """Everything a report reads, loaded and validated once.
+
+    In the ``pre2025`` geography the unit is one of the 63 provinces; in the
+    ``2025`` geography it is one of the 34 units of Resolution 202/2025/QH15 and
+    pools the old provinces it is made of (their plans stay separate).
+    """
+
+    geography: Geography
+    slug: str
+    name_vi: str
+    name_en: str
+    codes: list[str]
+    region: str
+    members: list[MemberProvince]
+    lang: Lang
     defaults: Defaults
     panel: pd.DataFrame
     participation: pd.DataFrame
@@ -61,26 +77,38 @@ class ProvinceContext:
     def synthetic(self) -> bool:
         return bool(self.data_manifest.get("synthetic"))
 
+    @property
+    def params_files(self) -> list[Path]:
+        return [province_params_path(self.params_dir, m.slug) for m in self.members]
+
 
 def load_province_context(province: str, *, data_dir: str | Path, params_dir: str | Path,
-                          lang: Lang = "en") -> ProvinceContext:
-    """Load parameters and the province's slice of the data (validated)."""
+                          lang: Lang = "en", geography: Geography = "pre2025") -> ProvinceContext:
+    """Load parameters and the unit's slice of the data (validated)."""
     if lang not in ("vi", "en"):
         raise ValueError(f"lang must be 'vi' or 'en', not {lang!r}")
     data_dir, params_dir = Path(data_dir), Path(params_dir)
-    row = resolve_province(province)
+    prov = provinces().set_index("code")
+    if geography == "pre2025":
+        row = resolve_province(province)
+        slug, name_vi, name_en = row["slug"], row["name_vi"], row["name_en"]
+    else:
+        unit = resolve_unit_2025(province)
+        slug, name_vi, name_en = unit["slug"], unit["name_vi"], unit["name_en"]
+    codes = province_codes(geography, slug)
     defaults = load_defaults(params_dir / "defaults.yml")
-    params = load_province_params(province_params_path(params_dir, row["slug"]))
-    panel = load_panel(data_dir, [row["code"]])
+    members = [MemberProvince(prov.loc[c, "slug"], c, prov.loc[c, "name_vi"],
+                              load_province_params(province_params_path(params_dir, prov.loc[c, "slug"])))
+               for c in codes]
+    regions = list(dict.fromkeys(REGIONS[prov.loc[c, "region"]][lang] for c in codes))
+    panel = load_panel(data_dir, codes)
     participation = participation_for(load_participation(data_dir), panel)
-    monitoring = load_monitoring(data_dir)
-    units = units_2025().set_index("slug")
     return ProvinceContext(
-        slug=row["slug"], code=row["code"], name_vi=row["name_vi"], name_en=row["name_en"],
-        region=REGIONS[row["region"]][lang], unit_2025=units.loc[row["unit_2025"], f"name_{lang}"],
-        lang=lang, params=params, defaults=defaults, panel=panel, participation=participation,
-        monitoring=monitoring, deflators=load_deflators(data_dir), totals=province_year_totals(data_dir),
-        data_manifest=load_data_manifest(data_dir), data_dir=data_dir, params_dir=params_dir,
+        geography=geography, slug=slug, name_vi=name_vi, name_en=name_en, codes=codes,
+        region=", ".join(regions), members=members, lang=lang, defaults=defaults, panel=panel,
+        participation=participation, monitoring=load_monitoring(data_dir), deflators=load_deflators(data_dir),
+        totals=province_year_totals(data_dir), data_manifest=load_data_manifest(data_dir), data_dir=data_dir,
+        params_dir=params_dir,
     )
 
 
@@ -98,31 +126,42 @@ def banner_html(ctx: ProvinceContext) -> str:
 def header_html(ctx: ProvinceContext) -> str:
     y0, y1 = ctx.defaults.years
     title = t("report_title", ctx.lang, province=ctx.name_vi)
-    sub = t("subtitle", ctx.lang, years=f"{y0}–{y1}", code=ctx.code, region=ctx.region)
-    unit = t("unit_2025", ctx.lang, unit=ctx.unit_2025)
-    style = ("<style>.jp-RenderedHTMLCommon table td,.jp-RenderedHTMLCommon table th{text-align:left;"
+    sub = t("subtitle", ctx.lang, years=f"{y0}–{y1}", code=", ".join(ctx.codes), region=ctx.region)
+    if ctx.geography == "pre2025":
+        unit_slug = provinces().set_index("code").loc[ctx.codes[0], "unit_2025"]
+        unit_name = units_2025().set_index("slug").loc[unit_slug, f"name_{ctx.lang}"]
+        note = t("unit_2025", ctx.lang, unit=unit_name)
+    else:
+        note = t("unit_members", ctx.lang, members=", ".join(m.name_vi for m in ctx.members))
+    style = ("<style>.jp-RenderedHTML.jp-RenderedHTMLCommon table td,.jp-RenderedHTML.jp-RenderedHTMLCommon table th{text-align:left;"
              "vertical-align:top}.jp-RenderedHTMLCommon td.num{text-align:right}"
              "@media (max-width:700px){.jp-RenderedHTMLCommon table{font-size:0.8em}}</style>")
     return (style + f"<h1>{html.escape(title)}</h1><p><em>{html.escape(sub)}</em></p>"
-            f"<p>{html.escape(unit)}</p>")
+            f"<p>{html.escape(note)}</p>")
 
 
 def plans_html(ctx: ProvinceContext) -> str:
-    if not ctx.params.plans:
-        return f"<p>{html.escape(t('no_plans', ctx.lang, slug=ctx.slug))}</p>"
-    items = []
-    for p in ctx.params.plans:
-        bits = [p.title_vi]
-        if p.number:
-            bits.append(f"số {p.number}" if ctx.lang == "vi" else f"No. {p.number}")
-        if p.issued:
-            bits.append(p.issued)
-        if p.period:
-            bits.append(f"{p.period[0]}–{p.period[1]}")
-        if p.implements:
-            bits.append(", ".join(p.implements))
-        items.append(f"<li>{html.escape(' · '.join(bits))} <small>[{html.escape(p.source)}]</small></li>")
-    return f"<h2>{html.escape(t('plans_heading', ctx.lang))}</h2><ul>{''.join(items)}</ul>"
+    out = [f"<h2>{html.escape(t('plans_heading', ctx.lang))}</h2>"]
+    for m in ctx.members:
+        if len(ctx.members) > 1:
+            out.append(f"<h3>{html.escape(m.name_vi)}</h3>")
+        if not m.params.plans:
+            out.append(f"<p>{html.escape(t('no_plans', ctx.lang, slug=m.slug))}</p>")
+            continue
+        items = []
+        for p in m.params.plans:
+            bits = [p.title_vi]
+            if p.number:
+                bits.append(f"số {p.number}" if ctx.lang == "vi" else f"No. {p.number}")
+            if p.issued:
+                bits.append(p.issued)
+            if p.period:
+                bits.append(f"{p.period[0]}–{p.period[1]}")
+            if p.implements:
+                bits.append(", ".join(p.implements))
+            items.append(f"<li>{html.escape(' · '.join(bits))} <small>[{html.escape(p.source)}]</small></li>")
+        out.append(f"<ul>{''.join(items)}</ul>")
+    return "".join(out)
 
 
 # --------------------------------------------------------------- scorecard
@@ -139,9 +178,9 @@ def _goal_text(row: pd.Series, lang: Lang) -> str:
     return f"{goal}{unit} ({t('agg_' + row['aggregation'], lang)})"
 
 
-def scorecard_table(ctx: ProvinceContext) -> pd.DataFrame:
-    """The scorecard in the report's language, one row per target."""
-    sc = scorecard(ctx.params, ctx.monitoring, ctx.code, about_tolerance=ctx.defaults.about_tolerance)
+def scorecard_table(ctx: ProvinceContext, member: MemberProvince) -> pd.DataFrame:
+    """The scorecard of one province's targets in the report's language, one row per target."""
+    sc = scorecard(member.params, ctx.monitoring, member.code, about_tolerance=ctx.defaults.about_tolerance)
     lang = ctx.lang
     return pd.DataFrame({
         t("col_target", lang): sc["label_vi"] if lang == "vi" else sc["label_en"],
@@ -159,23 +198,28 @@ _STATUS_COLOURS = {"met": "#1b7837", "on_track": "#5aae61", "behind": "#c51b7d",
 
 
 def scorecard_html(ctx: ProvinceContext) -> str:
-    heading = f"<h2>{html.escape(t('scorecard_heading', ctx.lang))}</h2>"
-    if not ctx.params.targets:
-        return heading + f"<p>{html.escape(t('no_plans', ctx.lang, slug=ctx.slug))}</p>"
-    table = scorecard_table(ctx)
-    cols = [c for c in table.columns if c != "status"]
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
-    body = []
-    for _, r in table.iterrows():
-        cells = []
-        for c in cols:
-            style = ""
-            if c == t("col_status", ctx.lang):
-                style = f' style="color:{_STATUS_COLOURS[r["status"]]};font-weight:bold"'
-            cells.append(f"<td{style}>{html.escape(str(r[c]))}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return (heading + '<table class="evalutils-scorecard"><thead><tr>' + head + "</tr></thead><tbody>"
-            + "".join(body) + "</tbody></table>")
+    out = [f"<h2>{html.escape(t('scorecard_heading', ctx.lang))}</h2>"]
+    for m in ctx.members:
+        if len(ctx.members) > 1:
+            out.append(f"<h3>{html.escape(m.name_vi)}</h3>")
+        if not m.params.targets:
+            out.append(f"<p>{html.escape(t('no_plans', ctx.lang, slug=m.slug))}</p>")
+            continue
+        table = scorecard_table(ctx, m)
+        cols = [c for c in table.columns if c != "status"]
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
+        body = []
+        for _, r in table.iterrows():
+            cells = []
+            for c in cols:
+                style = ""
+                if c == t("col_status", ctx.lang):
+                    style = f' style="color:{_STATUS_COLOURS[r["status"]]};font-weight:bold"'
+                cells.append(f"<td{style}>{html.escape(str(r[c]))}</td>")
+            body.append("<tr>" + "".join(cells) + "</tr>")
+        out.append('<table class="evalutils-scorecard"><thead><tr>' + head + "</tr></thead><tbody>"
+                   + "".join(body) + "</tbody></table>")
+    return "".join(out)
 
 
 # ------------------------------------------------------------ productivity
@@ -186,7 +230,8 @@ def productivity_trend(ctx: ProvinceContext) -> pd.DataFrame:
     Years built from fewer firms than the disclosure threshold are suppressed.
     """
     tot = ctx.totals
-    prov = tot[tot["province_code"] == ctx.code].set_index("year")
+    prov = tot[tot["province_code"].isin(ctx.codes)].groupby("year")[
+        ["value_added_real", "employment", "n_firms"]].sum()
     nat = tot.groupby("year")[["value_added_real", "employment", "n_firms"]].sum()
     out = pd.DataFrame({
         "year": prov.index,
@@ -341,13 +386,12 @@ def provenance(ctx: ProvinceContext, parameters: dict) -> pd.DataFrame:
         except PackageNotFoundError:
             pkgs[name] = "not installed"
     paths = DataPaths(ctx.data_dir)
-    params_file = province_params_path(ctx.params_dir, ctx.slug)
     rows = [
         ("evalutils", __version__),
         ("code revision (git)", _git_revision()),
         ("data", "SYNTHETIC demonstration data" if ctx.synthetic else ctx.data_manifest.get("description", "")),
         ("data files sha256", files_digest(paths.inputs())[:16]),
-        ("parameters sha256", files_digest([params_file, ctx.params_dir / "defaults.yml"])[:16]),
+        ("parameters sha256", files_digest([*ctx.params_files, ctx.params_dir / "defaults.yml"])[:16]),
         ("parameters", json.dumps({k: v for k, v in parameters.items() if k not in ("data_dir", "params_dir")},
                                   ensure_ascii=False, sort_keys=True)),
         ("seed", str(ctx.defaults.seed)),
@@ -361,3 +405,46 @@ def provenance(ctx: ProvinceContext, parameters: dict) -> pd.DataFrame:
 def provenance_html(ctx: ProvinceContext, parameters: dict) -> str:
     return (f"<h2>{html.escape(t('provenance_heading', ctx.lang))}</h2>"
             + provenance(ctx, parameters).to_html(index=False, escape=True))
+
+
+# ------------------------------------------------------- machine-readable
+
+RESULTS_MIME = "application/vnd.evalutils.results+json"
+
+
+def results_payload(ctx: ProvinceContext, effect: EffectSummary | None = None) -> dict:
+    """The report's headline numbers, machine-readable (no timestamps: same inputs, same payload).
+
+    The runner extracts this from the executed notebook (mime type
+    :data:`RESULTS_MIME`) for the site index, the run manifest and determinism checks.
+    """
+    statuses: dict[str, int] = {}
+    targets = []
+    for m in ctx.members:
+        sc = scorecard(m.params, ctx.monitoring, m.code, about_tolerance=ctx.defaults.about_tolerance)
+        for r in sc.itertuples():
+            statuses[r.status] = statuses.get(r.status, 0) + 1
+            targets.append({"province": m.slug, "target_id": r.target_id, "status": r.status,
+                            "observed": None if pd.isna(r.observed) else float(r.observed)})
+    payload = {
+        "unit": ctx.slug, "geography": ctx.geography, "lang": ctx.lang, "name_vi": ctx.name_vi,
+        "synthetic": ctx.synthetic, "n_targets": len(targets), "target_status_counts": statuses,
+        "targets": targets, "effect": None,
+    }
+    if effect is not None:
+        payload["n_firms"] = effect.n_firms
+        payload["n_supported"] = effect.n_treated
+        if effect.result is not None:
+            row = effect.result.tidy().iloc[0]
+            payload["effect"] = {k: float(row[k]) for k in ("estimate", "std_error", "conf_low", "conf_high",
+                                                            "p_value")}
+            payload["effect"]["method"] = "TWFE"
+            payload["effect"]["outcome"] = ctx.defaults.outcome
+        else:
+            payload["effect_unavailable"] = effect.reason
+    return payload
+
+
+def results_output(payload: dict):
+    """Display object carrying the payload; invisible in rendered HTML (no text/html part)."""
+    return {RESULTS_MIME: payload, "text/plain": "evalutils results"}

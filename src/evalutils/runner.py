@@ -32,18 +32,24 @@ class ReportTask:
     out_dir: Path
     notebook: Path = DEFAULT_NOTEBOOK
     timeout: int = 600
+    geography: str = "pre2025"
+
+    @property
+    def _sub(self) -> str:
+        # the 34 post-2025 units live in their own folder: several share a slug with an old province
+        return "" if self.geography == "pre2025" else "units-2025/"
 
     @property
     def html_path(self) -> Path:
-        return self.out_dir / self.lang / f"{self.province}.html"
+        return self.out_dir / self.lang / f"{self._sub}{self.province}.html"
 
     @property
     def executed_path(self) -> Path:
-        return self.out_dir / "notebooks" / self.lang / f"{self.province}.ipynb"
+        return self.out_dir / "notebooks" / self.lang / f"{self._sub}{self.province}.ipynb"
 
     @property
     def failed_path(self) -> Path:
-        return self.out_dir / "_failed" / f"{self.province}-{self.lang}.ipynb"
+        return self.out_dir / "_failed" / f"{self._sub}{self.province}-{self.lang}.ipynb"
 
 
 @dataclass
@@ -84,12 +90,13 @@ def run_task(task: ReportTask) -> TaskOutcome:
     start = time.perf_counter()
     task.executed_path.parent.mkdir(parents=True, exist_ok=True)
     tmp_nb = task.executed_path.with_name(f".{task.executed_path.name}.{uuid.uuid4().hex}.partial.ipynb")
-    params = {"province": task.province, "lang": task.lang, "data_dir": str(task.data_dir.resolve()),
-              "params_dir": str(task.params_dir.resolve())}
+    params = {"province": task.province, "lang": task.lang, "geography": task.geography,
+              "data_dir": str(task.data_dir.resolve()), "params_dir": str(task.params_dir.resolve())}
     try:
         pm.execute_notebook(str(task.notebook), str(tmp_nb), parameters=params, kernel_name="python3",
                             cwd=str(task.notebook.parent), progress_bar=False, execution_timeout=task.timeout,
-                            log_output=False)
+                            log_output=False,
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
         render_html(tmp_nb, task.html_path)
         os.replace(tmp_nb, task.executed_path)
         return TaskOutcome(task, True, time.perf_counter() - start, html=task.html_path)
@@ -136,3 +143,4 @@ def run_tasks(tasks: list[ReportTask], *, workers: int = 1, on_done=None) -> lis
                 if on_done:
                     on_done(outcomes[i])
     return [outcomes[i] for i in range(len(tasks))]
+

@@ -99,3 +99,29 @@ def test_twfe_bad_inputs(panel):
                    treatment="treated", cluster="c")
     assert res.notes
 
+
+
+@pytest.mark.parametrize("small_sample", ["fixest", "linearmodels"])
+@pytest.mark.parametrize("cluster", ["unit", "cluster"])
+def test_numpy_backend_equals_linearmodels(panel, small_sample, cluster):
+    kw = dict(outcome="y", unit="unit", time="year", treatment="treated", covariates="x", cluster=cluster,
+              small_sample=small_sample)
+    a = twfe(panel, backend="linearmodels", **kw)
+    b = twfe(panel, backend="numpy", **kw)
+    assert a.backend == "linearmodels" and b.backend == "numpy"
+    np.testing.assert_allclose(b.params.to_numpy(), a.params.to_numpy(), atol=1e-10)
+    np.testing.assert_allclose(b.std_errors.to_numpy(), a.std_errors.to_numpy(), rtol=1e-8)
+    assert a.df_resid == b.df_resid
+    pd.testing.assert_frame_equal(a.tidy(), b.tidy(), check_exact=False, rtol=1e-7)
+
+
+def test_numpy_backend_errors(panel):
+    allat = panel.assign(treated=(panel["year"] >= 2015).astype(int))
+    with pytest.raises(EstimationError, match="absorbed"):
+        twfe(allat, outcome="y", unit="unit", time="year", treatment="treated", backend="numpy")
+    coll = panel.assign(x2=2 * panel["x"])
+    with pytest.raises(EstimationError, match="collinear"):
+        twfe(coll, outcome="y", unit="unit", time="year", treatment="treated", covariates=["x", "x2"],
+             backend="numpy")
+    with pytest.raises(ValueError, match="'numpy'"):
+        twfe(panel, outcome="y", unit="unit", time="year", treatment="treated", backend="cuda")

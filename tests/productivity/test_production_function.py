@@ -147,13 +147,30 @@ def test_negative_or_missing_value_added(sim, bad):
     assert err.value.column == "Y" and err.value.rows == [4, 11]
 
 
-def test_non_convergence_is_reported_never_the_start(sim):
+@pytest.mark.parametrize("method", ["acf", "lp"])
+def test_non_convergence_is_reported_never_the_start(sim, method):
     with pytest.raises(EstimationError, match="did not converge"):
-        estimate_production_function(sim, method="acf", maxiter=1, **SIM)
+        estimate_production_function(sim, method=method, maxiter=1, **SIM)
     with pytest.warns(UserWarning, match="did not converge"):
-        res = estimate_production_function(sim, method="acf", maxiter=1, on_failure="warn", **SIM)
+        res = estimate_production_function(sim, method=method, maxiter=1, on_failure="warn", **SIM)
     fit = res.fits["all"]
     assert not res.converged and not fit.converged
     assert fit.params.isna().all()
     assert "start" in fit.optimizer and "last_iterate" in fit.optimizer
     assert res.tfp(sim).isna().all()
+
+
+def test_bootstrap_does_not_depend_on_n_jobs(sim):
+    one = estimate_production_function(sim, method="acf", n_boot=6, seed=3, **SIM)
+    two = estimate_production_function(sim, method="acf", n_boot=6, seed=3, n_jobs=2, **SIM)
+    np.testing.assert_array_equal(one.fits["all"].boot_params, two.fits["all"].boot_params)
+    assert one.fits["all"].n_boot_failed == 0
+
+
+def test_acf_keeps_an_exact_root_and_lists_the_starts(chilean):
+    # on chilean the OLS start leads to a spurious local minimum; a later start finds a root
+    res = estimate_production_function(chilean, method="acf", **CHILEAN_SPEC)
+    opt = res.fits["all"].optimizer
+    assert opt["exact_root"] and opt["criterion"] < 1e-14
+    assert len(opt["starts_tried"]) >= 2
+    assert opt["starts_tried"][0]["criterion"] > 1e-8

@@ -7,8 +7,11 @@ returns a typed result with ``tidy()``. Estimation never prints or plots.
 from .did import AggregateResult, ATTGTResult, att_gt
 from .diagnostics import BaconDecomposition, TWFEWeights, bacon_decomposition, twfe_weights
 from .event_study import EventStudyResult, event_study
+from .heterogeneity import HeterogeneityResult, adjust_pvalues, heterogeneity
 from .imputation import ImputationResult, did_imputation
+from .inference import RandomizationResult, WildBootstrapResult, randomization_inference, wild_cluster_bootstrap
 from .plots import plot_event_study
+from .tables import etable
 from .twfe import TWFEResult, twfe
 
 __all__ = [
@@ -16,14 +19,22 @@ __all__ = [
     "ATTGTResult",
     "BaconDecomposition",
     "EventStudyResult",
+    "HeterogeneityResult",
     "ImputationResult",
+    "RandomizationResult",
     "TWFEResult",
     "TWFEWeights",
+    "WildBootstrapResult",
+    "adjust_pvalues",
     "att_gt",
     "bacon_decomposition",
     "did_imputation",
+    "etable",
     "event_study",
+    "heterogeneity",
     "plot_event_study",
+    "randomization_inference",
     "twfe",
     "twfe_weights",
+    "wild_cluster_bootstrap",
 ]

@@ -69,6 +69,14 @@ def did_panel(dy: np.ndarray, d: np.ndarray, X: np.ndarray, method: str) -> tupl
     """
     n = dy.shape[0]
     d = d.astype(np.float64)
+    if X.shape[1] == 1:
+        # intercept only: reg, ipw and dr all reduce to the difference in mean changes
+        p1 = d.mean()
+        p0 = 1.0 - p1
+        m1 = float(np.dot(d, dy) / (p1 * n))
+        m0 = float(np.dot(1.0 - d, dy) / (p0 * n))
+        inf = d * (dy - m1) / p1 - (1.0 - d) * (dy - m0) / p0
+        return m1 - m0, inf
     if method == "reg":
         w_ols = 1 - d
         beta, XpXinv = _ols(X, dy, w_ols)

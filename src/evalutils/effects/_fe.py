@@ -67,3 +67,31 @@ def solve_normal_equations(
     else:
         raise EstimationError("imputation weights did not converge")
     return gu, gt
+
+
+def within_two_way(
+    V: np.ndarray, u: np.ndarray, t: np.ndarray, n_u: int, n_t: int
+) -> np.ndarray:
+    """Exact two-way within transformation of the columns of ``V`` (N x m), balanced or not.
+
+    Unit effects are eliminated analytically and the time effects solve the n_t x n_t system
+    (diag(c) - S' diag(1/n_i) S) b = r, with S the sparse unit-by-period incidence matrix; cost
+    O(N) plus one small dense solve, so it suits firm-year panels (few periods, many firms).
+    """
+    from scipy import sparse
+
+    V = np.asarray(V, dtype=float)
+    if V.ndim == 1:
+        V = V[:, None]
+    N, m = V.shape
+    n_i = np.bincount(u, minlength=n_u).astype(float)
+    c_t = np.bincount(t, minlength=n_t).astype(float)
+    safe = np.where(n_i > 0, n_i, 1.0)
+    vbar = np.column_stack([np.bincount(u, weights=V[:, j], minlength=n_u) for j in range(m)]) / safe[:, None]
+    dev = V - vbar[u]
+    r = np.column_stack([np.bincount(t, weights=dev[:, j], minlength=n_t) for j in range(m)])
+    S = sparse.csr_matrix((np.ones(N), (u, t)), shape=(n_u, n_t))
+    M = np.diag(c_t) - (S.T @ sparse.diags(1.0 / safe) @ S).toarray()
+    b = np.linalg.lstsq(M, r, rcond=None)[0]
+    bbar = (S @ b) / safe[:, None]
+    return dev + bbar[u] - b[t]

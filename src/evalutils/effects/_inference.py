@@ -42,24 +42,38 @@ def analytic_vcov(psi_c: np.ndarray, n: int) -> np.ndarray:
     return psi_c.T @ psi_c / n**2
 
 
-def multiplier_weights(rng: np.random.Generator, size: tuple[int, int], kind: Multiplier) -> np.ndarray:
-    if kind == "rademacher":
-        return rng.integers(0, 2, size=size).astype(np.float64) * 2.0 - 1.0
-    u = rng.random(size)
-    return np.where(u < _MAMMEN_P_LOW, _MAMMEN_LOW, _MAMMEN_HIGH)
+_MAMMEN_THRESHOLD = np.uint32(round(_MAMMEN_P_LOW * 2**32))  # P(low) exact to 2e-10
+
+
+def _indicator_block(rng: np.random.Generator, rows: int, G: int, threshold: np.uint32) -> np.ndarray:
+    """rows x G float32 matrix of 1{u < threshold} for i.i.d. uniform 32-bit u (from raw PCG64 output)."""
+    n = rows * G
+    raw = rng.bit_generator.random_raw((n + 1) // 2).view(np.uint32)[:n]
+    return (raw < threshold).reshape(rows, G).astype(np.float32)
 
 
 def multiplier_draws(
     psi_c: np.ndarray, n: int, *, kind: Multiplier, n_boot: int, rng: np.random.Generator
 ) -> np.ndarray:
-    """Bootstrap draws (n_boot x K) of theta* - theta_hat; memory bounded by drawing in chunks."""
+    """Bootstrap draws (n_boot x K) of theta* - theta_hat; memory bounded by drawing in chunks.
+
+    A two-point weight v = hi + (lo - hi) * B with B ~ Bernoulli(p) gives
+    v'psi = hi * sum(psi) + (lo - hi) * B'psi, so only the 0/1 matrix B is generated (float32
+    product; the bootstrap's own Monte Carlo error is orders of magnitude larger).
+    """
     G, K = psi_c.shape
+    if kind == "rademacher":
+        lo, hi, thr = -1.0, 1.0, np.uint32(2**31)
+    else:
+        lo, hi, thr = _MAMMEN_LOW, _MAMMEN_HIGH, _MAMMEN_THRESHOLD
+    total = psi_c.sum(axis=0)
+    psi32 = psi_c.astype(np.float32)
     out = np.empty((n_boot, K))
     chunk = max(1, min(n_boot, int(2e7 // max(G, 1))))
     for start in range(0, n_boot, chunk):
         stop = min(n_boot, start + chunk)
-        v = multiplier_weights(rng, (stop - start, G), kind)
-        out[start:stop] = v @ psi_c / n
+        B = _indicator_block(rng, stop - start, G, thr)
+        out[start:stop] = (hi * total[None, :] + (lo - hi) * (B @ psi32).astype(np.float64)) / n
     return out
 
 

@@ -251,6 +251,7 @@ class ATTGTResult:
     alpha: float
     crit_band: float
     notes: tuple[str, ...] = field(default_factory=tuple)
+    units: pd.Index | None = None  # unit labels in the row order of ``influence``
 
     @property
     def method(self) -> str:
@@ -328,7 +329,7 @@ class ATTGTResult:
         post = g <= t
         e = t - g
 
-        def wif(keep: np.ndarray, groups_of: np.ndarray, pgk: np.ndarray) -> np.ndarray:
+        def wif(groups_of: np.ndarray, pgk: np.ndarray) -> np.ndarray:
             """Influence of the estimated weights pg_k / sum(pg_k) (did's ``wif``)."""
             ind = (G[:, None] == groups_of[None, :]).astype(float) - pgk[None, :]
             s = pgk.sum()
@@ -337,7 +338,7 @@ class ATTGTResult:
         def weighted(keep: np.ndarray) -> tuple[float, np.ndarray]:
             w = pg[keep] / pg[keep].sum()
             est = float(w @ att[keep])
-            inf = psi[:, keep] @ w + wif(keep, g[keep], pg[keep]) @ att[keep]
+            inf = psi[:, keep] @ w + wif(g[keep], pg[keep]) @ att[keep]
             return est, inf
 
         comps: list[tuple[object, float, np.ndarray]] = []
@@ -383,7 +384,7 @@ class ATTGTResult:
             pgs = pg_group[np.searchsorted(glist, gl)]
             w = pgs / pgs.sum()
             overall = float(w @ np.array(gests))
-            oinf = np.column_stack(ginfs) @ w + wif(np.ones(len(gl), bool), gl, pgs) @ np.array(gests)
+            oinf = np.column_stack(ginfs) @ w + wif(gl, pgs) @ np.array(gests)
         else:
             label = "time"
             for tt in np.unique(t[t >= g.min()]):
@@ -517,6 +518,7 @@ def att_gt(
         n = int(keep.sum())
     else:
         Y, X, codes, n_clusters = panel.Y, panel.X, panel.cluster_codes, panel.n_clusters
+    unit_labels = panel.units[~early] if early.any() else panel.units
 
     glist = np.unique(G[G > 0])
     if len(glist) == 0:
@@ -619,7 +621,7 @@ def att_gt(
         n_obs=int(observed.sum()), n_clusters=n_clusters, outcome=outcome, control_group=control_group,
         est_method=est_method, anticipation=int(anticipation), base_period=base_period,
         bootstrap=bootstrap, n_boot=int(n_boot), seed=int(seed), alpha=alpha, crit_band=np.nan,
-        notes=tuple(notes),
+        notes=tuple(notes), units=unit_labels,
     )
     inf_res = result._infer(psi, 0)
     cells["std_error"] = inf_res.std_error

@@ -128,6 +128,14 @@ def did_imputation(
     notes: list[str] = []
     if not treated.any():
         raise EstimationError("did_imputation: no treated observations", column=group)
+    unit_g = pd.Series(g, index=df[unit].to_numpy()).groupby(level=0).first()
+    sizes = unit_g[unit_g > 0].value_counts()
+    if (sizes < 2).any():
+        raise EstimationError(
+            f"did_imputation: cohort(s) {sorted(sizes[sizes < 2].index.tolist())} have a single unit; "
+            "the conservative variance needs at least two units per cohort",
+            column=group, hint="drop or merge these cohorts with a neighbouring one before estimation",
+        )
     keep = ~antic
     if antic.any():
         notes.append(f"{int(antic.sum())} anticipation-period observations left out of the estimation")

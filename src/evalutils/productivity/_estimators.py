@@ -52,19 +52,34 @@ def _std(cols: list[np.ndarray]) -> list[np.ndarray]:
     return out
 
 
-def _markov_basis(omega_lag: np.ndarray, degree: int, w: np.ndarray | None) -> np.ndarray:
-    """[1, ω, ω², …] of the lagged productivity, centred and scaled for conditioning."""
-    if w is None:
-        mu, sd = omega_lag.mean(), omega_lag.std()
-    else:
-        sw = w.sum()
-        mu = (w * omega_lag).sum() / sw
-        sd = np.sqrt((w * (omega_lag - mu) ** 2).sum() / sw)
-    z = (omega_lag - mu) / (sd if sd > 0 else 1.0)
-    cols = [np.ones_like(z), z]
-    for _ in range(2, degree + 1):
-        cols.append(cols[-1] * z)
-    return np.column_stack(cols[: degree + 1])
+def _markov_residual(om: np.ndarray, oml: np.ndarray, degree: int, w: np.ndarray | None) -> np.ndarray:
+    """ξ = ω − ĝ(ω₋₁), ĝ the (weighted) OLS projection of ω on ``[1, z, …, z^degree]``.
+
+    ``z`` is ω₋₁ centred and scaled (same span). The normal equations are built from
+    power sums (a Hankel matrix), which is much faster than forming the basis.
+    """
+    sw = len(om) if w is None else float(w.sum())
+    dot = (lambda v: float(v.sum())) if w is None else (lambda v: float(np.dot(w, v)))
+    mu = dot(oml) / sw
+    z = oml - mu
+    sd = np.sqrt(dot(z * z) / sw)
+    if sd > 0:
+        z /= sd
+    powers = [None, z]
+    for _ in range(2, 2 * degree + 1):
+        powers.append(powers[-1] * z)
+    S = [sw] + [dot(powers[p]) for p in range(1, 2 * degree + 1)]
+    A = np.array([[S[i + j] for j in range(degree + 1)] for i in range(degree + 1)])
+    wom = om if w is None else w * om
+    b = np.array([float(wom.sum())] + [float(np.dot(wom, powers[p])) for p in range(1, degree + 1)])
+    try:
+        coef = np.linalg.solve(A, b)
+    except np.linalg.LinAlgError:
+        coef = np.linalg.lstsq(A, b, rcond=None)[0]
+    xi = om - coef[0]
+    for p in range(1, degree + 1):
+        xi = xi - coef[p] * powers[p]
+    return xi
 
 
 def _minimise(fun, start: np.ndarray, *, maxiter: int, gtol: float = 1e-8) -> tuple[np.ndarray, bool, dict]:
@@ -155,9 +170,15 @@ def fit_fe(a: Arrays, w: np.ndarray | None, opts: dict) -> CoreFit:
 def fit_oplp(a: Arrays, w: np.ndarray | None, opts: dict) -> CoreFit:
     degree = opts["poly_degree"]
     f = a.F.shape[1]
-    base = _std([*a.K.T, *a.P.T])
-    X1 = np.column_stack([np.ones(len(a.y)), a.F, poly_terms(base, degree)])
-    b1 = wls_normal(X1, a.y, w) if opts.get("fast") else wls(X1, a.y, w)
+    cache = opts.get("cache")
+    if cache is not None and "oplp_X1" in cache:
+        X1 = cache["oplp_X1"]
+    else:
+        base = _std([*a.K.T, *a.P.T])
+        X1 = np.column_stack([np.ones(len(a.y)), a.F, poly_terms(base, degree)])
+        if cache is not None:
+            cache["oplp_X1"] = X1
+    b1 = wls(X1, a.y, w)
     beta_free = b1[1 : 1 + f]
     fitted = X1 @ b1
     phi = fitted - a.F @ beta_free  # Φ = fitted first stage net of free inputs
@@ -176,9 +197,8 @@ def fit_oplp(a: Arrays, w: np.ndarray | None, opts: dict) -> CoreFit:
     def crit(g: np.ndarray) -> float:
         om = ph - K @ g
         oml = phl - Kl @ g
-        B = _markov_basis(oml, mdeg, w2)
-        coef = wls_normal(B, om, w2)
-        xi = r - K @ g - B @ coef
+        # ξ = res − kγ − ĝ(ω₋₁) = (res − Φ) + (ω − ĝ(ω₋₁))
+        xi = (r - ph) + _markov_residual(om, oml, mdeg, w2)
         return float((xi * xi).sum() / sw if w2 is None else (w2 * xi * xi).sum() / sw)
 
     start = opts.get("start_state")
@@ -189,23 +209,56 @@ def fit_oplp(a: Arrays, w: np.ndarray | None, opts: dict) -> CoreFit:
 
 
 # --------------------------------------------------------------------------- ACF
-def acf_stage_arrays(a: Arrays, w: np.ndarray | None, opts: dict):
-    degree = opts["poly_degree"]
+def _acf_design(a: Arrays, opts: dict) -> np.ndarray:
+    """First-stage design ``[1, poly(w, k, m)]``, built once per group and reused by the bootstrap."""
+    cache = opts.get("cache")
+    if cache is not None and "acf_X1" in cache:
+        return cache["acf_X1"]
     base = _std([*a.F.T, *a.K.T, *a.P.T])
-    X1 = np.column_stack([np.ones(len(a.y)), poly_terms(base, degree)])
+    X1 = np.column_stack([np.ones(len(a.y)), poly_terms(base, opts["poly_degree"])])
+    if cache is not None:
+        cache["acf_X1"] = X1
+    return X1
+
+
+def acf_stage_arrays(a: Arrays, w: np.ndarray | None, opts: dict):
+    X1 = _acf_design(a, opts)
     b1 = wls_normal(X1, a.y, w)
     phi = X1 @ b1
     sel = a.prev >= 0
+    if w is not None:
+        sel = sel & (w > 0)
     pv = a.prev[sel]
     X = np.column_stack([a.F[sel], a.K[sel]])
     Xl = np.column_stack([a.F[pv], a.K[pv]])
     Z = np.column_stack([a.F[pv], a.K[sel]])  # lagged free inputs, current state
     ph, phl = phi[sel], phi[pv]
     w2 = None if w is None else w[sel]
-    if w2 is not None:
-        keep = w2 > 0
-        X, Xl, Z, ph, phl, w2 = X[keep], Xl[keep], Z[keep], ph[keep], phl[keep], w2[keep]
     return X, Xl, Z, ph, phl, w2, b1
+
+
+ROOT_TOL = 1e-14  # criterion m'Wm below which the just-identified moments are solved exactly
+
+
+def _solve_moments(resid, start: np.ndarray, *, maxiter: int) -> tuple[np.ndarray, bool, dict]:
+    """Levenberg–Marquardt on the weighted moment vector ``W^{1/2} m(θ)``.
+
+    Minimises the same criterion ``m'Wm`` as a quasi-Newton search (R prodest
+    uses BFGS) but needs far fewer evaluations: the model is just identified,
+    so the minimum is a root of the moments.
+    """
+    start = np.asarray(start, dtype=float)
+    r = optimize.least_squares(resid, start, method="lm", xtol=1e-12, ftol=1e-12, gtol=1e-12,
+                               max_nfev=max(int(maxiter), 1))
+    ok = bool(r.status > 0) and np.all(np.isfinite(r.x))
+    info = {
+        "optimizer": "Levenberg-Marquardt on W^(1/2) m(theta) (scipy least_squares)",
+        "start": start.tolist(),
+        "n_fev": int(r.nfev),
+        "criterion": float(2 * r.cost),
+        "message": str(r.message),
+    }
+    return r.x, ok, info
 
 
 def fit_acf(a: Arrays, w: np.ndarray | None, opts: dict) -> CoreFit:
@@ -214,20 +267,38 @@ def fit_acf(a: Arrays, w: np.ndarray | None, opts: dict) -> CoreFit:
     sw = len(ph) if w2 is None else w2.sum()
     Zw = Z if w2 is None else Z * w2[:, None]
     Wm = np.linalg.pinv(Zw.T @ Z / sw)
+    # W^(1/2) through an eigen-decomposition (W is symmetric positive semi-definite)
+    ev, evec = np.linalg.eigh(Wm)
+    Wh = evec @ np.diag(np.sqrt(np.clip(ev, 0, None))) @ evec.T
 
-    def crit(theta: np.ndarray) -> float:
+    def moments(theta: np.ndarray) -> np.ndarray:
         om = ph - X @ theta
         oml = phl - Xl @ theta
-        B = _markov_basis(oml, mdeg, w2)
-        coef = wls_normal(B, om, w2)
-        xi = om - B @ coef
-        m = Zw.T @ xi / sw
-        return float(m @ Wm @ m)
+        xi = _markov_residual(om, oml, mdeg, w2)
+        return Wh @ (Zw.T @ xi / sw)
 
-    start = opts.get("start")
-    if start is None:
-        start = _ols_start(a, w)
-    theta, ok, info = _minimise(crit, start, maxiter=opts["maxiter"], gtol=1e-10)
+    ols = _ols_start(a, w)
+    given = opts.get("start")
+    starts = [np.asarray(given, dtype=float)] if given is not None else []
+    k = len(ols)
+    # the moments can have several roots and spurious local minima: try a few starts and
+    # keep the first exact root (criterion < ROOT_TOL), else the lowest criterion found
+    starts += [ols, 0.5 * ols, 1.5 * ols, np.full(k, 0.3), np.full(k, 0.1)]
+    best = None
+    tried = []
+    for st in starts:
+        theta, ok, info = _solve_moments(moments, st, maxiter=opts["maxiter"])
+        tried.append({"start": info["start"], "estimate": theta.tolist(), "criterion": info["criterion"],
+                      "converged": ok})
+        if ok and (best is None or info["criterion"] < best[2]["criterion"]):
+            best = (theta, ok, info)
+        if ok and info["criterion"] < ROOT_TOL:
+            break
+    if best is None:
+        theta, ok, info = theta, False, info
+    else:
+        theta, ok, info = best
+    info = dict(info, starts_tried=tried, exact_root=bool(ok and info["criterion"] < ROOT_TOL))
     return CoreFit(beta=theta, converged=ok, info=info, first_stage=b1)
 
 

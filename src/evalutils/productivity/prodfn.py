@@ -197,6 +197,44 @@ class ProductionFunctionResult:
         return out
 
 
+_BOOT_STATE: dict = {}
+
+
+def _boot_block(seeds: np.ndarray) -> np.ndarray:
+    """Run the bootstrap replications of ``seeds`` (one firm draw per seed); NaN rows = failed."""
+    core, arr, opts, k = (_BOOT_STATE[x] for x in ("core", "arr", "opts", "k"))
+    out = np.full((len(seeds), k), np.nan)
+    for i, sd in enumerate(seeds):
+        w = firm_weights(arr.codes, arr.n_units, np.random.default_rng(int(sd)))
+        try:
+            bf = core(arr, w, opts)
+        except (np.linalg.LinAlgError, ValueError, FloatingPointError):
+            continue
+        if bf.converged and np.all(np.isfinite(bf.beta)):
+            out[i] = bf.beta
+    return out
+
+
+def _bootstrap(core, arr: Arrays, opts: dict, seeds: np.ndarray, k: int, n_jobs: int) -> np.ndarray:
+    """Firm-bootstrap replications, optionally on ``n_jobs`` forked processes.
+
+    Replication b always uses ``seeds[b]``, so the result does not depend on ``n_jobs``.
+    """
+    _BOOT_STATE.update(core=core, arr=arr, opts=opts, k=k)
+    try:
+        if n_jobs <= 1 or len(seeds) < 2:
+            return _boot_block(seeds)
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        blocks = np.array_split(seeds, min(n_jobs, len(seeds)))
+        ctx = mp.get_context("fork")
+        with ProcessPoolExecutor(max_workers=len(blocks), mp_context=ctx) as pool:
+            return np.vstack(list(pool.map(_boot_block, blocks)))
+    finally:
+        _BOOT_STATE.clear()
+
+
 def _group_keys(data: pd.DataFrame, by: Sequence[str]) -> np.ndarray:
     if not by:
         return np.full(len(data), ALL, dtype=object)
@@ -226,6 +264,7 @@ def estimate_production_function(
     markov_degree: int = 3,
     maxiter: int = 1000,
     conf_level: float = 0.95,
+    n_jobs: int = 1,
 ) -> ProductionFunctionResult:
     r"""Estimate a value-added Cobb–Douglas production function and firm TFP.
 
@@ -275,8 +314,16 @@ def estimate_production_function(
         projection as above.
         *Moments*: :math:`E[\xi\,(w_{-1}, k)] = 0` (lagged free inputs and
         current state as instruments), weighted by
-        :math:`(Z'Z/N)^{-1}`; just identified.
-        *Optimiser*: BFGS from the OLS estimates, Nelder–Mead polish.
+        :math:`W = (Z'Z/N)^{-1}`; just identified.
+        *Optimiser*: Levenberg–Marquardt on :math:`W^{1/2}\bar m(\beta)`; it
+        minimises prodest's criterion :math:`\bar m' W \bar m` (prodest uses
+        BFGS) in a few evaluations. The moments can have several roots and
+        spurious local minima, so starts are tried in order — the OLS
+        estimates, 0.5× and 1.5× them, then all 0.3 and all 0.1 — and the first
+        exact root (criterion < 1e-14) is kept; if none is found the lowest
+        criterion is reported with a warning. All tries are listed in
+        ``optimizer["starts_tried"]``. Bootstrap replications try the point
+        estimate first.
     ``"wrdg"`` (Wooldridge 2009, IV form; as R ``prodest::prodestWRDG`` 1.0.1)
         Both equations of Wooldridge's system with a unit-slope Markov process
         (:math:`g(\omega_{-1}) = \omega_{-1}`), stacked into one 2SLS:
@@ -293,12 +340,16 @@ def estimate_production_function(
         and ignores the first stage); prefer ``n_boot`` for inference.
     ``"wrdg_gmm"`` (Wooldridge 2009, system; as ``prodest::prodestWRDG_GMM``)
         Two equations sharing :math:`\beta_0, \beta_w, \beta_k`:
-        (1) :math:`y = \beta_0 + w\beta_w + c(k, m)\lambda` with instruments
+        (1) :math:`y = \beta_0 + w\beta_w + k\beta_k + \tilde c(k, m)\lambda`
+        (:math:`\tilde c` the polynomial terms other than k itself, so the
+        linear k coefficient is shared, as prodest) with instruments
         ``[1, w, c(k, m)]`` and (2)
         :math:`y = \beta_0 + e_0 + w\beta_w + k\beta_k + c(k_{-1}, m_{-1})\delta`
         with instruments ``[1, w₋₁, k, c(k₋₁, m₋₁)]``; linear two-step GMM,
-        first step with the block-diagonal ``(Z'Z)^{-1}`` weight, second with the
-        homoskedastic optimal weight. SE: GMM formula.
+        first step with the block-diagonal ``(Z'Z)^{-1}`` weight (prodest uses
+        only its diagonal), second with the homoskedastic optimal weight
+        :math:`(\hat\sigma^2 Z'Z)^{-1}`. SE: GMM formula. No published figure
+        is tested for this variant.
 
     Parameters
     ----------
@@ -315,8 +366,9 @@ def estimate_production_function(
         are dropped and counted).
     n_boot, seed
         Firm-bootstrap replications for standard errors (firms resampled with
-        replacement, all their years kept; one ``numpy`` Generator from
-        ``seed``). Replications whose optimiser fails are counted in
+        replacement, all their years kept; one ``numpy`` Generator made from
+        ``seed`` draws one seed per replication). Replications whose optimiser
+        fails are counted in
         ``n_boot_failed`` and left out of the standard deviation. With
         ``n_boot=0`` op/lp/acf have no standard errors (NaN).
     by, min_firms, on_small_group
@@ -332,7 +384,11 @@ def estimate_production_function(
         starting values are in ``optimizer``), never the starting values.
     poly_degree, markov_degree, maxiter
         Proxy/first-stage polynomial degree (default 2, as prodest), degree of
-        the polynomial :math:`g` (default 3) and optimiser iteration limit.
+        the polynomial :math:`g` (default 3) and optimiser iteration limit
+        (function evaluations for ACF).
+    n_jobs
+        Processes for the bootstrap (Linux ``fork``). Replication ``b`` uses
+        its own seed drawn from ``seed``, so results do not depend on ``n_jobs``.
 
     Returns
     -------
@@ -353,6 +409,8 @@ def estimate_production_function(
         proxy_l = []
     if n_boot < 0:
         raise ValueError("n_boot must be >= 0")
+    if n_jobs < 1:
+        raise ValueError("n_jobs must be >= 1")
     require_columns(data, [output, *free_l, *state_l, *proxy_l, unit, time, *by_l])
     if poly_degree is None:
         poly_degree = 2
@@ -410,12 +468,25 @@ def estimate_production_function(
             prev=prev, codes=codes, n_units=len(uniq),
         )
         core = CORES[method]
-        fit: CoreFit = core(arr, None, opts)
+        try:
+            fit: CoreFit = core(arr, None, opts)
+        except (np.linalg.LinAlgError, ValueError, FloatingPointError) as exc:
+            raise EstimationError(
+                f"{METHOD_NAMES[method]} could not be computed in group {g!r}: {exc}", key=str(g),
+                hint="check for inputs without variation or collinear inputs in this group",
+            ) from exc
         converged = bool(fit.converged and np.all(np.isfinite(fit.beta)))
         info = dict(fit.info)
         if method in _OPTIMISED:
             info["last_iterate"] = np.asarray(fit.beta).tolist()
         beta = np.asarray(fit.beta, dtype=float)
+        if converged and method == "acf" and not info.get("exact_root", True):
+            warnings.warn(
+                f"ACF moments have no exact root from the starting values tried in group {g!r}; "
+                f"reporting the lowest GMM criterion found ({info.get('criterion'):.3g}); "
+                "see result.fits[group].optimizer['starts_tried']",
+                UserWarning, stacklevel=2,
+            )
         if not converged:
             msg = (f"{METHOD_NAMES[method]} optimiser did not converge in group {g!r} "
                    f"({info.get('message', 'no message')})")
@@ -436,23 +507,14 @@ def estimate_production_function(
             se_type = {"ols": "firm-clustered", "fe": "firm-clustered",
                        "wrdg": "prodest 2SLS (second-stage OLS)", "wrdg_gmm": "GMM"}[method]
         if n_boot > 0 and converged:
-            boot_opts = dict(opts)
+            boot_opts = dict(opts, cache={})
             if method == "acf":
                 boot_opts["start"] = beta
             elif method in ("op", "lp"):
                 boot_opts["start_state"] = beta[len(free_l):]
-            boot = np.full((n_boot, len(terms)), np.nan)
-            for b in range(n_boot):
-                w = firm_weights(codes, len(uniq), rng)
-                try:
-                    bf = core(arr, w, boot_opts)
-                except (np.linalg.LinAlgError, ValueError, FloatingPointError):
-                    n_failed += 1
-                    continue
-                if bf.converged and np.all(np.isfinite(bf.beta)):
-                    boot[b] = bf.beta
-                else:
-                    n_failed += 1
+            seeds = rng.integers(0, 2**63 - 1, size=n_boot)
+            boot = _bootstrap(core, arr, boot_opts, seeds, len(terms), n_jobs)
+            n_failed = int(np.isnan(boot).any(axis=1).sum())
             if n_boot - n_failed >= 2:
                 se = np.nanstd(boot, axis=0, ddof=1)
                 se_type = f"firm bootstrap ({n_boot - n_failed} replications)"

@@ -1,0 +1,137 @@
+"""Wild cluster bootstrap (checked against a brute-force loop) and randomization inference."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from evalutils.effects import randomization_inference, twfe, wild_cluster_bootstrap
+from evalutils.errors import EstimationError
+
+from .conftest import simulate_staggered
+
+
+@pytest.fixture(scope="module")
+def few() -> pd.DataFrame:
+    return simulate_staggered(n_units=240, seed=3, n_clusters=8, effect="constant")
+
+
+def _demean2(v, u, t):
+    out = v.astype(float).copy()
+    for _ in range(500):
+        out = out - pd.Series(out).groupby(u).transform("mean").to_numpy()
+        out = out - pd.Series(out).groupby(t).transform("mean").to_numpy()
+    return out
+
+
+def _brute_force_p(df, h0):
+    """Loop over all 2^G Rademacher sign vectors, re-estimating the regression each time."""
+    u, t = df["unit"].to_numpy(), df["year"].to_numpy()
+    y = _demean2(df["y"].to_numpy(), u, t)
+    X = np.column_stack([_demean2(df["treated"].to_numpy(), u, t), _demean2(df["x"].to_numpy(), u, t)])
+    c = pd.factorize(df["cluster"])[0]
+    G = c.max() + 1
+
+    def fit(yv):
+        b = np.linalg.lstsq(X, yv, rcond=None)[0]
+        e = yv - X @ b
+        A = np.linalg.inv(X.T @ X)
+        S = np.zeros((G, 2))
+        np.add.at(S, c, X * e[:, None])
+        V = A @ S.T @ S @ A
+        return b, np.sqrt(V[0, 0])
+
+    b, se = fit(y)
+    t_obs = (b[0] - h0) / se
+    yr = y - h0 * X[:, 0]
+    g1 = np.linalg.lstsq(X[:, [1]], yr, rcond=None)[0]
+    ur = yr - X[:, [1]] @ g1
+    fitted = y - ur
+    ts = []
+    for m in range(2**G):
+        v = np.array([1.0 if (m >> j) & 1 else -1.0 for j in range(G)])
+        bb, ss = fit(fitted + ur * v[c])
+        ts.append((bb[0] - h0) / ss)
+    return float(np.mean(np.abs(np.array(ts)) >= abs(t_obs) - 1e-12))
+
+
+@pytest.mark.validation
+@pytest.mark.parametrize("h0", [0.0, 0.15])
+def test_wcr_rademacher_enumeration_matches_brute_force(few, h0):
+    res = wild_cluster_bootstrap(few, outcome="y", unit="unit", time="year", treatment="treated", covariates="x",
+                                 cluster="cluster", n_boot=999, h0=h0, conf_int=False)
+    assert res.enumerated and res.n_boot == 2**8
+    assert res.p_value == pytest.approx(_brute_force_p(few, h0), abs=1e-12)
+
+
+def test_wcr_estimate_se_match_twfe_and_ci_brackets(few):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tw = twfe(few, outcome="y", unit="unit", time="year", treatment="treated", covariates="x", cluster="cluster")
+    res = wild_cluster_bootstrap(few, outcome="y", unit="unit", time="year", treatment="treated", covariates="x",
+                                 cluster="cluster", weights="webb", n_boot=1999, seed=3)
+    assert res.estimate == pytest.approx(tw.estimate, abs=1e-8)
+    assert res.std_error == pytest.approx(tw.std_error, rel=1e-6)
+    assert res.t_stat == pytest.approx(tw.tidy().loc[0, "statistic"], rel=1e-6)
+    assert res.conf_low < res.estimate < res.conf_high
+    # the CI inverts the test: just inside the bounds H0 is not rejected, just outside it is
+    kw = dict(outcome="y", unit="unit", time="year", treatment="treated", covariates="x", cluster="cluster",
+              weights="webb", n_boot=1999, seed=3, conf_int=False)
+    eps = 1e-3 * res.std_error
+    assert wild_cluster_bootstrap(few, h0=res.conf_low + eps, **kw).p_value > 0.05
+    assert wild_cluster_bootstrap(few, h0=res.conf_low - eps, **kw).p_value <= 0.05
+    assert wild_cluster_bootstrap(few, h0=res.conf_high - eps, **kw).p_value > 0.05
+    assert wild_cluster_bootstrap(few, h0=res.conf_high + eps, **kw).p_value <= 0.05
+    tidy = res.tidy()
+    assert tidy.loc[0, "n_clusters"] == 8 and "webb" in tidy.loc[0, "method"]
+    again = wild_cluster_bootstrap(few, outcome="y", unit="unit", time="year", treatment="treated", covariates="x",
+                                   cluster="cluster", weights="webb", n_boot=1999, seed=3)
+    assert again.p_value == res.p_value and again.conf_low == res.conf_low
+    assert "<table" in res._repr_html_()
+
+
+def test_wcr_size_under_null_is_reasonable():
+    # effect zero: p-values should not pile up near zero (tiny Monte Carlo, fast enough for CI)
+    ps = []
+    for s in range(20):
+        df = simulate_staggered(n_units=120, seed=100 + s, n_clusters=10, effect="constant")
+        df["y"] = df["y"] - df["tau"]
+        ps.append(wild_cluster_bootstrap(df, outcome="y", unit="unit", time="year", treatment="treated",
+                                         cluster="cluster", weights="webb", n_boot=199, seed=s,
+                                         conf_int=False).p_value)
+    assert np.mean(np.array(ps) < 0.05) <= 0.2
+
+
+def test_wcr_errors(few):
+    with pytest.raises(ValueError, match="webb"):
+        wild_cluster_bootstrap(few, outcome="y", unit="unit", time="year", treatment="treated", weights="mammen")
+    with pytest.raises(EstimationError, match="at least 2 clusters"):
+        wild_cluster_bootstrap(few.assign(c=1), outcome="y", unit="unit", time="year", treatment="treated", cluster="c")
+    with pytest.raises(EstimationError, match="collinear"):
+        wild_cluster_bootstrap(few.assign(x2=2 * few["x"]), outcome="y", unit="unit", time="year",
+                               treatment="treated", covariates=["x", "x2"])
+
+
+def test_randomization_inference(few):
+    ri = randomization_inference(few, outcome="y", unit="unit", time="year", group="cohort", n_perm=199, seed=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tw = twfe(few, outcome="y", unit="unit", time="year", treatment="treated")
+    assert ri.estimate == pytest.approx(tw.estimate, abs=1e-8)
+    assert ri.p_value == pytest.approx(1 / 200)  # strong effect: no permutation beats it
+    null = few.assign(y=few["y"] - few["tau"])
+    ri0 = randomization_inference(null, outcome="y", unit="unit", time="year", group="cohort", n_perm=199,
+                                  seed=1, strata="cluster")
+    # under the sharp null the permutation distribution is centred on zero
+    assert abs(np.mean(ri0.permuted)) < 0.5 * np.std(ri0.permuted)
+    assert 0 < ri0.p_value <= 1
+    ri_imp = randomization_inference(few, outcome="y", unit="unit", time="year", group="cohort",
+                                     estimator="imputation", n_perm=19, seed=1)
+    assert ri_imp.p_value == pytest.approx(1 / 20)
+    custom = randomization_inference(few, outcome="y", unit="unit", time="year", group="cohort",
+                                     estimator=lambda d: float(d.loc[d["cohort"] > 0, "y"].mean()), n_perm=9)
+    assert custom.n_perm == 9
+    assert "<table" in ri._repr_html_()
