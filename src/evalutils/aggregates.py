@@ -1,9 +1,19 @@
-"""Province-year totals of the national panel, computed once and cached.
+"""National quantities computed once per data delivery and cached.
 
-A province notebook needs the national picture (for comparison) but should not
-read the whole country's firm-level data. The totals are built once per data
-delivery, keyed by the hash of the panel files, and stored as
-``<data_dir>/derived/province_year.parquet``.
+A province notebook needs the national picture (for comparison) and the
+national production-function estimates (for firm TFP) but should not read or
+re-estimate the whole country. Both are built once, keyed by the hash of the
+panel and deflator files, and stored under ``<data_dir>/derived/``:
+
+* ``province_year.parquet``: value added (nominal, real), employment, number of
+  firms, and the sum and count of firm log TFP, by province and year;
+* ``tfp_model.json``: value-added Cobb–Douglas elasticities estimated by
+  Ackerberg–Caves–Frazer (materials proxy) for each VSIC section with enough
+  firms, and their average weighted by observations (used for sections without
+  their own, and for growth accounting). A single ACF pooled over sections is
+  not used: sections differ in productivity levels, which breaks ACF's Markov
+  assumption (on the demo it lands on a false optimum with a negative capital
+  elasticity).
 """
 
 from __future__ import annotations
@@ -14,6 +24,7 @@ import os
 import uuid
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .io import DataPaths, load_deflators, load_panel
@@ -27,32 +38,106 @@ def files_digest(files: list[Path]) -> str:
     return h.hexdigest()
 
 
-def province_year_totals(data_dir: str | Path) -> pd.DataFrame:
-    """Sum of value added (nominal and real), employment and number of firms by province and year."""
-    paths = DataPaths(Path(data_dir))
+MIN_FIRMS_PER_SECTOR = 50
+
+
+def production_inputs(panel: pd.DataFrame, deflators: pd.DataFrame | None) -> pd.DataFrame:
+    """Logs of real value added, employment, real capital and real intermediate inputs."""
+    d = panel["year"].map(deflators.set_index("year")["deflator"]) if deflators is not None else 1.0
+    return pd.DataFrame({
+        "firm_id": panel["firm_id"], "year": panel["year"], "vsic_section": panel["vsic_section"],
+        "y": np.log(panel["value_added"] / d), "l": np.log(panel["employment"].astype(float)),
+        "k": np.log(panel["capital"] / d), "m": np.log(panel["intermediate_inputs"] / d),
+    }, index=panel.index)
+
+
+def estimate_tfp_model(panel: pd.DataFrame, deflators: pd.DataFrame | None, *, seed: int) -> dict:
+    """ACF elasticities by VSIC section (sections with at least MIN_FIRMS_PER_SECTOR firms) and pooled."""
+    from .productivity import estimate_production_function
+
+    x = production_inputs(panel, deflators)
+    opts = dict(method="acf", output="y", free="l", state="k", proxy="m", unit="firm_id", time="year",
+                seed=seed, on_failure="warn")
+    by = estimate_production_function(x, by="vsic_section", min_firms=MIN_FIRMS_PER_SECTOR,
+                                      on_small_group="skip", **opts)
+
+    def coef(fit) -> dict:
+        return {"labour": float(fit.params["l"]), "capital": float(fit.params["k"]), "n_obs": int(fit.n_obs),
+                "n_firms": int(fit.n_firms), "converged": bool(fit.converged)}
+
+    sectors = {str(g): coef(f) for g, f in by.fits.items()
+               if f.converged and np.isfinite(f.params).all()}
+    if sectors:
+        w = np.array([c["n_obs"] for c in sectors.values()], dtype=float)
+        pooled = {"labour": float(np.average([c["labour"] for c in sectors.values()], weights=w)),
+                  "capital": float(np.average([c["capital"] for c in sectors.values()], weights=w)),
+                  "n_obs": int(w.sum()), "n_firms": int(sum(c["n_firms"] for c in sectors.values())),
+                  "converged": True, "note": "average of the sections' estimates weighted by observations"}
+    else:
+        pooled = coef(estimate_production_function(x, **opts).fits["all"])
+    return {"method": "acf", "pooled": pooled, "by_sector": sectors,
+            "skipped": {str(k): v for k, v in by.skipped.items()}}
+
+
+def firm_log_tfp(panel: pd.DataFrame, deflators: pd.DataFrame | None, model: dict) -> pd.Series:
+    """Firm-year log TFP (up to a constant): y − β_l·l − β_k·k with the section's elasticities."""
+    x = production_inputs(panel, deflators)
+    pooled = model["pooled"]
+    bl = x["vsic_section"].map({s: c["labour"] for s, c in model["by_sector"].items()}).fillna(pooled["labour"])
+    bk = x["vsic_section"].map({s: c["capital"] for s, c in model["by_sector"].items()}).fillna(pooled["capital"])
+    return (x["y"] - bl * x["l"] - bk * x["k"]).rename("log_tfp")
+
+
+def _atomic_json(path: Path, obj: dict) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.partial")
+    tmp.write_text(json.dumps(obj, indent=1, sort_keys=True))
+    os.replace(tmp, path)
+
+
+def _digest(data_dir: Path) -> str:
+    paths = DataPaths(data_dir)
     panel_files = sorted(paths.panel.rglob("*.parquet"))
-    digest = files_digest(panel_files + ([paths.deflators] if paths.deflators.exists() else []))
-    out = paths.root / "derived" / "province_year.parquet"
-    meta = out.with_suffix(".json")
-    if out.exists() and meta.exists() and json.loads(meta.read_text()).get("digest") == digest:
-        return pd.read_parquet(out)
+    return files_digest(panel_files + ([paths.deflators] if paths.deflators.exists() else []))
+
+
+def build_national(data_dir: str | Path, *, seed: int = 20200831) -> None:
+    """Build (or confirm up to date) the cached national totals and TFP model."""
+    data_dir = Path(data_dir)
+    derived = data_dir / "derived"
+    out, model_path, meta = derived / "province_year.parquet", derived / "tfp_model.json", derived / "meta.json"
+    digest = _digest(data_dir)
+    if out.exists() and model_path.exists() and meta.exists() and \
+            json.loads(meta.read_text()).get("digest") == digest:
+        return
     panel = load_panel(data_dir)
+    defl = load_deflators(data_dir)
+    model = estimate_tfp_model(panel, defl, seed=seed)
+    panel = panel.assign(log_tfp=firm_log_tfp(panel, defl, model))
     totals = (panel.groupby(["province_code", "year"])
               .agg(value_added=("value_added", "sum"), employment=("employment", "sum"),
-                   n_firms=("firm_id", "nunique"))
+                   n_firms=("firm_id", "nunique"), sum_log_tfp=("log_tfp", "sum"), n_tfp=("log_tfp", "count"))
               .reset_index())
-    defl = load_deflators(data_dir)
     if defl is not None:
         totals = totals.merge(defl, on="year", how="left")
         totals["value_added_real"] = totals["value_added"] / totals["deflator"]
         totals = totals.drop(columns="deflator")
     else:
         totals["value_added_real"] = float("nan")
-    out.parent.mkdir(parents=True, exist_ok=True)
+    derived.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex}.partial")
     totals.to_parquet(tmp, index=False)
     os.replace(tmp, out)
-    tmpm = meta.with_name(f".{meta.name}.{uuid.uuid4().hex}.partial")
-    tmpm.write_text(json.dumps({"digest": digest}))
-    os.replace(tmpm, meta)
-    return totals
+    _atomic_json(model_path, model)
+    _atomic_json(meta, {"digest": digest})
+
+
+def province_year_totals(data_dir: str | Path) -> pd.DataFrame:
+    """Province-year totals (value added, employment, firms, log TFP sums); built on first use."""
+    build_national(data_dir)
+    return pd.read_parquet(Path(data_dir) / "derived" / "province_year.parquet")
+
+
+def tfp_model(data_dir: str | Path) -> dict:
+    """The national production-function estimates used for firm TFP; built on first use."""
+    build_national(data_dir)
+    return json.loads((Path(data_dir) / "derived" / "tfp_model.json").read_text())

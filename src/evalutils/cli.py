@@ -64,43 +64,193 @@ def _select_provinces(args: argparse.Namespace) -> list[str]:
     return list(SEED_PROVINCES)
 
 
-def _cmd_run(args: argparse.Namespace) -> int:
-    from .aggregates import province_year_totals
-    from .runner import DEFAULT_NOTEBOOK, ReportTask, run_tasks
+class _Progress:
+    """One line per finished report (plain lines when not on a terminal, a bar above them when on one)."""
 
-    provinces = _select_provinces(args)
+    def __init__(self, total: int) -> None:
+        self.total, self.done = total, 0
+        self.bar = None
+        if total and sys.stdout.isatty():
+            try:
+                from tqdm import tqdm
+
+                self.bar = tqdm(total=total, unit="report", dynamic_ncols=True, leave=False)
+            except ImportError:  # pragma: no cover
+                self.bar = None
+
+    def __call__(self, outcome) -> None:
+        self.done += 1
+        t = outcome.task
+        status = "built" if outcome.ok else "FAILED"
+        line = f"  [{self.done}/{self.total}] {t.province} ({t.lang}) {status} {outcome.seconds:.1f} s"
+        if self.bar is not None:
+            self.bar.write(line)
+            self.bar.set_postfix_str(f"{t.province} ({t.lang})", refresh=False)
+            self.bar.update(1)
+        else:
+            print(line, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _languages(args: argparse.Namespace) -> list[str]:
     langs = [x.strip() for x in args.lang.split(",") if x.strip()]
     bad = [x for x in langs if x not in ("vi", "en")]
-    if bad:
+    if bad or not langs:
         raise EvalutilsError(f"unknown language(s) {bad}", hint="use --lang vi,en")
+    return langs
+
+
+def _workers(args: argparse.Namespace) -> int:
+    return args.workers or os.cpu_count() or 1
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .aggregates import province_year_totals
+    from .manifest import RunManifest
+    from .params import load_defaults
+    from .runner import DEFAULT_NOTEBOOK, ReportTask, run_batch
+
+    provinces = _select_provinces(args)
+    langs = _languages(args)
+    seed = load_defaults(Path(args.params) / "defaults.yml").seed
     province_year_totals(args.data)  # build the shared national aggregates once, before the workers start
     notebook = Path(args.notebook) if args.notebook else DEFAULT_NOTEBOOK
     tasks = [ReportTask(p, lang, Path(args.data), Path(args.params), Path(args.reports), notebook=notebook,
                         timeout=args.timeout, geography=args.geography) for p in provinces for lang in langs]
-    workers = args.workers or os.cpu_count() or 1
-    print(f"running {len(tasks)} report(s) ({len(provinces)} province(s) × {len(langs)} language(s)) "
-          f"on {workers} worker(s)")
+    workers = _workers(args)
+    manifest = RunManifest(args.reports)
     t0 = time.perf_counter()
-    done = [0]
+    progress: list[_Progress] = []
 
-    def progress(outcome):
-        done[0] += 1
-        status = "ok" if outcome.ok else "FAILED"
-        print(f"  [{done[0]}/{len(tasks)}] {outcome.task.province} ({outcome.task.lang}) {status} "
-              f"{outcome.seconds:.1f} s", flush=True)
+    def on_plan(plan) -> None:
+        where = f"Dask ({args.scheduler})" if args.scheduler else f"{workers} worker process(es)"
+        print(f"{len(tasks)} report(s) ({len(provinces)} unit(s) × {len(langs)} language(s)): "
+              f"{len(plan.to_run)} to build, {len(plan.unchanged)} unchanged"
+              + (f"; building on {where}" if plan.to_run else ""), flush=True)
+        progress.append(_Progress(len(plan.to_run)))
 
-    outcomes = run_tasks(tasks, workers=workers, on_done=progress)
+    try:
+        plan, outcomes = run_batch(tasks, manifest, workers=workers, scheduler=args.scheduler, force=args.force,
+                                   seed=seed, on_plan=on_plan, on_done=lambda o: progress[0](o))
+    finally:
+        if progress:
+            progress[0].close()
     failed = [o for o in outcomes if not o.ok]
-    print(f"built {len(outcomes) - len(failed)}, failed {len(failed)} in {time.perf_counter() - t0:.1f} s; "
-          f"reports under {args.reports}/")
+    print(f"built {len(outcomes) - len(failed)}, skipped as unchanged {len(plan.unchanged)}, failed {len(failed)} "
+          f"in {time.perf_counter() - t0:.1f} s; reports under {args.reports}/, manifest "
+          f"{manifest.path}")
     for o in failed:
         print(f"  FAILED {o.task.province} ({o.task.lang}): {o.error}")
         if o.failed_notebook:
             print(f"    failed notebook saved at {o.failed_notebook}")
+    if getattr(args, "site", False):
+        from .site import build_site
+
+        index = build_site(args.reports)
+        print(f"site: {index}")
     return 1 if failed else 0
 
 
+def _cmd_verify(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from .manifest import FileHasher, RunManifest, diff_payloads, task_inputs
+    from .runner import ReportTask, run_tasks
+
+    manifest = RunManifest(args.reports)
+    wanted_provinces = None
+    if args.provinces:
+        wanted_provinces = set(_select_provinces(args))
+    langs = set(_languages(args))
+    entries = [(k, e) for k, e in sorted(manifest.reports.items())
+               if e.get("outcome") == "built" and e["lang"] in langs
+               and (args.geography is None or e["geography"] == args.geography)
+               and (wanted_provinces is None or e["province"] in wanted_provinces)]
+    if not entries:
+        raise EvalutilsError("nothing to verify: no built report in the manifest matches", file=manifest.path,
+                             hint="run `evalutils run` first, or check --provinces/--lang/--geography")
+    problems: dict[str, list[str]] = {}
+    with tempfile.TemporaryDirectory(prefix="evalutils-verify-") as tmp:
+        tasks, keys = [], []
+        hasher = FileHasher()
+        for key, e in entries:
+            p = e["parameters"]
+            task = ReportTask(p["province"], p["lang"], Path(p["data_dir"]), Path(p["params_dir"]), Path(tmp),
+                              notebook=Path(p["notebook"]), timeout=int(p.get("timeout", args.timeout)),
+                              geography=p["geography"])
+            now = task_inputs(task, hasher)
+            changed = sorted(k for k in set(now) | set(e["inputs"]) if now.get(k) != e["inputs"].get(k))
+            if changed:
+                problems.setdefault(key, []).append("inputs changed since the manifest was written: "
+                                                    + ", ".join(changed))
+            tasks.append(task)
+            keys.append(key)
+        print(f"verifying {len(tasks)} report(s) by re-executing them on {_workers(args)} worker(s)", flush=True)
+        outcomes = run_tasks(tasks, workers=_workers(args), scheduler=args.scheduler)
+        for key, (_, e), o in zip(keys, entries, outcomes):
+            if not o.ok:
+                problems.setdefault(key, []).append(f"re-execution failed: {o.error}")
+                continue
+            diffs = diff_payloads(e.get("results"), o.results)
+            if diffs:
+                problems.setdefault(key, []).extend(diffs)
+            status = "DIFFERS" if key in problems else "identical"
+            print(f"  {key}: {status} ({o.seconds:.1f} s)", flush=True)
+    if problems:
+        print(f"{len(problems)} of {len(entries)} report(s) not reproduced:")
+        for key, lines in problems.items():
+            print(f"  {key}")
+            for line in lines:
+                print(f"    {line}")
+        return 1
+    print(f"all {len(entries)} report(s) reproduced: every number in the results payload is identical")
+    return 0
+
+
+def _cmd_site(args: argparse.Namespace) -> int:
+    from .site import build_site
+
+    index = build_site(args.reports)
+    print(f"site written: {index} (open it in a browser; links are relative)")
+    return 0
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from .site import publish
+
+    out, n = publish(args.reports, args.to)
+    print(f"published {n} file(s) to {out}: serve it with any static web server "
+          f"(e.g. `python3 -m http.server -d {out}`) or push it to GitHub Pages")
+    return 0
+
+
+def _cmd_open(args: argparse.Namespace) -> int:
+    from .geography import resolve_province, resolve_unit_2025
+    from .runner import ReportTask
+
+    if args.geography == "2025":
+        slug = resolve_unit_2025(args.province)["slug"]
+    else:
+        slug = resolve_province(args.province)["slug"]
+    task = ReportTask(slug, args.lang, Path("."), Path("."), Path(args.reports), geography=args.geography)
+    path = task.html_path.resolve()
+    if not path.exists():
+        raise EvalutilsError(f"no {args.lang} report for {slug} yet", file=path,
+                             hint=f"build it: evalutils run --provinces {slug} --lang {args.lang}"
+                                  + (" --geography 2025" if args.geography == "2025" else ""))
+    print(path)
+    if not args.no_browser:
+        import webbrowser
+
+        webbrowser.open(path.as_uri())
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
+    args.site = True
     rc = _cmd_demo_data(args)
     return rc or _cmd_run(args)
 
@@ -134,6 +284,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--workers", type=int, default=0, help="parallel processes (default: all cores)")
         p.add_argument("--timeout", type=int, default=600, help="seconds allowed per notebook cell")
         p.add_argument("--notebook", default=None, help="report notebook (default notebooks/province_report.ipynb)")
+        p.add_argument("--force", action="store_true",
+                       help="rebuild every selected report, even those whose inputs did not change")
+        p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="run on Dask distributed: 'local' starts a LocalCluster of --workers processes; "
+                            "an address (tcp://host:8786) uses a running scheduler whose workers see the same "
+                            "files (start them with --nthreads 1)")
 
     p = sub.add_parser("demo-data", help="write the SYNTHETIC demo data set")
     data_opts(p, out=True)
@@ -144,12 +300,48 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--params", default="params", help="parameter directory (default params)")
     p.set_defaults(func=_cmd_validate)
 
-    p = sub.add_parser("run", help="execute and render province reports (default: the six seed provinces)")
+    p = sub.add_parser("run", help="execute and render province reports (default: the six seed provinces); "
+                                   "only reports whose inputs changed are rebuilt",
+                       description="Execute and render reports. A report is rebuilt only when its notebook, "
+                                   "parameter files, data files or the evalutils code changed since its last "
+                                   "successful build (content hashes in reports/manifest.json); --force rebuilds. "
+                                   "An interrupted run keeps what it finished: run the same command again.")
     data_opts(p)
     run_opts(p)
+    p.add_argument("--site", action="store_true", help="build the website (reports/site/) afterwards")
     p.set_defaults(func=_cmd_run)
 
-    p = sub.add_parser("demo", help="write the demo data, then build the seed provinces' reports")
+    p = sub.add_parser("verify", help="re-execute reports from the run manifest and check every number is identical",
+                       description="Re-executes the selected reports (default: every built report in the manifest) "
+                                   "in a temporary directory with the recorded parameters and compares the results "
+                                   "payload number by number. Exit code 1 and a list of differences otherwise.")
+    p.add_argument("--reports", default="reports", help="output directory holding manifest.json (default reports)")
+    p.add_argument("--provinces", help="comma-separated slugs, codes or names (default: all in the manifest)")
+    p.add_argument("--geography", choices=("pre2025", "2025"), default=None, help="only this geography")
+    p.add_argument("--lang", default="vi,en", help="languages, comma-separated (default vi,en)")
+    p.add_argument("--workers", type=int, default=0, help="parallel processes (default: all cores)")
+    p.add_argument("--timeout", type=int, default=600, help="seconds allowed per notebook cell")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS", help="run on Dask (see `run --help`)")
+    p.set_defaults(func=_cmd_verify, all=False)
+
+    p = sub.add_parser("site", help="build the website under reports/site/ from the run manifest")
+    p.add_argument("--reports", default="reports", help="output directory (default reports)")
+    p.set_defaults(func=_cmd_site)
+
+    p = sub.add_parser("publish", help="copy a ready-to-serve website (index, methods, reports) to a directory")
+    p.add_argument("--reports", default="reports", help="output directory (default reports)")
+    p.add_argument("--to", required=True, help="target directory (replaced as a whole), e.g. public/")
+    p.set_defaults(func=_cmd_publish)
+
+    p = sub.add_parser("open", help="print the path of a report and open it in the web browser")
+    p.add_argument("province", help="slug, GSO code or name, e.g. bac-lieu, 95 or 'Bạc Liêu'")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language (default vi)")
+    p.add_argument("--geography", choices=("pre2025", "2025"), default="pre2025")
+    p.add_argument("--reports", default="reports", help="output directory (default reports)")
+    p.add_argument("--no-browser", action="store_true", help="only print the path")
+    p.set_defaults(func=_cmd_open)
+
+    p = sub.add_parser("demo", help="write the demo data, then build the seed provinces' reports and the site")
     data_opts(p, out=True)
     run_opts(p)
     p.set_defaults(func=_cmd_demo)

@@ -54,24 +54,214 @@ MESSAGES: dict[str, dict[str, str]] = {
               "Dotted line: 7% a year growth from {base_year}.",
     },
     "effect_heading": {"vi": "Tác động của hỗ trợ tới năng suất", "en": "Effect of support on productivity"},
-    "effect_text": {
-        "vi": "Hồi quy hiệu ứng cố định hai chiều (doanh nghiệp và năm), sai số chuẩn cụm theo doanh nghiệp: "
-              "hỗ trợ đi kèm thay đổi {pct} trong giá trị tăng thêm thực tế trên một lao động "
-              "(khoảng tin cậy 95%: {lo} đến {hi}; {n_treated} doanh nghiệp được hỗ trợ, {n_firms} doanh nghiệp).",
-        "en": "Two-way fixed-effects regression (firm and year effects), standard errors clustered by firm: "
-              "support goes with a change of {pct} in real value added per worker "
-              "(95% confidence interval {lo} to {hi}; {n_treated} supported firms out of {n_firms}).",
-    },
-    "effect_caveat": {
-        "vi": "Lưu ý: hồi quy TWFE có thể sai lệch khi hỗ trợ bắt đầu vào các năm khác nhau và tác động tăng dần; "
-              "các ước lượng bền vững (Callaway–Sant'Anna) sẽ được bổ sung.",
-        "en": "Caveat: TWFE can be biased when support starts in different years and its effect grows over time; "
-              "heterogeneity-robust estimates (Callaway–Sant'Anna) are to be added.",
-    },
     "effect_unavailable": {
         "vi": "Không ước lượng tác động: {reason}",
         "en": "No effect estimated: {reason}",
     },
+    "vsic_A": {"vi": "Nông, lâm nghiệp và thủy sản", "en": "Agriculture, forestry and fishing"},
+    "vsic_B": {"vi": "Khai khoáng", "en": "Mining and quarrying"},
+    "vsic_C": {"vi": "Công nghiệp chế biến, chế tạo", "en": "Manufacturing"},
+    "vsic_D": {"vi": "Sản xuất và phân phối điện, khí đốt", "en": "Electricity and gas"},
+    "vsic_E": {"vi": "Cung cấp nước; xử lý rác thải", "en": "Water supply and waste"},
+    "vsic_F": {"vi": "Xây dựng", "en": "Construction"},
+    "vsic_G": {"vi": "Bán buôn và bán lẻ; sửa chữa ô tô, mô tô", "en": "Wholesale and retail trade"},
+    "vsic_H": {"vi": "Vận tải kho bãi", "en": "Transport and storage"},
+    "vsic_I": {"vi": "Dịch vụ lưu trú và ăn uống", "en": "Accommodation and food services"},
+    "vsic_J": {"vi": "Thông tin và truyền thông", "en": "Information and communication"},
+    "vsic_K": {"vi": "Hoạt động tài chính, ngân hàng và bảo hiểm", "en": "Finance and insurance"},
+    "vsic_L": {"vi": "Hoạt động kinh doanh bất động sản", "en": "Real estate"},
+    "vsic_M": {"vi": "Hoạt động chuyên môn, khoa học và công nghệ", "en": "Professional, scientific and technical activities"},
+    "vsic_N": {"vi": "Hoạt động hành chính và dịch vụ hỗ trợ", "en": "Administrative and support services"},
+    "vsic_O": {"vi": "Quản lý nhà nước, an ninh quốc phòng", "en": "Public administration and defence"},
+    "vsic_P": {"vi": "Giáo dục và đào tạo", "en": "Education"},
+    "vsic_Q": {"vi": "Y tế và hoạt động trợ giúp xã hội", "en": "Health and social work"},
+    "vsic_R": {"vi": "Nghệ thuật, vui chơi và giải trí", "en": "Arts and recreation"},
+    "vsic_S": {"vi": "Hoạt động dịch vụ khác", "en": "Other services"},
+    "vsic_T": {"vi": "Hoạt động làm thuê trong hộ gia đình", "en": "Activities of households"},
+    "vsic_U": {"vi": "Hoạt động của các tổ chức quốc tế", "en": "Extraterritorial organisations"},
+    "kf_heading": {"vi": "Phát hiện chính", "en": "Key findings"},
+    "kf_effect": {
+        "vi": "Hỗ trợ làm thay đổi {pct} giá trị tăng thêm thực tế trên một lao động của {n} doanh nghiệp được hỗ trợ "
+              "(ước lượng Callaway–Sant'Anna, khoảng tin cậy 95%: {lo} đến {hi}); {sig}.",
+        "en": "Support changed real value added per worker of the {n} supported firms by {pct} "
+              "(Callaway–Sant'Anna estimate, 95% confidence interval {lo} to {hi}); {sig}.",
+    },
+    "kf_sig": {"vi": "khác 0 có ý nghĩa thống kê ở mức 5%", "en": "statistically different from zero at 5%"},
+    "kf_not_sig": {"vi": "không khác 0 có ý nghĩa thống kê ở mức 5%", "en": "not statistically different from zero at 5%"},
+    "kf_no_effect": {"vi": "Chưa ước lượng được tác động: {reason}.", "en": "No effect could be estimated: {reason}."},
+    "kf_targets": {
+        "vi": "Chỉ tiêu: {n} chỉ tiêu — {met} đạt, {on_track} đúng tiến độ, {behind} chưa đạt, {no_data} không có dữ liệu.",
+        "en": "Targets: {n} in all — {met} met, {on_track} on track, {behind} behind, {no_data} without data.",
+    },
+    "kf_no_targets": {"vi": "Chưa có chỉ tiêu nào được nhập cho địa bàn này.", "en": "No target has been entered for this area."},
+    "kf_lp_growth": {
+        "vi": "Năng suất lao động tăng bình quân {g}%/năm giai đoạn {y0}–{y1}, {verdict} mục tiêu 7%/năm.",
+        "en": "Labour productivity grew {g}% a year on average in {y0}–{y1}, {verdict} the 7% a year target.",
+    },
+    "kf_above": {"vi": "cao hơn", "en": "above"},
+    "kf_below": {"vi": "thấp hơn", "en": "below"},
+    "progress_axis": {"vi": "Thực hiện / mục tiêu (1 = đạt; cắt ở 2)", "en": "Observed / target (1 = reached; capped at 2)"},
+    "landscape_heading": {"vi": "Bức tranh doanh nghiệp", "en": "Enterprise landscape"},
+    "landscape_text": {
+        "vi": "Doanh nghiệp năm {year} theo ngành (VSIC), quy mô lao động và loại hình sở hữu. Ô có ít hơn {k} doanh nghiệp "
+              "hoặc bị một doanh nghiệp chi phối được ẩn.",
+        "en": "Firms in {year} by sector (VSIC), employment size and ownership. Cells with fewer than {k} firms, or "
+              "dominated by one firm, are suppressed.",
+    },
+    "dim_sector": {"vi": "Ngành", "en": "Sector"},
+    "dim_size": {"vi": "Quy mô (lao động)", "en": "Size (workers)"},
+    "dim_ownership": {"vi": "Sở hữu", "en": "Ownership"},
+    "own_state": {"vi": "Nhà nước", "en": "State"},
+    "own_private": {"vi": "Ngoài nhà nước", "en": "Private"},
+    "own_foreign": {"vi": "Có vốn đầu tư nước ngoài", "en": "Foreign-invested"},
+    "col_dimension": {"vi": "Phân tổ", "en": "By"},
+    "col_group": {"vi": "Nhóm", "en": "Group"},
+    "col_emp_share": {"vi": "Tỷ trọng lao động", "en": "Share of employment"},
+    "tfp_heading": {"vi": "Năng suất các nhân tố tổng hợp (TFP)", "en": "Total factor productivity (TFP)"},
+    "tfp_caption": {
+        "vi": "TFP bình quân của doanh nghiệp (log, hàm sản xuất Cobb–Douglas ước lượng bằng phương pháp "
+              "Ackerberg–Caves–Frazer theo ngành), thay đổi so với năm đầu: {province} so với cả nước.",
+        "en": "Average firm TFP (log; value-added Cobb–Douglas estimated by Ackerberg–Caves–Frazer for each sector), "
+              "change since the first year: {province} against the whole country.",
+    },
+    "tfp_axis": {"vi": "Thay đổi so với {y0} (điểm log × 100)", "en": "Change since {y0} (log points × 100)"},
+    "ga_heading": {"vi": "Hạch toán tăng trưởng", "en": "Growth accounting"},
+    "ga_unavailable": {"vi": "Không tính được: {reason}", "en": "Not available: {reason}"},
+    "ga_component": {"vi": "Thành phần", "en": "Component"},
+    "ga_output": {"vi": "Tăng giá trị tăng thêm thực tế (log)", "en": "Real value-added growth (log)"},
+    "ga_capital": {"vi": "Đóng góp của vốn", "en": "Capital contribution"},
+    "ga_labour": {"vi": "Đóng góp của lao động", "en": "Labour contribution"},
+    "ga_tfp": {"vi": "Đóng góp của TFP", "en": "TFP contribution"},
+    "ga_tfp_share": {"vi": "Tỷ trọng đóng góp của TFP", "en": "TFP's share of growth"},
+    "ga_text": {
+        "vi": "Tăng trưởng {start}–{end} của khu vực doanh nghiệp trong mẫu ({n0} doanh nghiệp năm {start}, {n1} năm {end}); "
+              "hệ số co giãn ước lượng: vốn {bk}, lao động {bl}.",
+        "en": "Growth in {start}–{end} of the enterprises in the sample ({n0} firms in {start}, {n1} in {end}); "
+              "estimated elasticities: capital {bk}, labour {bl}.",
+    },
+    "ga_target": {
+        "vi": "Mục tiêu của kế hoạch: TFP đóng góp khoảng {target}% tăng trưởng; khu vực doanh nghiệp trong mẫu: {share}.",
+        "en": "The plan's target: TFP contributes about {target}% of growth; enterprises in the sample: {share}.",
+    },
+    "ga_negative": {
+        "vi": "Giá trị tăng thêm giảm trong giai đoạn, nên tỷ trọng đóng góp không có ý nghĩa thông thường.",
+        "en": "Value added fell over the period, so shares of growth lose their usual meaning.",
+    },
+    "support_heading": {"vi": "Doanh nghiệp được hỗ trợ", "en": "Who was supported"},
+    "support_none": {"vi": "Không có doanh nghiệp nào được hỗ trợ trong dữ liệu.", "en": "No supported firm in the data."},
+    "support_text": {
+        "vi": "{n} doanh nghiệp được hỗ trợ, theo loại hỗ trợ và năm bắt đầu (ô dưới {k} doanh nghiệp được ẩn).",
+        "en": "{n} supported firms, by type of support and year support began (cells below {k} firms suppressed).",
+    },
+    "col_support_type": {"vi": "Loại hỗ trợ", "en": "Type of support"},
+    "col_total": {"vi": "Tổng", "en": "Total"},
+    "balance_heading": {"vi": "So sánh trước khi hỗ trợ", "en": "Before support: supported versus other firms"},
+    "balance_text": {
+        "vi": "Giá trị bình quân năm trước khi bắt đầu hỗ trợ (doanh nghiệp khác: năm 2020). Chênh lệch chuẩn hóa "
+              "lớn hơn 0,25 cho thấy hai nhóm khác biệt đáng kể.",
+        "en": "Means in the year before support began (other firms: 2020). A normalised difference above 0.25 in "
+              "absolute value signals groups that differ markedly.",
+    },
+    "col_variable": {"vi": "Biến", "en": "Variable"},
+    "col_supported": {"vi": "Được hỗ trợ", "en": "Supported"},
+    "col_others": {"vi": "Doanh nghiệp khác", "en": "Others"},
+    "col_norm_diff": {"vi": "Chênh lệch chuẩn hóa", "en": "Normalised difference"},
+    "bal_log_employment": {"vi": "Log lao động", "en": "Log employment"},
+    "bal_log_va_per_worker": {"vi": "Log giá trị tăng thêm thực tế / lao động", "en": "Log real value added per worker"},
+    "bal_log_capital_per_worker": {"vi": "Log vốn thực tế / lao động", "en": "Log real capital per worker"},
+    "bal_foreign_share": {"vi": "Tỷ lệ doanh nghiệp FDI", "en": "Foreign-invested share"},
+    "effects_intro": {
+        "vi": "Kết quả: log giá trị tăng thêm thực tế trên một lao động; {n} doanh nghiệp được hỗ trợ trong {N} doanh nghiệp. "
+              "Hồi quy TWFE quen thuộc được đặt cạnh các ước lượng đúng khi hỗ trợ bắt đầu vào các năm khác nhau.",
+        "en": "Outcome: log real value added per worker; {n} supported firms among {N}. The familiar TWFE regression "
+              "stands next to the estimators that remain valid when support starts in different years.",
+    },
+    "col_estimator": {"vi": "Phương pháp", "en": "Estimator"},
+    "col_pct": {"vi": "Thay đổi (%)", "en": "Change (%)"},
+    "col_p_holm": {"vi": "p (Holm)", "en": "p (Holm)"},
+    "est_twfe": {"vi": "Hiệu ứng cố định hai chiều (TWFE)", "en": "Two-way fixed effects (TWFE)"},
+    "est_cs": {"vi": "Callaway–Sant'Anna (nhóm đối chứng chưa từng được hỗ trợ)",
+               "en": "Callaway–Sant'Anna (never-supported comparison group)"},
+    "est_bjs": {"vi": "Borusyak–Jaravel–Spiess (ước lượng bằng phương pháp quy nạp)",
+                "en": "Borusyak–Jaravel–Spiess (imputation)"},
+    "stars_note": {"vi": "* p<0,1; ** p<0,05; *** p<0,01. Sai số chuẩn cụm theo doanh nghiệp.",
+                   "en": "* p<0.1; ** p<0.05; *** p<0.01. Standard errors clustered by firm."},
+    "estimator_missing": {"vi": "{name}: không ước lượng được ({reason}).", "en": "{name}: not estimated ({reason})."},
+    "diff_large": {
+        "vi": "TWFE khác ước lượng Callaway–Sant'Anna {d} điểm log, lớn hơn một sai số chuẩn. TWFE so sánh cả doanh nghiệp "
+              "được hỗ trợ sớm với doanh nghiệp được hỗ trợ muộn và gán trọng số âm cho {neg} trong {n} quan sát được hỗ trợ; "
+              "khi tác động tăng dần theo thời gian, các so sánh này làm lệch TWFE. Nên dựa vào ước lượng bền vững.",
+        "en": "TWFE differs from the Callaway–Sant'Anna estimate by {d} log points, more than one standard error. TWFE "
+              "also compares early-supported with later-supported firms and puts negative weight on {neg} of the {n} "
+              "supported observations; when effects grow over time those comparisons bias it. Rely on the robust estimate.",
+    },
+    "diff_small": {
+        "vi": "TWFE và Callaway–Sant'Anna chênh nhau {d} điểm log, trong phạm vi một sai số chuẩn ({neg} trong {n} quan sát "
+              "được hỗ trợ có trọng số âm trong TWFE).",
+        "en": "TWFE and Callaway–Sant'Anna differ by {d} log points, within one standard error ({neg} of the {n} "
+              "supported observations carry negative TWFE weight).",
+    },
+    "pretest_ok": {
+        "vi": "Kiểm định xu hướng song song trước hỗ trợ (Wald, {df} bậc tự do): p = {p}; không bác bỏ.",
+        "en": "Pre-trend test (joint Wald test of pre-support effects, {df} df): p = {p}; not rejected.",
+    },
+    "pretest_reject": {
+        "vi": "Kiểm định xu hướng song song trước hỗ trợ (Wald, {df} bậc tự do): p = {p}; BÁC BỎ — cần thận trọng khi diễn giải.",
+        "en": "Pre-trend test (joint Wald test of pre-support effects, {df} df): p = {p}; REJECTED — interpret with care.",
+    },
+    "by_type_heading": {"vi": "Tác động theo loại hỗ trợ", "en": "Effects by type of support"},
+    "by_type_unavailable": {"vi": "Không ước lượng theo loại hỗ trợ: {reason}.", "en": "No effects by type: {reason}."},
+    "by_type_text": {
+        "vi": "Ước lượng Callaway–Sant'Anna riêng cho từng loại hỗ trợ; giá trị p điều chỉnh Holm cho kiểm định nhiều nhóm.",
+        "en": "Callaway–Sant'Anna estimates for each type of support; Holm-adjusted p-values correct for testing many subgroups.",
+    },
+    "by_type_equality": {"vi": "Kiểm định các tác động bằng nhau: p = {p}.", "en": "Test that all effects are equal: p = {p}."},
+    "limitations_heading": {"vi": "Độ tin cậy và hạn chế", "en": "Robustness and limitations"},
+    "lim_synthetic": {"vi": "Dữ liệu là dữ liệu minh họa tổng hợp: kết quả không nói gì về doanh nghiệp thật.",
+                      "en": "The data are synthetic: the results say nothing about real enterprises."},
+    "lim_pretrend": {"vi": "Xu hướng trước hỗ trợ khác nhau (p = {p}): giả định xu hướng song song đáng ngờ.",
+                     "en": "Pre-support trends differ (p = {p}): the parallel-trends assumption is in doubt."},
+    "lim_few_supported": {"vi": "Chỉ có {n} doanh nghiệp được hỗ trợ: ước lượng kém chính xác.",
+                          "en": "Only {n} supported firms: estimates are imprecise."},
+    "lim_wide": {"vi": "Khoảng tin cậy rộng ({lo} đến {hi}): dữ liệu không phân biệt được tác động nhỏ và lớn.",
+                 "en": "The confidence interval is wide ({lo} to {hi}): the data cannot tell small from large effects."},
+    "lim_disagree": {"vi": "TWFE và ước lượng bền vững không thống nhất: kết luận dựa trên ước lượng bền vững.",
+                     "en": "TWFE and the robust estimator disagree: conclusions rest on the robust estimate."},
+    "lim_no_data": {"vi": "{n} chỉ tiêu không có dữ liệu theo dõi.", "en": "{n} target(s) have no monitoring data."},
+    "lim_missing_estimate": {"vi": "Thiếu một ước lượng: {reason}.", "en": "An estimate is missing: {reason}."},
+    "lim_selection": {
+        "vi": "Doanh nghiệp được chọn hỗ trợ không ngẫu nhiên (lớn hơn, năng suất cao hơn): so sánh dựa trên hiệu ứng cố định "
+              "doanh nghiệp và xu hướng song song, không loại trừ được lựa chọn theo cú sốc tạm thời.",
+        "en": "Supported firms were not chosen at random (larger, more productive): the comparison rests on firm fixed "
+              "effects and parallel trends and cannot rule out selection on temporary shocks.",
+    },
+    "methods_heading": {"vi": "Phụ lục phương pháp", "en": "Method appendix"},
+    "m_outcome": {"vi": "Biến kết quả: {outcome} (log giá trị tăng thêm đã khử lạm phát trên một lao động).",
+                  "en": "Outcome: {outcome} (log of deflated value added per worker)."},
+    "m_twfe": {"vi": "TWFE: linearmodels PanelOLS, hiệu ứng doanh nghiệp và năm, sai số chuẩn cụm theo doanh nghiệp, "
+                     "quy ước mẫu nhỏ như fixest/reghdfe.",
+               "en": "TWFE: linearmodels PanelOLS with firm and year effects, firm-clustered standard errors, "
+                     "fixest/reghdfe small-sample convention."},
+    "m_cs": {"vi": "Callaway–Sant'Anna (2021): ATT(g,t) hồi quy kết quả, nhóm đối chứng {control}, bảng không cân đối "
+                   "(từng cặp năm), bootstrap nhân {n_boot} lần (seed {seed}), tổng hợp đơn giản và theo thời gian sự kiện.",
+             "en": "Callaway–Sant'Anna (2021): outcome-regression ATT(g,t), {control} controls, unbalanced panel "
+                   "(pairwise), multiplier bootstrap with {n_boot} draws (seed {seed}), simple and event-time aggregations."},
+    "m_bjs": {"vi": "Borusyak–Jaravel–Spiess (2024): ước lượng bằng quy nạp từ các quan sát chưa được hỗ trợ.",
+              "en": "Borusyak–Jaravel–Spiess (2024): imputation from not-yet-supported observations."},
+    "m_weights": {"vi": "Chẩn đoán TWFE: trọng số của de Chaisemartin–D'Haultfœuille (2020).",
+                  "en": "TWFE diagnostic: de Chaisemartin–D'Haultfœuille (2020) weights."},
+    "m_tfp": {"vi": "TFP: hàm sản xuất Cobb–Douglas giá trị tăng thêm, Ackerberg–Caves–Frazer (2015) theo ngành VSIC với "
+                    "chi phí trung gian làm biến đại diện, ước lượng một lần trên toàn quốc.",
+              "en": "TFP: value-added Cobb–Douglas, Ackerberg–Caves–Frazer (2015) by VSIC section with intermediate "
+                    "inputs as the proxy, estimated once on the national panel."},
+    "m_targets": {"vi": "Chỉ tiêu: 'khoảng X' được coi là đạt từ X·(1 − {tol}%); 'từ A đến B' đạt từ A; mục tiêu cộng dồn "
+                        "chưa hết kỳ được so với tiến độ tương ứng thời gian.",
+                  "en": "Targets: 'about X' counts as met from X·(1 − {tol}%); 'A to B' from A; cumulative targets whose "
+                        "period is still running are compared with the pro-rata path."},
+    "m_disclosure": {"vi": "Bảo mật: không công bố ô nào từ ít hơn {k} doanh nghiệp hoặc có một doanh nghiệp chiếm trên {share}% "
+                           "tổng; ước lượng tác động cần ít nhất {min_sup} doanh nghiệp được hỗ trợ; không công bố mã doanh nghiệp.",
+                     "en": "Disclosure control: no cell from fewer than {k} firms or with one firm above {share}% of its "
+                           "total; effect estimates need at least {min_sup} supported firms; no firm identifier is published."},
     "provenance_heading": {"vi": "Nguồn gốc báo cáo", "en": "Provenance"},
     "col_target": {"vi": "Chỉ tiêu", "en": "Target"},
     "col_period": {"vi": "Giai đoạn", "en": "Period"},

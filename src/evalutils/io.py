@@ -92,18 +92,56 @@ def read_table(path: str | Path, schema: TableSchema) -> pd.DataFrame:
         else:
             raise DataValidationError(f"{schema.name}: unsupported file type {path.suffix!r}", file=path,
                                       hint="deliver CSV (UTF-8) or Parquet")
-    except UnicodeDecodeError as exc:
-        raise DataValidationError(
-            f"{schema.name}: the file is not UTF-8 (byte {exc.object[exc.start]:#x} at position {exc.start})",
-            file=path, hint="re-save it as UTF-8; Vietnamese exports are often Windows-1258 or TCVN3",
-        ) from None
+    except UnicodeDecodeError:
+        raise _not_utf8(path, schema) from None
     except (pa.ArrowInvalid, pa.ArrowIOError, OSError) as exc:
-        raise DataValidationError(f"{schema.name}: cannot read the Parquet data ({exc})", file=path,
+        raise DataValidationError(f"{schema.name}: cannot read the Parquet data ({_arrow_reason(exc)})",
+                                  file=_damaged_file(path, exc),
                                   hint="the file is damaged or truncated; copy it again from the source") from None
     except pd.errors.EmptyDataError:
         raise DataValidationError(f"{schema.name}: the file has no header or rows", file=path,
                                   hint="the delivery may have failed; ask for the file again") from None
     return validate_table(df, schema, file=str(path))
+
+
+def _not_utf8(path: Path, schema: TableSchema) -> DataValidationError:
+    """The error for a CSV that is not UTF-8, naming the first bad byte's line and data row."""
+    raw = path.read_bytes()
+    body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    try:
+        body.decode("utf-8")
+        start = 0
+    except UnicodeDecodeError as exc:
+        start = exc.start
+    line = body[:start].count(b"\n")          # 0 = the header line
+    return DataValidationError(
+        f"{schema.name}: the file is not UTF-8 (byte {body[start]:#x} on line {line + 1})",
+        file=path, rows=[line - 1] if line >= 1 else None,
+        hint="re-save it as UTF-8 (in Excel: Save As > CSV UTF-8); Vietnamese exports are often "
+             "Windows-1258 or TCVN3 (ABC), which evalutils does not guess",
+    )
+
+
+def _arrow_reason(exc: BaseException) -> str:
+    """Arrow's message without the machine's paths (they are in the ``file`` line)."""
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if ": " in text and "/" in text.split(": ", 1)[0]:
+        text = text.split(": ", 1)[1]
+    return text
+
+
+def _damaged_file(path: Path, exc: BaseException) -> Path:
+    """The Parquet file that cannot be read (``path`` itself unless it is a directory with one bad file)."""
+    if not path.is_dir():
+        return path
+    for f in sorted(path.rglob("*.parquet")):
+        if str(f) in str(exc):
+            return f
+        try:
+            pq.read_metadata(f)
+        except Exception:  # noqa: BLE001 - any failure marks the file as the damaged one
+            return f
+    return path
 
 
 def _read_partitioned(path: Path, province_codes: list[str] | None = None) -> pd.DataFrame:
@@ -124,7 +162,8 @@ def load_panel(data_dir: str | Path, province_codes: list[str] | None = None) ->
     try:
         df = _read_partitioned(paths.panel, province_codes)
     except (pa.ArrowInvalid, OSError) as exc:
-        raise DataValidationError(f"enterprise panel: cannot read the Parquet data ({exc})", file=paths.panel,
+        raise DataValidationError(f"enterprise panel: cannot read the Parquet data ({_arrow_reason(exc)})",
+                                  file=_damaged_file(paths.panel, exc),
                                   hint="the file is damaged or truncated; copy it again from the source") from None
     if df.empty:
         raise DataValidationError("enterprise panel: no rows for these provinces", file=paths.panel,

@@ -101,6 +101,12 @@ class ProvinceParams(_Strict):
     def check_references(self, path: Path) -> None:
         """Targets must refer to a plan of the file; target ids must be unique."""
         plan_ids = {p.id for p in self.plans}
+        seen_plans: set[str] = set()
+        for i, p in enumerate(self.plans):
+            if p.id in seen_plans:
+                raise ParameterError(f"duplicate plan id {p.id!r}", file=path, key=f"plans[{i}].id",
+                                     hint="give every plan its own id")
+            seen_plans.add(p.id)
         seen: set[str] = set()
         for i, t in enumerate(self.targets):
             if t.plan not in plan_ids:
@@ -121,6 +127,7 @@ class ProvinceParams(_Strict):
 
 class Disclosure(_Strict):
     min_firms_per_cell: int = Field(ge=1, description="statistical disclosure control threshold")
+    max_firm_share: float = Field(gt=0, le=1, description="dominance rule: largest firm's share of a cell's total")
 
 
 class Defaults(_Strict):
@@ -137,6 +144,9 @@ class Defaults(_Strict):
     disclosure: Disclosure
     cluster: str
     min_firms_for_estimate: int = Field(ge=2)
+    min_supported_for_estimate: int = Field(ge=2)
+    control_group: Literal["never_treated", "not_yet_treated"]
+    n_boot: int = Field(ge=0)
 
     @model_validator(mode="after")
     def _ranges(self) -> "Defaults":
@@ -145,6 +155,24 @@ class Defaults(_Strict):
             if lo > hi:
                 raise ValueError(f"{name} is written backwards: [{lo}, {hi}]; write [start, end]")
         return self
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that refuses a key written twice in one mapping (PyYAML keeps the last silently)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"key {key!r} is written twice (first on line {seen[key] + 1})",
+                        key_node.start_mark)
+            except TypeError:  # an unhashable key: let PyYAML report it
+                break
+            seen[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep=deep)
 
 
 def _load_yaml(path: Path) -> dict:
@@ -157,14 +185,26 @@ def _load_yaml(path: Path) -> dict:
         raise ParameterError(f"parameter file is not UTF-8 ({exc.reason} at byte {exc.start})", file=path,
                              hint="save the file as UTF-8") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ParameterError(f"invalid YAML{where}: {getattr(exc, 'problem', exc)}", file=path,
-                             hint="fix the YAML syntax (indentation, quotes, colons)") from None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        hint = "fix the YAML syntax (indentation, quotes, colons)"
+        if "written twice" in problem:
+            hint = "keep one of the two values and delete the other"
+        elif "could not determine a constructor" in problem:
+            hint = "remove the '!!' tag: parameter files hold plain values only (no Python objects)"
+        elif "\t" in problem or "'\\t'" in problem:
+            hint = "indent with spaces, not tabs"
+        raise ParameterError(f"invalid YAML{where}: {problem}", file=path, hint=hint) from None
+    if data is None:
+        raise ParameterError("parameter file is empty", file=path,
+                             hint="write the keys of params/README.md (a province without plans has "
+                                  "'plans: []' and 'targets: []')")
     if not isinstance(data, dict):
-        raise ParameterError("parameter file must be a mapping of keys to values", file=path)
+        raise ParameterError(f"parameter file must be a mapping of keys to values, not a {type(data).__name__}",
+                             file=path, key="(top level)", hint="write 'key: value' lines; see params/README.md")
     return data
 
 
@@ -187,8 +227,15 @@ def _raise_validation(path: Path, exc: ValidationError, data: dict) -> None:
         hint = "add it; see params/README.md"
     else:
         hint = "correct the value; see params/README.md"
+        # a model-level check names its field first ('range is written backwards'): point the key at it
+        words = msg.removeprefix("unknown ").split(" ", 1)
+        if err["type"] == "value_error" and words[0] in _FIELDS:
+            key = f"{key}.{words[0]}" if key != "(top level)" else words[0]
     more = f" ({len(exc.errors()) - 1} more problem(s) after this one)" if len(exc.errors()) > 1 else ""
     raise ParameterError(f"{msg}{more}", file=path, key=key, hint=hint) from None
+
+
+_FIELDS = {name for model in (Plan, Target, Defaults) for name in model.model_fields}
 
 
 def load_defaults(path: str | Path) -> Defaults:
@@ -212,10 +259,13 @@ def load_province_params(path: str | Path) -> ProvinceParams:
         raise
     params.check_references(path)
     try:
-        resolve_province(params.province)
+        slug = resolve_province(params.province)["slug"]
     except Exception as exc:  # GeographyError: re-raise naming the file
         raise ParameterError(str(exc).splitlines()[0], file=path, key="province",
                              hint=getattr(exc, "hint", None)) from None
+    if slug != params.province:
+        # a name or code ('Bac Lieu', 'Bạc Liêu', '95') resolves to the slug, which is what the suite uses
+        params = params.model_copy(update={"province": slug})
     if path.stem != params.province:
         raise ParameterError(f"file name does not match province {params.province!r}", file=path,
                              key="province", hint=f"rename the file to {params.province}.yml")

@@ -307,60 +307,6 @@ def analysis_panel(ctx: ProvinceContext) -> pd.DataFrame:
     return df
 
 
-@dataclass(frozen=True)
-class EffectSummary:
-    result: object | None
-    reason: str | None
-    n_firms: int
-    n_treated: int
-
-
-def effect_estimate(ctx: ProvinceContext) -> EffectSummary:
-    """TWFE estimate of support on log real VA per worker, or the reason there is none."""
-    from .effects import twfe
-
-    df = analysis_panel(ctx)
-    n_firms = int(df["firm_id"].nunique())
-    n_treated = int(df.loc[df["supported"], "firm_id"].nunique())
-    k = ctx.defaults.disclosure.min_firms_per_cell
-    if n_treated < k:
-        return EffectSummary(None, f"{n_treated} supported firms; at least {k} are needed "
-                                   "(disclosure threshold)" if ctx.lang == "en" else
-                             f"{n_treated} doanh nghiệp được hỗ trợ; cần ít nhất {k} (ngưỡng bảo mật)",
-                             n_firms, n_treated)
-    if n_firms < ctx.defaults.min_firms_for_estimate:
-        return EffectSummary(None, f"only {n_firms} firms", n_firms, n_treated)
-    try:
-        res = twfe(df, outcome=ctx.defaults.outcome, unit="firm_id", time="year", treatment="post_support",
-                   cluster=ctx.defaults.cluster)
-    except EstimationError as exc:
-        return EffectSummary(None, str(exc).splitlines()[0], n_firms, n_treated)
-    return EffectSummary(res, None, n_firms, n_treated)
-
-
-def _pct(x: float, lang: Lang) -> str:
-    return fmt_number(100 * (np.exp(x) - 1), lang, 1) + "%"
-
-
-def effect_html(ctx: ProvinceContext, eff: EffectSummary) -> str:
-    heading = f"<h2>{html.escape(t('effect_heading', ctx.lang))}</h2>"
-    if eff.result is None:
-        return heading + f"<p>{html.escape(t('effect_unavailable', ctx.lang, reason=eff.reason))}</p>"
-    row = eff.result.tidy().iloc[0]
-    text = t("effect_text", ctx.lang, pct=_pct(row["estimate"], ctx.lang), lo=_pct(row["conf_low"], ctx.lang),
-             hi=_pct(row["conf_high"], ctx.lang), n_treated=eff.n_treated, n_firms=eff.n_firms)
-    lang = ctx.lang
-    table = pd.DataFrame({
-        t("col_estimate", lang): [fmt_number(row["estimate"], lang, 4)],
-        t("col_se", lang): [fmt_number(row["std_error"], lang, 4)],
-        t("col_ci", lang): [f"[{fmt_number(row['conf_low'], lang, 4)}; {fmt_number(row['conf_high'], lang, 4)}]"],
-        t("col_p", lang): [fmt_number(row["p_value"], lang, 3)],
-        "N": [fmt_number(row["n_obs"], lang)],
-    })
-    return (heading + f"<p>{html.escape(text)}</p>" + table.to_html(index=False, escape=True)
-            + f"<p><small>{html.escape(t('effect_caveat', lang))}</small></p>")
-
-
 # -------------------------------------------------------------- provenance
 
 def _git_revision() -> str:
@@ -412,7 +358,7 @@ def provenance_html(ctx: ProvinceContext, parameters: dict) -> str:
 RESULTS_MIME = "application/vnd.evalutils.results+json"
 
 
-def results_payload(ctx: ProvinceContext, effect: EffectSummary | None = None) -> dict:
+def results_payload(ctx: ProvinceContext, bundle=None) -> dict:
     """The report's headline numbers, machine-readable (no timestamps: same inputs, same payload).
 
     The runner extracts this from the executed notebook (mime type
@@ -429,22 +375,452 @@ def results_payload(ctx: ProvinceContext, effect: EffectSummary | None = None) -
     payload = {
         "unit": ctx.slug, "geography": ctx.geography, "lang": ctx.lang, "name_vi": ctx.name_vi,
         "synthetic": ctx.synthetic, "n_targets": len(targets), "target_status_counts": statuses,
-        "targets": targets, "effect": None,
+        "targets": targets, "effect": None, "effects": {},
     }
-    if effect is not None:
-        payload["n_firms"] = effect.n_firms
-        payload["n_supported"] = effect.n_treated
-        if effect.result is not None:
-            row = effect.result.tidy().iloc[0]
-            payload["effect"] = {k: float(row[k]) for k in ("estimate", "std_error", "conf_low", "conf_high",
-                                                            "p_value")}
-            payload["effect"]["method"] = "TWFE"
-            payload["effect"]["outcome"] = ctx.defaults.outcome
-        else:
-            payload["effect_unavailable"] = effect.reason
+    if bundle is not None:
+        payload["n_firms"] = bundle.n_firms
+        payload["n_supported"] = bundle.n_supported
+        payload["outcome"] = bundle.outcome
+        for name, (est, se, lo, hi, p) in _estimates(bundle).items():
+            payload["effects"][name] = {"estimate": est, "std_error": se, "conf_low": lo, "conf_high": hi,
+                                        "p_value": p}
+        payload["effect"] = payload["effects"].get("callaway_santanna") or payload["effects"].get("twfe")
+        payload["reasons"] = dict(bundle.reasons)
     return payload
 
 
 def results_output(payload: dict):
     """Display object carrying the payload; invisible in rendered HTML (no text/html part)."""
     return {RESULTS_MIME: payload, "text/plain": "evalutils results"}
+
+
+# ================================================================ sections (issue 5)
+
+SIZE_CLASSES = [(1, 9, "1–9"), (10, 49, "10–49"), (50, 199, "50–199"), (200, np.inf, "200+")]
+
+
+def _k(ctx: ProvinceContext) -> int:
+    return ctx.defaults.disclosure.min_firms_per_cell
+
+
+def _h(text: str) -> str:
+    return html.escape(str(text))
+
+
+def _table_html(df: pd.DataFrame, *, numeric: list[str] = (), css: str = "evalutils-table") -> str:
+    """An escaped HTML table; ``numeric`` columns right-aligned."""
+    head = "".join(f"<th>{_h(c)}</th>" for c in df.columns)
+    rows = []
+    for _, r in df.iterrows():
+        cells = "".join(f'<td class="num">{_h(r[c])}</td>' if c in numeric else f"<td>{_h(r[c])}</td>"
+                        for c in df.columns)
+        rows.append(f"<tr>{cells}</tr>")
+    return f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def _fmt(x, lang: Lang, d: int = 3) -> str:
+    return "—" if x is None or (isinstance(x, float) and not np.isfinite(x)) else fmt_number(float(x), lang, d)
+
+
+def _stars(p: float) -> str:
+    if p is None or not np.isfinite(p):
+        return ""
+    return "***" if p < 0.01 else "**" if p < 0.05 else "*" if p < 0.1 else ""
+
+
+def _pct_effect(x: float, lang: Lang) -> str:
+    return fmt_number(100 * (np.exp(x) - 1), lang, 1) + "%"
+
+
+# --------------------------------------------------------------- evaluation
+
+def evaluate(ctx: ProvinceContext):
+    """Run every effect estimator for the unit (see :func:`evalutils.analysis.evaluate_effects`)."""
+    from .analysis import evaluate_effects
+
+    d = ctx.defaults
+    return evaluate_effects(analysis_panel(ctx), outcome=d.outcome, seed=d.seed,
+                            min_supported=d.min_supported_for_estimate, n_boot=d.n_boot,
+                            control_group=d.control_group, cluster=d.cluster)
+
+
+def _estimates(bundle) -> dict[str, tuple[float, float, float, float, float]]:
+    """(estimate, SE, CI low, CI high, p) of each overall estimator that ran."""
+    from scipy import stats
+
+    out = {}
+    if bundle.twfe is not None:
+        r = bundle.twfe.tidy().iloc[0]
+        out["twfe"] = (float(r["estimate"]), float(r["std_error"]), float(r["conf_low"]), float(r["conf_high"]),
+                       float(r["p_value"]))
+    if bundle.simple is not None:
+        r = bundle.simple.tidy().iloc[0]
+        est, se = float(bundle.simple.overall_estimate), float(bundle.simple.overall_std_error)
+        out["callaway_santanna"] = (est, se, float(r["conf_low"]), float(r["conf_high"]),
+                                    float(2 * stats.norm.sf(abs(est / se))) if se > 0 else float("nan"))
+    if bundle.imputation is not None:
+        r = bundle.imputation.tidy().iloc[0]
+        out["imputation"] = (float(r["estimate"]), float(r["std_error"]), float(r["conf_low"]),
+                             float(r["conf_high"]), float(r["p_value"]))
+    return out
+
+
+# ----------------------------------------------------------- key findings
+
+def key_findings_html(ctx: ProvinceContext, bundle) -> str:
+    lang = ctx.lang
+    items = []
+    est = _estimates(bundle)
+    if "callaway_santanna" in est:
+        e, _, lo, hi, p = est["callaway_santanna"]
+        items.append(t("kf_effect", lang, pct=_pct_effect(e, lang), lo=_pct_effect(lo, lang),
+                       hi=_pct_effect(hi, lang), n=bundle.n_supported,
+                       sig=t("kf_sig" if p < 0.05 else "kf_not_sig", lang)))
+    else:
+        reason = bundle.reasons.get("att_gt", "")
+        items.append(t("kf_no_effect", lang, reason=reason))
+    counts: dict[str, int] = {}
+    n = 0
+    for m in ctx.members:
+        sc = scorecard(m.params, ctx.monitoring, m.code, about_tolerance=ctx.defaults.about_tolerance)
+        for s in sc["status"]:
+            counts[s] = counts.get(s, 0) + 1
+            n += 1
+    if n:
+        items.append(t("kf_targets", lang, n=n, met=counts.get("met", 0), on_track=counts.get("on_track", 0),
+                       behind=counts.get("behind", 0), no_data=counts.get("no_data", 0)))
+    else:
+        items.append(t("kf_no_targets", lang))
+    trend = productivity_trend(ctx)
+    y0, y1 = ctx.defaults.plan_period[0] - 1, int(trend["year"].max())
+    a = trend.set_index("year")["province"]
+    if y0 in a.index and np.isfinite(a.get(y0, np.nan)) and np.isfinite(a.get(y1, np.nan)) and y1 > y0:
+        g = 100 * ((a[y1] / a[y0]) ** (1 / (y1 - y0)) - 1)
+        items.append(t("kf_lp_growth", lang, g=fmt_number(g, lang, 1), y0=y0, y1=y1,
+                       verdict=t("kf_above" if g > 7 else "kf_below", lang)))
+    lis = "".join(f"<li>{_h(x)}</li>" for x in items)
+    return (f'<div class="evalutils-findings" style="border:1px solid #1f4e79;background:#f3f7fb;padding:0.6em 1em;'
+            f'margin:1em 0"><h2 style="margin-top:0.2em">{_h(t("kf_heading", lang))}</h2><ul>{lis}</ul></div>')
+
+
+# ---------------------------------------------------------- scorecard chart
+
+def scorecard_figure(ctx: ProvinceContext):
+    """Progress of each target: observed value over the target's threshold (1 = reached); None without targets."""
+    from matplotlib.figure import Figure
+
+    rows = []
+    for m in ctx.members:
+        sc = scorecard(m.params, ctx.monitoring, m.code, about_tolerance=ctx.defaults.about_tolerance)
+        for r in sc.itertuples():
+            goal = r.target_range[0] if r.comparison == "between" else r.target_value
+            ratio = (r.observed / goal) if (r.observed is not None and pd.notna(r.observed) and goal) else np.nan
+            label = r.label_vi if ctx.lang == "vi" else r.label_en
+            rows.append((label[:60] + ("…" if len(label) > 60 else ""), ratio, r.status))
+    if not rows:
+        return None
+    fig = Figure(figsize=(7.5, 0.42 * len(rows) + 1.0), dpi=110)
+    ax = fig.subplots()
+    y = np.arange(len(rows))[::-1]
+    vals = [min(r[1], 2.0) if np.isfinite(r[1]) else 0 for r in rows]
+    ax.barh(y, vals, color=[_STATUS_COLOURS[r[2]] for r in rows], height=0.6)
+    for yi, r in zip(y, rows):
+        if not np.isfinite(r[1]):
+            ax.text(0.02, yi, t("status_no_data", ctx.lang), va="center", fontsize=8, color="#555555")
+    ax.axvline(1.0, color="0.2", lw=1, ls="--")
+    ax.set_yticks(y, [r[0] for r in rows], fontsize=8)
+    ax.set_xlim(0, 2.05)
+    ax.set_xlabel(t("progress_axis", ctx.lang))
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+# ------------------------------------------------------------ landscape
+
+def landscape_table(ctx: ProvinceContext) -> pd.DataFrame:
+    """Firms and employment by sector, size class and ownership in the latest year (small cells suppressed)."""
+    lang = ctx.lang
+    p = ctx.panel[ctx.panel["year"] == ctx.panel["year"].max()].copy()
+    p["size"] = pd.cut(p["employment"], [0, 9, 49, 199, np.inf], labels=[c[2] for c in SIZE_CLASSES])
+    total_emp = p["employment"].sum()
+    rows = []
+    for dim, col in (("dim_sector", "vsic_section"), ("dim_size", "size"), ("dim_ownership", "ownership")):
+        for level, g in p.groupby(col, observed=True):
+            n = g["firm_id"].nunique()
+            share_top = g["value_added"].max() / g["value_added"].sum()
+            small = n < _k(ctx) or share_top > ctx.defaults.disclosure.max_firm_share
+            label = t(f"own_{level}", lang) if col == "ownership" else (
+                t(f"vsic_{level}", lang) if col == "vsic_section" else str(level))
+            rows.append({t("col_dimension", lang): t(dim, lang), t("col_group", lang): label,
+                         t("col_firms", lang): "<" + str(_k(ctx)) if small else fmt_number(n, lang),
+                         t("col_emp_share", lang): "—" if small else
+                         fmt_number(100 * g["employment"].sum() / total_emp, lang, 1) + "%"})
+    return pd.DataFrame(rows)
+
+
+def landscape_html(ctx: ProvinceContext) -> str:
+    lang = ctx.lang
+    year = int(ctx.panel["year"].max())
+    tab = landscape_table(ctx)
+    return (f"<h2>{_h(t('landscape_heading', lang))}</h2><p>{_h(t('landscape_text', lang, year=year, k=_k(ctx)))}</p>"
+            + _table_html(tab, numeric=[t("col_firms", lang), t("col_emp_share", lang)]))
+
+
+def tfp_trend(ctx: ProvinceContext) -> pd.DataFrame:
+    """Mean firm log TFP by year, as a change from the first year (log points × 100), unit and nation."""
+    from .aggregates import firm_log_tfp, tfp_model
+
+    model = tfp_model(ctx.data_dir)
+    p = ctx.panel.assign(log_tfp=firm_log_tfp(ctx.panel, ctx.deflators, model))
+    prov = p.groupby("year").agg(mean=("log_tfp", "mean"), n_firms=("firm_id", "nunique"))
+    tot = ctx.totals.groupby("year")[["sum_log_tfp", "n_tfp"]].sum()
+    nat = tot["sum_log_tfp"] / tot["n_tfp"]
+    y0 = prov.index.min()
+    out = pd.DataFrame({"year": prov.index, "province": 100 * (prov["mean"] - prov["mean"].loc[y0]).to_numpy(),
+                        "national": 100 * (nat.reindex(prov.index) - nat.loc[y0]).to_numpy(),
+                        "n_firms": prov["n_firms"].to_numpy()})
+    return suppress_small_cells(out, count_col="n_firms", value_cols=["province"], threshold=_k(ctx))
+
+
+def tfp_figure(ctx: ProvinceContext, trend: pd.DataFrame):
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    fig = Figure(figsize=(7.5, 3.6), dpi=110)
+    ax = fig.subplots()
+    ax.plot(trend["year"], trend["province"], marker="o", color="#1f4e79", label=ctx.name_vi)
+    ax.plot(trend["year"], trend["national"], marker="s", color="#999999", label=t("national", ctx.lang))
+    ax.axhline(0, color="0.6", lw=0.8)
+    ax.set_xlabel(t("col_year", ctx.lang))
+    ax.set_ylabel(t("tfp_axis", ctx.lang, y0=int(trend["year"].min())))
+    ax.grid(alpha=0.3)
+    ax.legend(frameon=False)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    fig.tight_layout()
+    return fig
+
+
+def _tfp_target(ctx: ProvinceContext) -> float | None:
+    for m in ctx.members:
+        for tg in m.params.targets:
+            if tg.indicator == "tfp_contribution_share" and tg.value is not None:
+                return tg.value
+    return None
+
+
+def growth_accounting_html(ctx: ProvinceContext) -> str:
+    """Output growth over the plan period split into TFP, capital and labour (estimated elasticities)."""
+    from .aggregates import tfp_model
+    from .productivity import growth_accounting
+
+    lang = ctx.lang
+    model = tfp_model(ctx.data_dir)["pooled"]
+    start, end = ctx.defaults.plan_period[0] - 1, int(ctx.panel["year"].max())
+    target = _tfp_target(ctx)
+    heading = f"<h3>{_h(t('ga_heading', lang))}</h3>"
+    try:
+        ga = growth_accounting(ctx.panel, output="value_added", capital="capital", labour="employment", group=None,
+                               year="year", period=(start, end), unit="firm_id",
+                               elasticities={"capital": model["capital"], "labour": model["labour"]},
+                               target_tfp_share=None if target is None else target / 100,
+                               deflators=ctx.deflators)
+    except Exception as exc:  # noqa: BLE001 - reported in the report, not raised
+        return heading + f"<p>{_h(t('ga_unavailable', lang, reason=str(exc).splitlines()[0]))}</p>"
+    r = ga.period.iloc[0]
+    if min(r["n_firms_start"], r["n_firms_end"]) < _k(ctx):
+        return heading + f"<p>{_h(t('suppressed', lang, k=_k(ctx)))}</p>"
+    pct = lambda x: fmt_number(100 * x, lang, 1) + "%"  # noqa: E731
+    tab = pd.DataFrame({
+        t("ga_component", lang): [t("ga_output", lang), t("ga_capital", lang), t("ga_labour", lang),
+                                  t("ga_tfp", lang), t("ga_tfp_share", lang)],
+        f"{start}–{end}": [pct(r["output_growth"]), pct(r["capital_contribution"]), pct(r["labour_contribution"]),
+                           pct(r["tfp_contribution"]), pct(r["tfp_share"])],
+    })
+    text = t("ga_text", lang, start=start, end=end, n0=int(r["n_firms_start"]), n1=int(r["n_firms_end"]),
+             bk=fmt_number(model["capital"], lang, 3), bl=fmt_number(model["labour"], lang, 3))
+    if target is not None:
+        text += " " + t("ga_target", lang, target=fmt_number(target, lang, 0), share=pct(r["tfp_share"]))
+    if r["output_growth"] <= 0:
+        text += " " + t("ga_negative", lang)
+    return heading + f"<p>{_h(text)}</p>" + _table_html(tab, numeric=[f"{start}–{end}"])
+
+
+# ---------------------------------------------------------------- support
+
+def support_html(ctx: ProvinceContext) -> str:
+    """Support by type and start year (cells below the threshold suppressed) and the balance table."""
+    from .analysis import balance_table
+    from .schema import SUPPORT_TYPES
+
+    lang = ctx.lang
+    part = ctx.participation
+    out = [f"<h2>{_h(t('support_heading', lang))}</h2>"]
+    if part.empty:
+        return out[0] + f"<p>{_h(t('support_none', lang))}</p>"
+    ct = pd.crosstab(part["support_type"], part["support_start_year"])
+    years = [int(y) for y in ct.columns]
+    rows = []
+    for typ, r in ct.iterrows():
+        row = {t("col_support_type", lang): SUPPORT_TYPES[typ][lang]}
+        for y in years:
+            v = int(r[y])
+            row[str(y)] = "0" if v == 0 else (f"<{_k(ctx)}" if v < _k(ctx) else fmt_number(v, lang))
+        tot = int(r.sum())
+        row[t("col_total", lang)] = f"<{_k(ctx)}" if 0 < tot < _k(ctx) else fmt_number(tot, lang)
+        rows.append(row)
+    tab = pd.DataFrame(rows)
+    out.append(f"<p>{_h(t('support_text', lang, n=len(part), k=_k(ctx)))}</p>")
+    out.append(_table_html(tab, numeric=[str(y) for y in years] + [t("col_total", lang)]))
+    bal = balance_table(analysis_panel(ctx).merge(ctx.deflators, on="year", how="left")
+                        if ctx.deflators is not None else analysis_panel(ctx), min_firms=_k(ctx))
+    btab = pd.DataFrame({
+        t("col_variable", lang): [t(f"bal_{v}", lang) for v in bal["variable"]],
+        t("col_supported", lang): [_fmt(v, lang, 3) for v in bal["supported"]],
+        t("col_others", lang): [_fmt(v, lang, 3) for v in bal["others"]],
+        t("col_norm_diff", lang): [_fmt(v, lang, 2) for v in bal["normalised_difference"]],
+    })
+    out.append(f"<h3>{_h(t('balance_heading', lang))}</h3><p>{_h(t('balance_text', lang))}</p>")
+    out.append(_table_html(btab, numeric=list(btab.columns[1:])))
+    return "".join(out)
+
+
+# ---------------------------------------------------------------- effects
+
+def effects_figure(ctx: ProvinceContext, bundle):
+    """Event-study figure: Callaway–Sant'Anna dynamic effects and the imputation estimator; None if neither ran."""
+    from matplotlib.figure import Figure
+
+    from .effects import plot_event_study
+
+    results, labels = [], []
+    if bundle.dynamic is not None:
+        results.append(bundle.dynamic)
+        labels.append("Callaway–Sant'Anna")
+    if bundle.imputation is not None:
+        results.append(bundle.imputation)
+        labels.append("Borusyak–Jaravel–Spiess")
+    if not results:
+        return None
+    fig = Figure(figsize=(7.5, 4.2), dpi=110)
+    ax = fig.subplots()
+    plot_event_study(results, ax=ax, lang=ctx.lang, labels=labels)
+    fig.tight_layout()
+    return fig
+
+
+_EST_NAMES = {"twfe": "est_twfe", "callaway_santanna": "est_cs", "imputation": "est_bjs"}
+
+
+def effects_html(ctx: ProvinceContext, bundle) -> str:
+    lang = ctx.lang
+    out = [f"<h2>{_h(t('effect_heading', lang))}</h2>",
+           f"<p>{_h(t('effects_intro', lang, n=bundle.n_supported, N=bundle.n_firms))}</p>"]
+    est = _estimates(bundle)
+    if not est:
+        reason = bundle.reasons.get("twfe") or bundle.reasons.get("att_gt") or ""
+        return "".join(out) + f"<p>{_h(t('effect_unavailable', lang, reason=reason))}</p>"
+    rows = []
+    for name, (e, se, lo, hi, p) in est.items():
+        rows.append({t("col_estimator", lang): t(_EST_NAMES[name], lang),
+                     t("col_estimate", lang): _fmt(e, lang, 4) + _stars(p),
+                     t("col_se", lang): _fmt(se, lang, 4),
+                     t("col_ci", lang): f"[{_fmt(lo, lang, 4)}; {_fmt(hi, lang, 4)}]",
+                     t("col_pct", lang): _pct_effect(e, lang),
+                     t("col_p", lang): _fmt(p, lang, 3)})
+    tab = pd.DataFrame(rows)
+    out.append(_table_html(tab, numeric=list(tab.columns[1:])))
+    out.append(f"<p><small>{_h(t('stars_note', lang))}</small></p>")
+    for k in ("att_gt", "imputation", "twfe"):
+        if k in bundle.reasons:
+            out.append(f"<p><small>{_h(t('estimator_missing', lang, name=t(_EST_NAMES.get(k, 'est_cs') if k != 'att_gt' else 'est_cs', lang), reason=bundle.reasons[k]))}</small></p>")
+    # why TWFE and the robust estimate differ
+    if "twfe" in est and "callaway_santanna" in est:
+        d = est["twfe"][0] - est["callaway_santanna"][0]
+        se = max(est["twfe"][1], est["callaway_santanna"][1])
+        w = bundle.weights
+        neg = f"{w.n_negative}" if w is not None else "—"
+        key = "diff_large" if abs(d) > se else "diff_small"
+        out.append(f"<p>{_h(t(key, lang, d=_fmt(d, lang, 4), neg=neg, n=w.n_treated_obs if w else '—'))}</p>")
+    if bundle.pretest is not None:
+        p = bundle.pretest["p_value"]
+        out.append(f"<p>{_h(t('pretest_reject' if p < 0.05 else 'pretest_ok', lang, p=_fmt(p, lang, 3), df=int(bundle.pretest['df'])))}</p>")
+    for note in bundle.notes:
+        out.append(f"<p><small>{_h(note)}</small></p>")
+    return "".join(out)
+
+
+def by_type_html(ctx: ProvinceContext, bundle) -> str:
+    from .schema import SUPPORT_TYPES
+
+    lang = ctx.lang
+    out = f"<h3>{_h(t('by_type_heading', lang))}</h3>"
+    if bundle.by_type is None:
+        return out + f"<p>{_h(t('by_type_unavailable', lang, reason=bundle.reasons.get('by_type', '')))}</p>"
+    e = bundle.by_type.tidy()
+    rows = []
+    for r in e.itertuples():
+        typ = str(r.term).split("=", 1)[-1]
+        rows.append({t("col_support_type", lang): SUPPORT_TYPES.get(typ, {lang: typ})[lang],
+                     t("col_estimate", lang): _fmt(r.estimate, lang, 4),
+                     t("col_ci", lang): f"[{_fmt(r.conf_low, lang, 4)}; {_fmt(r.conf_high, lang, 4)}]",
+                     t("col_p", lang): _fmt(r.p_value, lang, 3),
+                     t("col_p_holm", lang): _fmt(r.p_holm, lang, 3)})
+    tab = pd.DataFrame(rows)
+    eq = bundle.by_type.equality_test
+    return (out + f"<p>{_h(t('by_type_text', lang))}</p>" + _table_html(tab, numeric=list(tab.columns[1:]))
+            + f"<p><small>{_h(t('by_type_equality', lang, p=_fmt(eq.get('p_value'), lang, 3)))}</small></p>")
+
+
+# ------------------------------------------------------ robustness, methods
+
+def limitations_html(ctx: ProvinceContext, bundle) -> str:
+    """Limitations generated from the results, not boilerplate."""
+    lang = ctx.lang
+    items = []
+    if ctx.synthetic:
+        items.append(t("lim_synthetic", lang))
+    est = _estimates(bundle)
+    if bundle.pretest is not None and bundle.pretest["p_value"] < 0.05:
+        items.append(t("lim_pretrend", lang, p=_fmt(bundle.pretest["p_value"], lang, 3)))
+    if bundle.n_supported < 30:
+        items.append(t("lim_few_supported", lang, n=bundle.n_supported))
+    if "callaway_santanna" in est:
+        e, se, lo, hi, _ = est["callaway_santanna"]
+        if hi - lo > 0.2:
+            items.append(t("lim_wide", lang, lo=_pct_effect(lo, lang), hi=_pct_effect(hi, lang)))
+    if "twfe" in est and "callaway_santanna" in est:
+        a, b = est["twfe"][0], est["callaway_santanna"][0]
+        if np.sign(a) != np.sign(b) or abs(a - b) > max(est["twfe"][1], est["callaway_santanna"][1]):
+            items.append(t("lim_disagree", lang))
+    nd = sum(int((scorecard(m.params, ctx.monitoring, m.code,
+                            about_tolerance=ctx.defaults.about_tolerance)["status"] == "no_data").sum())
+             for m in ctx.members)
+    if nd:
+        items.append(t("lim_no_data", lang, n=nd))
+    for k, reason in bundle.reasons.items():
+        if k in ("att_gt", "twfe"):
+            items.append(t("lim_missing_estimate", lang, reason=reason))
+    items.append(t("lim_selection", lang))
+    return f"<h2>{_h(t('limitations_heading', lang))}</h2><ul>" + "".join(f"<li>{_h(x)}</li>" for x in items) + "</ul>"
+
+
+def methods_html(ctx: ProvinceContext) -> str:
+    lang = ctx.lang
+    d = ctx.defaults
+    keys = ["m_outcome", "m_twfe", "m_cs", "m_bjs", "m_weights", "m_tfp", "m_targets", "m_disclosure"]
+    vals = dict(outcome=d.outcome, control=d.control_group, n_boot=d.n_boot, seed=d.seed, k=_k(ctx),
+                share=fmt_number(100 * d.disclosure.max_firm_share, lang, 0), tol=fmt_number(100 * d.about_tolerance, lang, 0),
+                min_sup=d.min_supported_for_estimate)
+    return (f"<h2>{_h(t('methods_heading', lang))}</h2><ul>"
+            + "".join(f"<li>{_h(t(k, lang, **vals))}</li>" for k in keys) + "</ul>")
+
+
+def tfp_html(ctx: ProvinceContext, trend: pd.DataFrame) -> str:
+    return (f"<h3>{_h(t('tfp_heading', ctx.lang))}</h3>"
+            f"<p>{_h(t('tfp_caption', ctx.lang, province=ctx.name_vi))}</p>")
+
+
+def show_figure(fig):
+    """Display helper for notebooks: an embedded PNG, or nothing when there is no figure."""
+    return figure_image(fig) if fig is not None else None

@@ -1,26 +1,41 @@
 """Execute the province notebook with papermill and render it with nbconvert.
 
-One task = one (province, language). Each task runs in its own process (papermill
-is not thread-safe), writes the executed notebook and the HTML under temporary
-names and renames them into place only when both succeeded, so a reader never
-finds a half-written report. A failing province is reported with the path of its
-saved failed notebook and never stops the others.
+One task = one (province, language). :func:`run_task` is the whole job of one
+report and is the same function everywhere: in a local pool of processes
+(papermill is not thread-safe, so never threads) or on the workers of a Dask
+distributed cluster. It writes the executed notebook and the HTML under hidden
+temporary names and renames them into place only when both succeeded, so a
+reader never finds a half-written report. A failing province is reported with
+the path of its saved failed notebook and never stops the others.
+
+:func:`plan_tasks` decides, from content hashes kept in the run manifest
+(:mod:`evalutils.manifest`), which reports must be rebuilt and which are
+unchanged; :func:`run_batch` runs the rest and records every outcome in the
+manifest as soon as it is known, so an interrupted run keeps what it finished.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
+import threading
 import time
 import traceback
 import uuid
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 from .errors import ReportError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_NOTEBOOK = PROJECT_ROOT / "notebooks" / "province_report.ipynb"
+
+# several threads of one Dask worker process must not run papermill at the same time
+_PAPERMILL_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -51,6 +66,11 @@ class ReportTask:
     def failed_path(self) -> Path:
         return self.out_dir / "_failed" / f"{self._sub}{self.province}-{self.lang}.ipynb"
 
+    def resolved(self) -> ReportTask:
+        """The same task with absolute paths (what a worker in another directory or machine needs)."""
+        return ReportTask(self.province, self.lang, Path(self.data_dir).resolve(), Path(self.params_dir).resolve(),
+                          Path(self.out_dir).resolve(), Path(self.notebook).resolve(), self.timeout, self.geography)
+
 
 @dataclass
 class TaskOutcome:
@@ -60,8 +80,47 @@ class TaskOutcome:
     html: Path | None = None
     error: str | None = None
     failed_notebook: Path | None = None
+    results: dict | None = None
+    skipped: bool = False
     extra: dict = field(default_factory=dict)
 
+
+# ------------------------------------------------------------- temporary files
+
+def _partial_name(path: Path, suffix: str = "") -> Path:
+    """A hidden temporary name beside ``path`` that says which host and process is writing it."""
+    host = socket.gethostname().replace(".", "_").replace("-", "_")
+    return path.with_name(f".{path.name}.{host}-{os.getpid()}-{uuid.uuid4().hex[:12]}.partial{suffix}")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except OSError as exc:
+        return exc.errno == errno.EPERM
+    return True
+
+
+def clean_stale_partials(out_dir: Path) -> list[Path]:
+    """Delete temporary files left by killed runs of this host (their writer process is gone)."""
+    host = socket.gethostname().replace(".", "_").replace("-", "_")
+    removed = []
+    if not Path(out_dir).exists():
+        return removed
+    for f in Path(out_dir).rglob(".*.partial*"):
+        parts = f.name.rsplit(".partial", 1)[0].rsplit(".", 1)
+        if len(parts) != 2 or "-" not in parts[1]:
+            continue
+        fields = parts[1].split("-")
+        if len(fields) != 3 or fields[0] != host or not fields[1].isdigit():
+            continue
+        if not _pid_alive(int(fields[1])) and f.is_file():
+            f.unlink(missing_ok=True)
+            removed.append(f)
+    return removed
+
+
+# ------------------------------------------------------------- one report
 
 def render_html(notebook_path: Path, html_path: Path) -> None:
     """Render an executed notebook to self-contained HTML without code or the injected parameters."""
@@ -78,36 +137,88 @@ def render_html(notebook_path: Path, html_path: Path) -> None:
     exporter.register_preprocessor(tag_remover, enabled=True)
     body, _ = exporter.from_notebook_node(nb)
     html_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = html_path.with_name(f".{html_path.name}.{uuid.uuid4().hex}.partial")
-    tmp.write_text(body, encoding="utf-8")
-    os.replace(tmp, html_path)
+    tmp = _partial_name(html_path)
+    try:
+        tmp.write_text(body, encoding="utf-8")
+        os.replace(tmp, html_path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _finite(obj):
+    """JSON-safe copy of a payload: NaN and infinities become null."""
+    if isinstance(obj, float):
+        return obj if obj == obj and obj not in (float("inf"), float("-inf")) else None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_finite(v) for v in obj]
+    return obj
+
+
+def extract_results(notebook) -> dict | None:
+    """The results payload (mime type ``report.RESULTS_MIME``) displayed by an executed notebook, if any."""
+    import nbformat
+
+    from .report import RESULTS_MIME
+
+    nb = nbformat.read(notebook, as_version=4) if isinstance(notebook, (str, Path)) else notebook
+    found = None
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            data = output.get("data") or {}
+            if RESULTS_MIME in data:
+                found = data[RESULTS_MIME]
+    return _finite(dict(found)) if found is not None else None
+
+
+def _utc_now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def run_task(task: ReportTask) -> TaskOutcome:
-    """Execute and render one report; never raises (the outcome says what went wrong)."""
+    """Execute and render one report; never raises an ordinary exception (the outcome says what went wrong).
+
+    The same function runs in a local worker process and on a Dask worker.
+    """
+    with _PAPERMILL_LOCK:
+        return _run_task(task)
+
+
+def _run_task(task: ReportTask) -> TaskOutcome:
     import papermill as pm
 
     start = time.perf_counter()
+    extra = {"started_at": _utc_now(), "worker": f"{socket.gethostname()}:{os.getpid()}"}
     task.executed_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp_nb = task.executed_path.with_name(f".{task.executed_path.name}.{uuid.uuid4().hex}.partial.ipynb")
+    tmp_nb = _partial_name(task.executed_path, ".ipynb")
     params = {"province": task.province, "lang": task.lang, "geography": task.geography,
-              "data_dir": str(task.data_dir.resolve()), "params_dir": str(task.params_dir.resolve())}
+              "data_dir": str(Path(task.data_dir).resolve()), "params_dir": str(Path(task.params_dir).resolve())}
     try:
         pm.execute_notebook(str(task.notebook), str(tmp_nb), parameters=params, kernel_name="python3",
-                            cwd=str(task.notebook.parent), progress_bar=False, execution_timeout=task.timeout,
-                            log_output=False,
+                            cwd=str(Path(task.notebook).parent), progress_bar=False,
+                            execution_timeout=task.timeout, log_output=False,
                             extra_arguments=["--IPKernelApp.log_level=ERROR"])
+        results = extract_results(tmp_nb)
+        if results is None:
+            raise ReportError("the notebook displayed no results payload",
+                              file=task.notebook, hint="keep the cell that displays report.results_output(...)")
         render_html(tmp_nb, task.html_path)
         os.replace(tmp_nb, task.executed_path)
-        return TaskOutcome(task, True, time.perf_counter() - start, html=task.html_path)
+        extra["finished_at"] = _utc_now()
+        return TaskOutcome(task, True, time.perf_counter() - start, html=task.html_path, results=results,
+                           extra=extra)
     except Exception as exc:  # noqa: BLE001 - every failure is reported, none stops the batch
         failed = None
         if tmp_nb.exists():
             task.failed_path.parent.mkdir(parents=True, exist_ok=True)
             os.replace(tmp_nb, task.failed_path)
             failed = task.failed_path
-        message = _summarise(exc)
-        return TaskOutcome(task, False, time.perf_counter() - start, error=message, failed_notebook=failed)
+        extra["finished_at"] = _utc_now()
+        return TaskOutcome(task, False, time.perf_counter() - start, error=_summarise(exc), failed_notebook=failed,
+                           extra=extra)
+    finally:  # Ctrl-C or a timeout signal: leave no temporary file behind
+        tmp_nb.unlink(missing_ok=True)
 
 
 def _summarise(exc: BaseException) -> str:
@@ -121,26 +232,127 @@ def _summarise(exc: BaseException) -> str:
     return text[:2000]
 
 
-def run_tasks(tasks: list[ReportTask], *, workers: int = 1, on_done=None) -> list[TaskOutcome]:
-    """Run tasks in separate processes (``workers`` at a time); results in task order."""
+# ------------------------------------------------------------- many reports
+
+def run_tasks(tasks: list[ReportTask], *, workers: int = 1, scheduler: str | None = None,
+              on_done: Callable[[TaskOutcome], None] | None = None) -> list[TaskOutcome]:
+    """Run tasks in separate processes (``workers`` at a time) or on Dask; results in task order.
+
+    ``scheduler`` is None (a local process pool), ``"local"`` (a Dask ``LocalCluster``
+    of ``workers`` single-threaded processes) or the address of a running Dask
+    scheduler (``tcp://host:8786``) whose workers see the same paths.
+    """
     if not tasks:
         raise ReportError("nothing to run: no provinces selected", hint="pass --provinces, --seed or --all")
+    if scheduler:
+        return _run_on_dask(tasks, scheduler=scheduler, workers=workers, on_done=on_done)
     outcomes: dict[int, TaskOutcome] = {}
     if workers <= 1:
         for i, task in enumerate(tasks):
             outcomes[i] = run_task(task)
             if on_done:
                 on_done(outcomes[i])
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(run_task, task): i for i, task in enumerate(tasks)}
-            for fut in as_completed(futures):
-                i = futures[fut]
-                try:
-                    outcomes[i] = fut.result()
-                except Exception as exc:  # noqa: BLE001 - a dead worker process
-                    outcomes[i] = TaskOutcome(tasks[i], False, 0.0, error=f"worker process failed: {exc!r}")
-                if on_done:
-                    on_done(outcomes[i])
+        return [outcomes[i] for i in range(len(tasks))]
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)))
+    try:
+        futures = {pool.submit(run_task, task): i for i, task in enumerate(tasks)}
+        for fut in as_completed(futures):
+            i = futures[fut]
+            try:
+                outcomes[i] = fut.result()
+            except Exception as exc:  # noqa: BLE001 - a dead worker process
+                outcomes[i] = TaskOutcome(tasks[i], False, 0.0, error=f"worker process failed: {exc!r}")
+            if on_done:
+                on_done(outcomes[i])
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
     return [outcomes[i] for i in range(len(tasks))]
 
+
+def _run_on_dask(tasks: list[ReportTask], *, scheduler: str, workers: int,
+                 on_done: Callable[[TaskOutcome], None] | None) -> list[TaskOutcome]:
+    try:
+        from distributed import Client, LocalCluster, as_completed as dask_completed
+    except ImportError:  # pragma: no cover - a dependency, but say what to do
+        raise ReportError("Dask distributed is not installed", hint="pip install 'dask[distributed]'") from None
+    cluster = None
+    if scheduler == "local":
+        cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
+                               host="127.0.0.1", dashboard_address=None)
+        client = Client(cluster)
+    else:
+        try:
+            client = Client(scheduler, timeout="20s")
+        except (OSError, TimeoutError) as exc:
+            raise ReportError(f"cannot reach the Dask scheduler at {scheduler} ({exc})",
+                              hint="start one with `dask scheduler` and workers with `dask worker ADDRESS "
+                                   "--nthreads 1`, or use --scheduler local") from None
+    outcomes: dict[int, TaskOutcome] = {}
+    try:
+        # absolute paths: the workers may run in another directory (or machine with the same mounts)
+        futures = [client.submit(run_task, task.resolved(), pure=False, key=f"evalutils-report-{i}-{uuid.uuid4().hex[:8]}")
+                   for i, task in enumerate(tasks)]
+        index = {f.key: i for i, f in enumerate(futures)}
+        for fut in dask_completed(futures):
+            i = index[fut.key]
+            try:
+                outcome = fut.result()
+                outcome = TaskOutcome(**{**outcome.__dict__, "task": tasks[i]})  # report paths as the user gave them
+            except Exception as exc:  # noqa: BLE001 - a lost worker, a pickling error
+                outcome = TaskOutcome(tasks[i], False, 0.0, error=f"Dask task failed: {exc!r}")
+            outcomes[i] = outcome
+            if on_done:
+                on_done(outcome)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    return [outcomes[i] for i in range(len(tasks))]
+
+
+# ------------------------------------------------------------- incremental
+
+@dataclass
+class Plan:
+    to_run: list[ReportTask]
+    unchanged: list[ReportTask]
+    inputs: dict[ReportTask, dict[str, str]]
+
+
+def plan_tasks(tasks: list[ReportTask], manifest, *, force: bool = False) -> Plan:
+    """Split tasks into those whose inputs changed (or that never built) and those unchanged."""
+    from .manifest import FileHasher, inputs_digest, task_inputs
+
+    hasher = FileHasher()
+    inputs = {t: task_inputs(t, hasher) for t in tasks}
+    to_run, unchanged = [], []
+    for t in tasks:
+        if not force and manifest.is_current(t, inputs_digest(inputs[t])):
+            unchanged.append(t)
+        else:
+            to_run.append(t)
+    return Plan(to_run, unchanged, inputs)
+
+
+def run_batch(tasks: list[ReportTask], manifest, *, workers: int = 1, scheduler: str | None = None,
+              force: bool = False, seed: int | None = None,
+              on_done: Callable[[TaskOutcome], None] | None = None,
+              on_plan: Callable[[Plan], None] | None = None) -> tuple[Plan, list[TaskOutcome]]:
+    """Rebuild what changed, record each outcome in the manifest as it arrives; return the plan and outcomes."""
+    clean_stale_partials(manifest.reports_dir)
+    plan = plan_tasks(tasks, manifest, force=force)
+    if on_plan:
+        on_plan(plan)
+    if not plan.to_run:
+        return plan, []
+
+    def record(outcome: TaskOutcome) -> None:
+        manifest.record(outcome, plan.inputs[outcome.task], seed)
+        manifest.save()
+        if on_done:
+            on_done(outcome)
+
+    outcomes = run_tasks(plan.to_run, workers=workers, scheduler=scheduler, on_done=record)
+    return plan, outcomes

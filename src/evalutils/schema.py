@@ -124,6 +124,48 @@ def _bad_rows(mask: pd.Series) -> list[int]:
     return [int(i) for i in np.flatnonzero(mask.to_numpy())]
 
 
+def _blank(s: pd.Series) -> pd.Series:
+    """True where a value is missing or only whitespace."""
+    return (s.isna() | s.astype("string").str.strip().eq("").fillna(True)).astype(bool)
+
+
+def _missing_columns_hint(df: pd.DataFrame, schema: TableSchema, missing: list[str]) -> str:
+    """What to do about missing columns: a rename, a separator, or a header spread over several rows."""
+    cols = [str(c) for c in df.columns]
+    if len(cols) == 1:
+        for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars")):
+            if cols[0].count(sep) >= 2:
+                return (f"the file seems to be separated by {name}, not commas: export it as comma-separated "
+                        "CSV (UTF-8)")
+    wanted = set(schema.names)
+    for i in range(min(len(df), 5)):
+        values = {str(v).strip().lower() for v in df.iloc[i].tolist() if not pd.isna(v)}
+        if len(values & wanted) >= max(2, len(wanted) // 2):
+            return (f"the column names are on line {i + 2} of the file, not on the first line: the header spans "
+                    "several rows (merged header cells in a spreadsheet export?); keep exactly one header row "
+                    "with the column names of data/README.md and delete the rows above it")
+    lower = {str(c).lower().strip(): c for c in df.columns}
+    renamed = [f"{m} (found '{lower[m]}')" for m in missing if m in lower]
+    if renamed:
+        return "rename " + "; ".join(renamed)
+    return f"the table needs columns {', '.join(schema.names)} (see data/README.md)"
+
+
+def _closest(values: list[str], allowed: tuple[str, ...]) -> str:
+    """' Did you mean …?' for the first value that is close to an allowed one ('' when none is)."""
+    import difflib
+
+    folded = {a.lower(): a for a in allowed}
+    for v in values:
+        key = str(v).strip().lower()
+        if key in folded:
+            return f"; did you mean '{folded[key]}' (not '{v}')?"
+        close = difflib.get_close_matches(key, list(folded), n=1, cutoff=0.75)
+        if close:
+            return f"; did you mean '{folded[close[0]]}' (not '{v}')?"
+    return ""
+
+
 def validate_table(df: pd.DataFrame, schema: TableSchema, *, file: str) -> pd.DataFrame:
     """Check ``df`` against ``schema`` and return it with canonical dtypes.
 
@@ -133,19 +175,22 @@ def validate_table(df: pd.DataFrame, schema: TableSchema, *, file: str) -> pd.Da
     """
     missing = [c for c in schema.names if c not in df.columns]
     if missing:
-        lower = {c.lower().strip(): c for c in df.columns}
-        renamed = [f"{m} (found '{lower[m]}')" for m in missing if m in lower]
         raise DataValidationError(
             f"{schema.name}: missing column(s) {', '.join(missing)}",
-            file=file, column=missing[0],
-            hint=("rename " + "; ".join(renamed)) if renamed else
-            f"the table needs columns {', '.join(schema.names)} (see data/README.md)",
+            file=file, column=missing[0], hint=_missing_columns_hint(df, schema, missing),
         )
     if len(df) == 0:
         raise DataValidationError(f"{schema.name}: the table has no rows", file=file,
                                   hint="check that the right file was delivered")
     out = df[schema.names].copy()
     out.index = pd.RangeIndex(len(out))
+    empty_rows = pd.concat([_blank(out[c]) for c in schema.names], axis=1).all(axis=1)
+    if empty_rows.any():
+        raise DataValidationError(
+            f"{schema.name}: {int(empty_rows.sum())} entirely empty row(s)",
+            file=file, rows=_bad_rows(empty_rows),
+            hint="delete the empty rows (spreadsheet exports often leave blank rows or rows of commas at the end)",
+        )
     for col in schema.columns:
         s = out[col.name]
         if col.dtype == "str":
@@ -164,19 +209,33 @@ def validate_table(df: pd.DataFrame, schema: TableSchema, *, file: str) -> pd.Da
             out[col.name] = s.astype("string").str.strip().astype(str)
         else:
             num = pd.to_numeric(s, errors="coerce")
+            num = num.where(np.isfinite(num.astype("float64")))  # 'inf' is not a value either
             bad = num.isna()
             if bad.any():
+                blank = _blank(s)
+                text = s[bad & ~blank].astype(str)
+                if text.empty:
+                    raise DataValidationError(
+                        f"{schema.name}: empty values in {col.name}",
+                        file=file, column=col.name, rows=_bad_rows(bad),
+                        hint="fill or drop these rows; missing values are not allowed in this column",
+                    )
+                hint = "write a plain number (no words or units) or drop these rows"
+                if text.str.fullmatch(r"\s*[-+]?[\d.,\s]+").any():
+                    hint = ("write numbers with '.' as the decimal point and no thousands separators "
+                            "(12345.6, not 12.345,6 or 12,345.6)")
                 raise DataValidationError(
                     f"{schema.name}: column {col.name} must be numeric ({col.unit}); "
-                    f"found {s[bad].astype(str).unique()[:3].tolist()}",
-                    file=file, column=col.name, rows=_bad_rows(bad),
-                    hint="fix or drop these rows; missing values are not allowed in this column",
+                    f"found {text.unique()[:3].tolist()}",
+                    file=file, column=col.name, rows=_bad_rows(bad), hint=hint,
                 )
             if col.dtype == "int":
                 frac = num != np.round(num)
                 if frac.any():
-                    raise DataValidationError(f"{schema.name}: column {col.name} must hold whole numbers",
-                                              file=file, column=col.name, rows=_bad_rows(frac))
+                    raise DataValidationError(f"{schema.name}: column {col.name} must hold whole numbers; "
+                                              f"found {num[frac].unique()[:3].tolist()}",
+                                              file=file, column=col.name, rows=_bad_rows(frac),
+                                              hint="correct these values at the source")
                 out[col.name] = num.astype("int64")
             else:
                 out[col.name] = num.astype("float64")
@@ -184,22 +243,26 @@ def validate_table(df: pd.DataFrame, schema: TableSchema, *, file: str) -> pd.Da
                 nonpos = out[col.name] <= 0
                 if nonpos.any():
                     raise DataValidationError(
-                        f"{schema.name}: {col.name} must be positive: it is logged in the analysis",
+                        f"{schema.name}: {col.name} must be positive"
+                        + (": it is logged in the analysis" if schema is PANEL else ""),
                         file=file, column=col.name, rows=_bad_rows(nonpos),
-                        hint="drop these firm-years or correct them at the source; evalutils does not impute",
+                        hint=("drop these firm-years or correct them at the source; evalutils does not impute"
+                              if schema is PANEL else "correct these values at the source"),
                     )
             if col.nonnegative:
                 neg = out[col.name] < 0
                 if neg.any():
                     raise DataValidationError(f"{schema.name}: {col.name} must not be negative", file=file,
-                                              column=col.name, rows=_bad_rows(neg))
+                                              column=col.name, rows=_bad_rows(neg),
+                                              hint="correct these values at the source (zero is allowed)")
         if col.allowed is not None:
             bad = ~out[col.name].isin(col.allowed)
             if bad.any():
                 raise DataValidationError(
                     f"{schema.name}: unexpected values in {col.name}: {sorted(out.loc[bad, col.name].unique())[:5]}",
                     file=file, column=col.name, rows=_bad_rows(bad),
-                    hint=f"allowed values: {', '.join(col.allowed)}",
+                    hint=f"allowed values: {', '.join(col.allowed)}"
+                    + _closest(list(out.loc[bad, col.name].unique()), col.allowed),
                 )
     for ycol in [c.name for c in schema.columns if c.unit == "year"]:
         bad = ~out[ycol].between(*YEAR_BOUNDS)
@@ -237,8 +300,18 @@ def validate_participation_against_panel(participation: pd.DataFrame, panel: pd.
     known = pd.Index(panel["firm_id"].unique())
     unknown = ~participation["firm_id"].isin(known)
     if unknown.any():
+        ids = participation.loc[unknown, "firm_id"].astype(str)
+        width = int(known.astype(str).str.len().max())
+        padded = ids.str.zfill(width)
+        if ids.str.isdigit().all() and padded.isin(known).all():
+            raise DataValidationError(
+                "programme participation: firm ids lost their leading zeros "
+                f"(e.g. '{ids.iloc[0]}' where the panel has '{padded.iloc[0]}')",
+                file=file, column="firm_id", rows=_bad_rows(unknown),
+                hint="export firm_id as text so that '0012' stays '0012' (a spreadsheet stores it as the number 12)",
+            )
         raise DataValidationError(
-            "programme participation: firms not found in the enterprise panel",
+            f"programme participation: firms not found in the enterprise panel (e.g. '{ids.iloc[0]}')",
             file=file, column="firm_id", rows=_bad_rows(unknown),
             hint="check firm ids (text, leading zeros) against the panel",
         )

@@ -19,23 +19,25 @@ def few() -> pd.DataFrame:
     return simulate_staggered(n_units=240, seed=3, n_clusters=8, effect="constant")
 
 
-def _demean2(v, u, t):
-    out = v.astype(float).copy()
-    for _ in range(500):
-        out = out - pd.Series(out).groupby(u).transform("mean").to_numpy()
-        out = out - pd.Series(out).groupby(t).transform("mean").to_numpy()
-    return out
+def _fe_projector(u, t):
+    """Orthonormal basis of the unit and year dummies (an independent, dense route to M_FE)."""
+    D = np.column_stack([(u[:, None] == np.unique(u)[None, :]), (t[:, None] == np.unique(t)[None, 1:])]).astype(float)
+    Q, _ = np.linalg.qr(D)
+    return lambda v: v - Q @ (Q.T @ v)
 
 
 def _brute_force_p(df, h0):
-    """Loop over all 2^G Rademacher sign vectors, re-estimating the regression each time."""
+    """Loop over all 2^G Rademacher sign vectors, re-estimating the regression (with its unit and
+    year effects) on each bootstrap sample."""
     u, t = df["unit"].to_numpy(), df["year"].to_numpy()
-    y = _demean2(df["y"].to_numpy(), u, t)
-    X = np.column_stack([_demean2(df["treated"].to_numpy(), u, t), _demean2(df["x"].to_numpy(), u, t)])
+    mfe = _fe_projector(u, t)
+    y = mfe(df["y"].to_numpy(dtype=float))
+    X = np.column_stack([mfe(df["treated"].to_numpy(dtype=float)), mfe(df["x"].to_numpy(dtype=float))])
     c = pd.factorize(df["cluster"])[0]
     G = c.max() + 1
 
     def fit(yv):
+        yv = mfe(yv)  # the bootstrap regression includes the unit and year effects
         b = np.linalg.lstsq(X, yv, rcond=None)[0]
         e = yv - X @ b
         A = np.linalg.inv(X.T @ X)
@@ -135,3 +137,30 @@ def test_randomization_inference(few):
                                      estimator=lambda d: float(d.loc[d["cohort"] > 0, "y"].mean()), n_perm=9)
     assert custom.n_perm == 9
     assert "<table" in ri._repr_html_()
+
+
+def _wildboottest_panel(seed: int, G: int) -> pd.DataFrame:
+    """Same generator as bench/effects/validate_wcr_wildboottest.py (keep in sync)."""
+    rng = np.random.default_rng(seed)
+    n, T = 120, 6
+    unit = np.repeat(np.arange(n), T)
+    year = np.tile(np.arange(2015, 2015 + T), n)
+    g = np.repeat(rng.choice([0, 2017, 2018], size=n), T)
+    treated = ((g > 0) & (year >= g)).astype(int)
+    cl = np.repeat(rng.integers(0, G, n), T)
+    x = rng.normal(size=n * T)
+    y = np.repeat(rng.normal(size=n), T) + 0.05 * (year - 2015) + 0.1 * treated + 0.5 * x \
+        + rng.normal(0, 0.2, (G, T))[cl, year - 2015] + rng.normal(0, 0.5, n * T)
+    return pd.DataFrame({"unit": unit, "year": year, "treated": treated, "x": x, "y": y, "cl": cl})
+
+
+@pytest.mark.validation
+def test_wcr_matches_wildboottest_reference_values():
+    # wildboottest 0.3.2 (statsmodels OLS with unit and year dummies, WCR11, full enumeration of the
+    # 2^10 Rademacher vectors), values produced by bench/effects/validate_wcr_wildboottest.py:
+    # 148/1024 for H0: beta = 0 and 826/1024 for H0: beta = 0.15.
+    df = _wildboottest_panel(2, 10)
+    kw = dict(outcome="y", unit="unit", time="year", treatment="treated", covariates="x", cluster="cl",
+              n_boot=99999, conf_int=False)
+    assert wild_cluster_bootstrap(df, **kw).p_value == pytest.approx(148 / 1024, abs=1e-12)
+    assert wild_cluster_bootstrap(df, h0=0.15, **kw).p_value == pytest.approx(826 / 1024, abs=1e-12)

@@ -74,44 +74,70 @@ class WildBootstrapResult:
                            f"p-value for H0: {self.term} = {self.h0}; CI by test inversion.", *self.notes])
 
 
-class _WCR:
-    """Precomputed pieces for WCR p-values at any h0 (cluster-level sums only)."""
+MAX_WILD_CLUSTERS = 1000
 
-    def __init__(self, X: np.ndarray, y: np.ndarray, codes: np.ndarray, G: int, j: int):
+
+class _WCR:
+    """Precomputed pieces for WCR p-values at any h0 (cluster-level quantities only).
+
+    ``X``/``y`` are already net of the unit and time effects. Each bootstrap sample
+    y* = X b_r + FE_r + v (.) u_r is re-estimated *with* the fixed effects, so the bootstrap
+    residual is M_FE(v (.) u_r) - X (b* - b_r); M_FE(v (.) u_r) = sum_g v_g M_FE u_r^(g) is handled
+    through the G x G matrix C[h, g] = a' X_h' [M_FE u_r^(g)]_h (a = row j of (X'X)^-1), computed
+    once per h0 component with G two-way demeanings. When every fixed effect is nested in the
+    clusters C is diagonal.
+    """
+
+    def __init__(self, X, y, codes, G, j, u_codes, t_codes, n_u, n_t):
         self.X, self.y, self.codes, self.G, self.j = X, y, codes, G, j
         n, k = X.shape
         self.A = np.linalg.inv(X.T @ X)
         self.beta = self.A @ (X.T @ y)
         u = y - X @ self.beta
         aj = self.A[j]
-        # analytic CRV1 variance of beta_j (without small-sample factor)
         sc = np.zeros((G, k))
         np.add.at(sc, codes, X * u[:, None])
-        self.var_j = float(np.sum((sc @ aj) ** 2))
+        self.var_j = float(np.sum((sc @ aj) ** 2))  # CRV1 without small-sample factor
         self.H = np.zeros((G, k, k))
         np.add.at(self.H, codes, X[:, :, None] * X[:, None, :])
         self.h = self.H @ aj  # G x k
         self.others = [c for c in range(k) if c != j]
         Xo = X[:, self.others]
         self.Ao = np.linalg.inv(Xo.T @ Xo) if self.others else None
+        # restricted residuals are linear in h0: u_r(h0) = u_a - h0 * u_b
+        self.u_a = self._resid_others(y)
+        self.u_b = self._resid_others(X[:, j])
+        z = X @ aj
+        self.C_a = self._cross(z, self.u_a, u_codes, t_codes, n_u, n_t)
+        self.C_b = self._cross(z, self.u_b, u_codes, t_codes, n_u, n_t)
 
-    def restricted(self, h0: float) -> tuple[np.ndarray, np.ndarray]:
-        X, y, j = self.X, self.y, self.j
-        yr = y - h0 * X[:, j]
-        if self.others:
-            Xo = X[:, self.others]
-            bo = self.Ao @ (Xo.T @ yr)
-            ur = yr - Xo @ bo
-        else:
-            ur = yr
-        S = np.zeros((self.G, X.shape[1]))
-        np.add.at(S, self.codes, X * ur[:, None])
-        return S, S @ self.A[j]
+    def _resid_others(self, v: np.ndarray) -> np.ndarray:
+        if not self.others:
+            return v.copy()
+        Xo = self.X[:, self.others]
+        return v - Xo @ (self.Ao @ (Xo.T @ v))
+
+    def _cross(self, z, ur, u_codes, t_codes, n_u, n_t) -> np.ndarray:
+        from ._fe import within_two_way
+
+        G, codes = self.G, self.codes
+        C = np.zeros((G, G))
+        batch = max(1, int(5e7 // max(len(ur), 1)))
+        for start in range(0, G, batch):
+            gs = np.arange(start, min(G, start + batch))
+            M = np.where(codes[:, None] == gs[None, :], ur[:, None], 0.0)
+            Wm = within_two_way(M, u_codes, t_codes, n_u, n_t)
+            for col, g in enumerate(gs):
+                C[:, g] = np.bincount(codes, weights=z * Wm[:, col], minlength=G)
+        return C
 
     def t_draws(self, h0: float, V: np.ndarray) -> np.ndarray:
-        S, s = self.restricted(h0)
+        ur = self.u_a - h0 * self.u_b
+        S = np.zeros((self.G, self.X.shape[1]))
+        np.add.at(S, self.codes, self.X * ur[:, None])
+        C = self.C_a - h0 * self.C_b
         delta = (V @ S) @ self.A.T  # B x k : beta* - beta_r
-        q = V * s[None, :] - delta @ self.h.T  # B x G
+        q = V @ C.T - delta @ self.h.T  # B x G : a' X_h' u*_h
         var = np.einsum("bg,bg->b", q, q)
         with np.errstate(divide="ignore", invalid="ignore"):
             return delta[:, self.j] / np.sqrt(var)
@@ -170,7 +196,13 @@ def wild_cluster_bootstrap(
     if np.linalg.matrix_rank(X) < X.shape[1]:
         raise EstimationError("wild_cluster_bootstrap: regressors are collinear or absorbed by the fixed effects",
                               column=", ".join(names))
-    w = _WCR(X, y, codes, G, 0)
+    if G > MAX_WILD_CLUSTERS:
+        raise EstimationError(
+            f"wild_cluster_bootstrap: {G} clusters; the wild bootstrap is meant for few clusters "
+            f"(at most {MAX_WILD_CLUSTERS})", column=cluster,
+            hint="with many clusters the analytic cluster-robust SE of twfe() is reliable",
+        )
+    w = _WCR(X, y, codes, G, 0, u, t, len(units), len(periods))
     rng = np.random.default_rng(seed)
     V, enumerated = _weights_matrix(G, n_boot, weights, rng)
     p = w.p_value(h0, V)

@@ -1,0 +1,153 @@
+"""The evaluation of one reporting unit: the estimators a report shows, run together.
+
+:func:`evaluate_effects` runs, on the unit's firm-year panel, the familiar
+two-way fixed-effects regression and the estimators that are right under
+staggered adoption (Callaway–Sant'Anna, Borusyak–Jaravel–Spiess), the TWFE
+weights diagnostic, the pre-trend test and effects by type of support. Each
+piece that cannot be computed records why (``reasons``) instead of failing the
+report. Nothing here formats text: :mod:`evalutils.report` does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .errors import EstimationError
+
+
+@dataclass
+class EffectsBundle:
+    outcome: str
+    n_firms: int
+    n_supported: int
+    twfe: object | None = None
+    att_gt: object | None = None
+    simple: object | None = None
+    dynamic: object | None = None
+    imputation: object | None = None
+    weights: object | None = None
+    pretest: dict | None = None
+    by_type: object | None = None
+    reasons: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def robust(self):
+        """The headline heterogeneity-robust estimate (CS simple aggregate)."""
+        return self.simple
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).splitlines()[0]
+
+
+def evaluate_effects(df: pd.DataFrame, *, outcome: str, seed: int, min_supported: int, n_boot: int = 499,
+                     control_group: str = "never_treated", cluster: str = "firm_id",
+                     with_heterogeneity: bool = True) -> EffectsBundle:
+    """Run every effect estimator on ``df`` (columns firm_id, year, ``outcome``, support_start_year,
+    post_support, support_type) and collect results and reasons."""
+    from .effects import att_gt, did_imputation, heterogeneity, twfe, twfe_weights
+
+    df = df[np.isfinite(df[outcome])].copy()
+    df["first_support"] = df["support_start_year"].fillna(0).astype(int)
+    df, dropped = _drop_singleton_cohorts(df, ["first_support"])
+    notes = []
+    if dropped:
+        notes.append(f"{dropped} supported firm(s) dropped: alone in their support cohort, "
+                     "so their effects have no usable standard error")
+    n_firms = int(df["firm_id"].nunique())
+    n_supported = int(df.loc[df["first_support"] > 0, "firm_id"].nunique())
+    b = EffectsBundle(outcome=outcome, n_firms=n_firms, n_supported=n_supported, notes=notes)
+    if n_supported < min_supported:
+        reason = f"{n_supported} supported firms; at least {min_supported} are needed"
+        for k in ("twfe", "att_gt", "imputation", "weights", "by_type"):
+            b.reasons[k] = reason
+        return b
+    if n_supported == n_firms:
+        for k in ("twfe", "att_gt", "imputation", "weights", "by_type"):
+            b.reasons[k] = "every firm was supported: there is no comparison group"
+        return b
+
+    try:
+        b.twfe = twfe(df, outcome=outcome, unit="firm_id", time="year", treatment="post_support", cluster=cluster)
+    except EstimationError as exc:
+        b.reasons["twfe"] = _first_line(exc)
+    try:
+        b.att_gt = att_gt(df, outcome=outcome, unit="firm_id", time="year", group="first_support",
+                          control_group=control_group, est_method="reg", unbalanced="pairwise",
+                          bootstrap="mammen", n_boot=n_boot, seed=seed, cluster=cluster)
+        b.simple = b.att_gt.aggregate("simple")
+        b.dynamic = b.att_gt.aggregate("dynamic")
+        try:
+            b.pretest = b.att_gt.pretest()
+        except EstimationError as exc:
+            b.reasons["pretest"] = _first_line(exc)
+    except EstimationError as exc:
+        b.reasons["att_gt"] = _first_line(exc)
+    try:
+        b.imputation = did_imputation(df, outcome=outcome, unit="firm_id", time="year", group="first_support",
+                                      cluster=cluster)
+    except EstimationError as exc:
+        b.reasons["imputation"] = _first_line(exc)
+    try:
+        b.weights = twfe_weights(df, outcome=outcome, unit="firm_id", time="year", treatment="post_support")
+    except EstimationError as exc:
+        b.reasons["weights"] = _first_line(exc)
+    if with_heterogeneity:
+        types = df.loc[df["first_support"] > 0].groupby("support_type")["firm_id"].nunique()
+        keep = types[types >= min_supported].index
+        if len(keep) >= 2:
+            sub = df[df["support_type"].isin(keep) | (df["first_support"] == 0)]
+            sub, _ = _drop_singleton_cohorts(sub, ["support_type", "first_support"])
+            try:
+                b.by_type = heterogeneity(sub, by="support_type", outcome=outcome, unit="firm_id", time="year",
+                                          group="first_support", control_group=control_group,
+                                          unbalanced="pairwise", cluster=cluster, min_units=min_supported)
+            except EstimationError as exc:
+                b.reasons["by_type"] = _first_line(exc)
+        else:
+            b.reasons["by_type"] = (f"fewer than two support types with at least {min_supported} supported firms")
+    return b
+
+
+def _drop_singleton_cohorts(df: pd.DataFrame, keys: list[str]) -> tuple[pd.DataFrame, int]:
+    """Drop supported firms that are alone in their cohort (cell of ``keys``); return the count dropped."""
+    firms = df.loc[df["first_support"] > 0].drop_duplicates("firm_id")
+    size = firms.groupby(keys)["firm_id"].transform("size")
+    lonely = firms.loc[size < 2, "firm_id"]
+    return df[~df["firm_id"].isin(lonely)], int(len(lonely))
+
+
+def balance_table(df: pd.DataFrame, *, min_firms: int) -> pd.DataFrame:
+    """Supported versus other firms in the year before support began (or 2020 for the others).
+
+    Means of log employment, log real VA per worker, log real capital per worker and
+    the foreign-owned share, with the normalised difference (difference of means
+    over the root mean of the variances; |d| > 0.25 is a common warning sign).
+    """
+    pre = df.copy()
+    pre["ref_year"] = pre["support_start_year"].fillna(2021) - 1
+    pre = pre[pre["year"] == pre["ref_year"]]
+    d = pre["deflator"] if "deflator" in pre else 1.0
+    vars_ = pd.DataFrame({
+        "log_employment": np.log(pre["employment"].astype(float)),
+        "log_va_per_worker": np.log(pre["value_added"] / d / pre["employment"]),
+        "log_capital_per_worker": np.log(pre["capital"] / d / pre["employment"]),
+        "foreign_share": (pre["ownership"] == "foreign").astype(float),
+    })
+    supported = pre["support_start_year"].notna().to_numpy()
+    rows = []
+    for col in vars_.columns:
+        a, c = vars_.loc[supported, col], vars_.loc[~supported, col]
+        sd = np.sqrt((a.var(ddof=1) + c.var(ddof=1)) / 2) if len(a) > 1 and len(c) > 1 else np.nan
+        rows.append({"variable": col, "supported": a.mean(), "others": c.mean(),
+                     "normalised_difference": (a.mean() - c.mean()) / sd if sd and sd > 0 else np.nan,
+                     "n_supported": int(len(a)), "n_others": int(len(c))})
+    out = pd.DataFrame(rows)
+    small = (out["n_supported"] < min_firms) | (out["n_others"] < min_firms)
+    out.loc[small, ["supported", "others", "normalised_difference"]] = np.nan
+    out["suppressed"] = small
+    return out

@@ -1,0 +1,265 @@
+"""The run manifest: what each report was built from, and what it found.
+
+``reports/manifest.json`` holds one entry per report (geography, language, unit)
+with the content hashes of every input (notebook, parameter files, the data
+files the unit reads, the evalutils code), the parameters, code and package
+versions, seed, timings, outcome, and the results payload the notebook emitted
+(mime type :data:`evalutils.report.RESULTS_MIME`). The runner rebuilds a report
+only when the hashes differ from the last successful build; ``evalutils verify``
+re-executes from an entry and compares the payloads; the site index reads it.
+
+The file is written by one process (the one that runs ``evalutils run``) under
+a temporary name and renamed into place after every finished report, so an
+interrupted run keeps everything it finished and a reader never sees half a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import platform
+import subprocess
+import uuid
+from datetime import datetime, timezone
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import __version__
+from .errors import ReportError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .runner import ReportTask, TaskOutcome
+
+MANIFEST_NAME = "manifest.json"
+SCHEMA_VERSION = 1
+PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGES = ("pandas", "numpy", "scipy", "statsmodels", "linearmodels", "matplotlib", "pyarrow", "pydantic",
+            "papermill", "nbconvert", "nbclient", "ipykernel")
+
+
+# ----------------------------------------------------------------- hashing
+
+class FileHasher:
+    """sha256 of file contents, computed once per file per run (shared files are read once)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, int, int], str] = {}
+
+    def __call__(self, path: Path) -> str:
+        st = path.stat()
+        key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+        if key not in self._cache:
+            h = hashlib.sha256()
+            with open(path, "rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(block)
+            self._cache[key] = h.hexdigest()
+        return self._cache[key]
+
+
+@lru_cache(maxsize=1)
+def code_hash() -> str:
+    """Hash of the evalutils package source (every .py file and packaged resource) and its version."""
+    h = hashlib.sha256(__version__.encode())
+    for f in sorted(PACKAGE_DIR.rglob("*")):
+        if f.is_file() and f.suffix in (".py", ".csv", ".yml", ".yaml", ".json") and "__pycache__" not in f.parts:
+            h.update(str(f.relative_to(PACKAGE_DIR)).encode())
+            h.update(hashlib.sha256(f.read_bytes()).digest())
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def git_revision() -> str:
+    """``git rev-parse HEAD`` of the checkout (with ``-dirty`` when tracked files changed); ``unknown`` outside git."""
+    root = PACKAGE_DIR.parents[1]
+    try:
+        rev = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
+                             timeout=10)
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    if rev.returncode != 0:
+        return "unknown"
+    return rev.stdout.strip() + ("-dirty" if dirty.stdout.strip() else "")
+
+
+@lru_cache(maxsize=1)
+def package_versions() -> dict[str, str]:
+    out = {"python": platform.python_version(), "evalutils": __version__}
+    for name in PACKAGES:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def task_input_files(task: ReportTask) -> dict[str, Path]:
+    """Every file the report of ``task`` reads, keyed by a stable label.
+
+    The unit's own panel partitions, the shared tables, the national aggregates
+    under ``<data>/derived/`` (every report compares with the country, so any
+    province's new data changes them), the notebook and the parameter files of
+    the unit's provinces.
+    """
+    from .geography import province_codes, provinces
+    from .io import DataPaths
+    from .params import province_params_path
+
+    paths = DataPaths(Path(task.data_dir))
+    codes = province_codes(task.geography, task.province)
+    slugs = provinces().set_index("code").loc[codes, "slug"]
+    files: dict[str, Path] = {"notebook": Path(task.notebook)}
+    params_dir = Path(task.params_dir)
+    files["params/defaults.yml"] = params_dir / "defaults.yml"
+    for slug in slugs:
+        files[f"params/provinces/{slug}.yml"] = province_params_path(params_dir, slug)
+    for code in codes:
+        part = paths.panel / f"province_code={code}"
+        for f in sorted(part.rglob("*.parquet")) if part.exists() else []:
+            files[f"data/{f.relative_to(paths.root).as_posix()}"] = f
+    derived = paths.root / "derived"
+    national = sorted(f for f in derived.rglob("*") if f.is_file() and not f.name.startswith(".")) \
+        if derived.exists() else []
+    for p in (paths.participation, paths.monitoring, paths.deflators, paths.manifest, *national):
+        if p.exists():
+            files[f"data/{p.relative_to(paths.root).as_posix()}"] = p
+    return files
+
+
+def task_inputs(task: ReportTask, hasher: FileHasher | None = None) -> dict[str, str]:
+    """Content hashes of the task's inputs and of the evalutils code."""
+    hasher = hasher or FileHasher()
+    out = {label: hasher(path) for label, path in task_input_files(task).items() if path.exists()}
+    out["code"] = code_hash()
+    return out
+
+
+def inputs_digest(inputs: dict[str, str]) -> str:
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
+
+
+# ----------------------------------------------------------------- the file
+
+def task_key(task: ReportTask) -> str:
+    return f"{task.geography}/{task.lang}/{task.province}"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _rel(path: Path | None, root: Path) -> str | None:
+    if path is None:
+        return None
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+class RunManifest:
+    """``reports/manifest.json``: load, look up, record an outcome, save atomically."""
+
+    def __init__(self, reports_dir: str | Path) -> None:
+        self.reports_dir = Path(reports_dir)
+        self.path = self.reports_dir / MANIFEST_NAME
+        self.data: dict[str, Any] = {"schema": SCHEMA_VERSION, "reports": {}}
+        if self.path.exists():
+            try:
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                raise ReportError(f"the run manifest is not valid JSON ({exc})", file=self.path,
+                                  hint="delete it; the next run rebuilds every report and writes it anew") from None
+            if data.get("schema") == SCHEMA_VERSION:
+                self.data = data
+
+    @property
+    def reports(self) -> dict[str, dict]:
+        return self.data["reports"]
+
+    def entry(self, task: ReportTask) -> dict | None:
+        return self.reports.get(task_key(task))
+
+    def is_current(self, task: ReportTask, digest: str) -> bool:
+        """True when the last build of ``task`` succeeded from the same inputs and its files are in place."""
+        e = self.entry(task)
+        return bool(e and e.get("outcome") == "built" and e.get("inputs_digest") == digest
+                    and task.html_path.exists() and task.executed_path.exists())
+
+    def record(self, outcome: TaskOutcome, inputs: dict[str, str], seed: int | None) -> dict:
+        t = outcome.task
+        root = self.reports_dir
+        entry = {
+            "province": t.province, "lang": t.lang, "geography": t.geography,
+            "outcome": "built" if outcome.ok else "failed",
+            "html": _rel(t.html_path, root) if outcome.ok else None,
+            "executed_notebook": _rel(t.executed_path, root) if outcome.ok else None,
+            "failed_notebook": _rel(outcome.failed_notebook, root),
+            "error": outcome.error,
+            "parameters": {"province": t.province, "lang": t.lang, "geography": t.geography,
+                           "data_dir": str(Path(t.data_dir).resolve()),
+                           "params_dir": str(Path(t.params_dir).resolve()),
+                           "notebook": str(Path(t.notebook).resolve()), "timeout": t.timeout},
+            "inputs": inputs, "inputs_digest": inputs_digest(inputs),
+            "code_version": git_revision(), "packages": package_versions(), "seed": seed,
+            "started_at": outcome.extra.get("started_at"), "finished_at": outcome.extra.get("finished_at"),
+            "seconds": round(outcome.seconds, 2), "worker": outcome.extra.get("worker"),
+            "results": outcome.results,
+        }
+        previous = self.reports.get(task_key(t))
+        if not outcome.ok and previous and previous.get("outcome") == "built":
+            # the last good report is still in place: keep a note of it
+            entry["last_built"] = {k: previous.get(k) for k in ("inputs_digest", "finished_at", "html")}
+        self.reports[task_key(t)] = entry
+        return entry
+
+    def save(self) -> None:
+        self.data["updated_at"] = _now()
+        self.reports_dir.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}-{uuid.uuid4().hex}.partial")
+        tmp.write_text(json.dumps(self.data, ensure_ascii=False, indent=1, sort_keys=True, allow_nan=False,
+                                  default=_json_default), encoding="utf-8")
+        os.replace(tmp, self.path)
+
+
+def _json_default(obj):
+    if isinstance(obj, Path):
+        return str(obj)
+    raise TypeError(f"not JSON-serialisable: {type(obj).__name__}")
+
+
+# ----------------------------------------------------------------- comparing
+
+def diff_payloads(old: Any, new: Any, path: str = "") -> list[str]:
+    """Every place where two results payloads differ (numbers compared exactly; NaN equals NaN)."""
+    where = path or "<root>"
+    if isinstance(old, dict) and isinstance(new, dict):
+        out = []
+        for k in sorted(set(old) | set(new), key=str):
+            sub = f"{path}.{k}" if path else str(k)
+            if k not in old:
+                out.append(f"{sub}: missing in the manifest, now {new[k]!r}")
+            elif k not in new:
+                out.append(f"{sub}: was {old[k]!r}, now missing")
+            else:
+                out.extend(diff_payloads(old[k], new[k], sub))
+        return out
+    if isinstance(old, list) and isinstance(new, list):
+        if len(old) != len(new):
+            return [f"{where}: {len(old)} items in the manifest, {len(new)} now"]
+        out = []
+        for i, (a, b) in enumerate(zip(old, new)):
+            out.extend(diff_payloads(a, b, f"{path}[{i}]"))
+        return out
+    if isinstance(old, float) and isinstance(new, float) and math.isnan(old) and math.isnan(new):
+        return []
+    if type(old) is not type(new) and not (isinstance(old, (int, float)) and isinstance(new, (int, float))
+                                           and not isinstance(old, bool) and not isinstance(new, bool)):
+        return [f"{where}: was {old!r}, now {new!r}"]
+    return [] if old == new else [f"{where}: was {old!r}, now {new!r}"]
