@@ -262,6 +262,39 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "tổng; ước lượng tác động cần ít nhất {min_sup} doanh nghiệp được hỗ trợ; không công bố mã doanh nghiệp.",
                      "en": "Disclosure control: no cell from fewer than {k} firms or with one firm above {share}% of its "
                            "total; effect estimates need at least {min_sup} supported firms; no firm identifier is published."},
+    "national_title": {"vi": "Tổng hợp toàn quốc: chương trình nâng cao năng suất và chất lượng",
+                       "en": "National synthesis: the productivity and quality programme"},
+    "national_subtitle": {"vi": "Quyết định 1322/QĐ-TTg và 36/QĐ-TTg · dữ liệu {y0}–{y1} · {n} doanh nghiệp",
+                          "en": "Decisions 1322/QĐ-TTg and 36/QĐ-TTg · data {y0}–{y1} · {n} enterprises"},
+    "forest_heading": {"vi": "Tác động theo tỉnh (63 tỉnh trước 1/7/2025)",
+                       "en": "Effects by province (the 63 provinces before 1 July 2025)"},
+    "forest_units_heading": {"vi": "Cách nhìn theo 34 đơn vị hành chính cấp tỉnh từ 1/7/2025",
+                             "en": "Alternative view: the 34 provincial units since 1 July 2025"},
+    "forest_text": {
+        "vi": "Ước lượng Callaway–Sant'Anna (log giá trị tăng thêm thực tế / lao động) với khoảng tin cậy 95%; "
+              "địa bàn có ít hơn {k} doanh nghiệp được hỗ trợ không được ước lượng và chỉ được liệt kê trong bảng.",
+        "en": "Callaway–Sant'Anna estimates (log real value added per worker) with 95% confidence intervals; areas with "
+              "fewer than {k} supported firms are not estimated and only listed in the table.",
+    },
+    "forest_axis": {"vi": "Tác động ước lượng (điểm log)", "en": "Estimated effect (log points)"},
+    "col_area": {"vi": "Địa bàn", "en": "Area"},
+    "col_targets": {"vi": "Số chỉ tiêu", "en": "Targets"},
+    "attainment_heading": {"vi": "Mức độ đạt chỉ tiêu", "en": "Target attainment across provinces"},
+    "attainment_note": {
+        "vi": "{n} tỉnh có chỉ tiêu định lượng được nhập; các tỉnh khác chưa có.",
+        "en": "{n} provinces have quantitative targets entered; the others have none yet.",
+    },
+    "pooled_heading": {"vi": "Ước lượng gộp toàn quốc", "en": "Pooled national estimate"},
+    "pooled_text": {
+        "vi": "TWFE toàn quốc (hiệu ứng doanh nghiệp và năm): {est} (sai số chuẩn cụm theo {g} tỉnh: {se}; p = {p}).",
+        "en": "National TWFE (firm and year effects): {est} (standard error clustered by {g} provinces: {se}; p = {p}).",
+    },
+    "wild_text": {
+        "vi": "Bootstrap hoang dã theo cụm (trọng số Webb, {b} lần): p = {p}, khoảng tin cậy 95% [{lo}; {hi}].",
+        "en": "Wild cluster bootstrap (Webb weights, {b} draws): p = {p}, 95% confidence interval [{lo}; {hi}].",
+    },
+    "wild_unavailable": {"vi": "Không chạy được bootstrap hoang dã: {reason}.",
+                         "en": "Wild cluster bootstrap not available: {reason}."},
     "provenance_heading": {"vi": "Nguồn gốc báo cáo", "en": "Provenance"},
     "col_target": {"vi": "Chỉ tiêu", "en": "Target"},
     "col_period": {"vi": "Giai đoạn", "en": "Period"},

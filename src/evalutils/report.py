@@ -114,6 +114,13 @@ def load_province_context(province: str, *, data_dir: str | Path, params_dir: st
 
 # ------------------------------------------------------------------ header
 
+#: Report CSS (beats the nbconvert lab template's right-aligned cells; tables scroll on phones).
+STYLE = ("<style>.jp-RenderedHTML.jp-RenderedHTMLCommon table td,.jp-RenderedHTML.jp-RenderedHTMLCommon table th"
+         "{text-align:left;vertical-align:top}.jp-RenderedHTML.jp-RenderedHTMLCommon table td.num{text-align:right}"
+         ".jp-RenderedHTML.jp-RenderedHTMLCommon table{display:block;overflow-x:auto;max-width:100%}"
+         "@media (max-width:700px){.jp-RenderedHTMLCommon table{font-size:0.8em}}</style>")
+
+
 def banner_html(ctx: ProvinceContext) -> str:
     """A prominent banner when the data are synthetic; empty otherwise."""
     if not ctx.synthetic:
@@ -133,10 +140,7 @@ def header_html(ctx: ProvinceContext) -> str:
         note = t("unit_2025", ctx.lang, unit=unit_name)
     else:
         note = t("unit_members", ctx.lang, members=", ".join(m.name_vi for m in ctx.members))
-    style = ("<style>.jp-RenderedHTML.jp-RenderedHTMLCommon table td,.jp-RenderedHTML.jp-RenderedHTMLCommon table th{text-align:left;"
-             "vertical-align:top}.jp-RenderedHTMLCommon td.num{text-align:right}"
-             "@media (max-width:700px){.jp-RenderedHTMLCommon table{font-size:0.8em}}</style>")
-    return (style + f"<h1>{html.escape(title)}</h1><p><em>{html.escape(sub)}</em></p>"
+    return (STYLE + f"<h1>{html.escape(title)}</h1><p><em>{html.escape(sub)}</em></p>"
             f"<p>{html.escape(note)}</p>")
 
 

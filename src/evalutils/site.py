@@ -154,9 +154,9 @@ def _synthesis(rows: list[UnitRow]) -> str:
     effects = [r.results["effect"] for r in with_res if r.results.get("effect")]
     positive = sum(1 for e in effects if e.get("conf_low") is not None and e["conf_low"] > 0)
     negative = sum(1 for e in effects if e.get("conf_high") is not None and e["conf_high"] < 0)
-    return (f"<p>{len(with_res)} report(s) with results. Targets met: <strong>{met} of {n_targets}</strong> "
-            f"(targets whose period is over or under way and that have monitoring data are scored; see each "
-            f"report's scorecard). Programme effect estimated in {len(effects)} unit(s): the 95% confidence "
+    return (f"<p>{len(with_res)} unit(s) with results. Targets met: <strong>{met} of the {n_targets}</strong> "
+            f"targets entered from the plans (each report's scorecard gives every target's status and why). "
+            f"Programme effect estimated in {len(effects)} unit(s): the 95% confidence "
             f"interval lies above zero in {positive}, below zero in {negative}, and includes zero in "
             f"{len(effects) - positive - negative}.</p>")
 

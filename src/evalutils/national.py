@@ -1,0 +1,187 @@
+"""The national synthesis: every province's effect, target attainment, a pooled estimate.
+
+Each province's effect is re-estimated here with the same code, seed and
+settings as its own report (so the numbers agree), rather than read back from
+rendered reports.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .aggregates import province_year_totals
+from .analysis import evaluate_effects
+from .errors import EstimationError
+from .geography import provinces, units_2025
+from .i18n import Lang, fmt_number, t
+from .io import load_data_manifest, load_deflators, load_monitoring, load_panel, load_participation
+from .params import Defaults, load_defaults, load_province_params, province_params_path
+from .targets import scorecard
+
+
+@dataclass
+class NationalContext:
+    lang: Lang
+    defaults: Defaults
+    panel: pd.DataFrame
+    monitoring: pd.DataFrame
+    data_manifest: dict
+    params_dir: Path
+    data_dir: Path
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.data_manifest.get("synthetic"))
+
+
+def load_national_context(*, data_dir: str | Path, params_dir: str | Path, lang: Lang = "en") -> NationalContext:
+    data_dir, params_dir = Path(data_dir), Path(params_dir)
+    panel = load_panel(data_dir)
+    part = load_participation(data_dir, panel)
+    defl = load_deflators(data_dir)
+    df = panel.merge(part, on="firm_id", how="left")
+    d = df["year"].map(defl.set_index("year")["deflator"]) if defl is not None else 1.0
+    df["log_va_per_worker"] = np.log(df["value_added"] / d / df["employment"])
+    df["post_support"] = (df["support_start_year"].notna() & (df["year"] >= df["support_start_year"])).astype(int)
+    province_year_totals(data_dir)
+    return NationalContext(lang, load_defaults(params_dir / "defaults.yml"), df, load_monitoring(data_dir),
+                           load_data_manifest(data_dir), params_dir, data_dir)
+
+
+def unit_effects(ctx: NationalContext, geography: str = "pre2025") -> pd.DataFrame:
+    """TWFE and Callaway–Sant'Anna estimates for every province (or 2025 unit)."""
+    prov = provinces()
+    key = "province_code" if geography == "pre2025" else "unit_2025"
+    df = ctx.panel
+    if geography == "2025":
+        df = df.assign(unit_2025=df["province_code"].map(prov.set_index("code")["unit_2025"]))
+        names = units_2025().set_index("slug")["name_vi"]
+    else:
+        names = prov.set_index("code")["name_vi"]
+    d = ctx.defaults
+    rows = []
+    for unit, g in df.groupby(key, sort=True):
+        b = evaluate_effects(g, outcome=d.outcome, seed=d.seed, min_supported=d.min_supported_for_estimate,
+                             n_boot=d.n_boot, control_group=d.control_group, cluster=d.cluster,
+                             with_heterogeneity=False)
+        row = {"unit": unit, "name_vi": names[unit], "n_firms": b.n_firms, "n_supported": b.n_supported}
+        if b.simple is not None:
+            tidy = b.simple.tidy().iloc[0]
+            row.update(cs=b.simple.overall_estimate, cs_low=tidy["conf_low"], cs_high=tidy["conf_high"])
+        if b.twfe is not None:
+            r = b.twfe.tidy().iloc[0]
+            row.update(twfe=r["estimate"], twfe_low=r["conf_low"], twfe_high=r["conf_high"])
+        row["reason"] = b.reasons.get("att_gt", "")
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def forest_figure(effects: pd.DataFrame, lang: Lang, *, title: str | None = None):
+    """Forest plot of the Callaway–Sant'Anna estimates (units without one are listed, not drawn)."""
+    from matplotlib.figure import Figure
+
+    e = effects.dropna(subset=["cs"]).sort_values("cs").reset_index(drop=True)
+    fig = Figure(figsize=(7.5, 0.2 * len(e) + 1.4), dpi=110)
+    ax = fig.subplots()
+    y = np.arange(len(e))
+    ax.errorbar(e["cs"], y, xerr=[e["cs"] - e["cs_low"], e["cs_high"] - e["cs"]], fmt="o", ms=3.5,
+                color="#1f4e79", ecolor="#7f9fbf", elinewidth=1, capsize=1.5)
+    ax.axvline(0, color="0.3", lw=0.8)
+    ax.set_yticks(y, e["name_vi"], fontsize=7)
+    ax.set_xlabel(t("forest_axis", lang))
+    if title:
+        ax.set_title(title, fontsize=10)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def attainment_table(ctx: NationalContext) -> pd.DataFrame:
+    """Status counts of the targets of every province that has targets."""
+    prov = provinces()
+    rows = []
+    for r in prov.itertuples():
+        params = load_province_params(province_params_path(ctx.params_dir, r.slug))
+        if not params.targets:
+            continue
+        sc = scorecard(params, ctx.monitoring, r.code, about_tolerance=ctx.defaults.about_tolerance)
+        counts = sc["status"].value_counts()
+        rows.append({"province": r.name_vi, "targets": len(sc),
+                     **{s: int(counts.get(s, 0)) for s in ("met", "on_track", "behind", "no_data")}})
+    return pd.DataFrame(rows)
+
+
+def pooled_estimate(ctx: NationalContext, *, n_boot: int = 999):
+    """National TWFE with standard errors clustered by province, with a wild cluster bootstrap p-value and CI."""
+    from .effects import twfe, wild_cluster_bootstrap
+
+    df = ctx.panel
+    res = twfe(df, outcome=ctx.defaults.outcome, unit="firm_id", time="year", treatment="post_support",
+               cluster="province_code")
+    try:
+        wild = wild_cluster_bootstrap(df, outcome=ctx.defaults.outcome, unit="firm_id", time="year",
+                                      treatment="post_support", cluster="province_code", weights="webb",
+                                      n_boot=n_boot, seed=ctx.defaults.seed)
+    except EstimationError as exc:
+        wild = str(exc).splitlines()[0]
+    return res, wild
+
+
+def _h(x) -> str:
+    return html.escape(str(x))
+
+
+def effects_table_html(effects: pd.DataFrame, lang: Lang) -> str:
+    cols = [t("col_area", lang), t("col_firms", lang), t("col_supported", lang), "Callaway–Sant'Anna",
+            t("col_ci", lang), "TWFE"]
+    body = []
+    for r in effects.itertuples():
+        cs = getattr(r, "cs", np.nan)
+        ok = isinstance(cs, float) and np.isfinite(cs)
+        ci = f"[{fmt_number(r.cs_low, lang, 3)}; {fmt_number(r.cs_high, lang, 3)}]" if ok else _h(r.reason or "—")
+        tw = getattr(r, "twfe", np.nan)
+        vals = [r.name_vi, fmt_number(r.n_firms, lang), fmt_number(r.n_supported, lang),
+                fmt_number(cs, lang, 3) if ok else "—", ci,
+                fmt_number(tw, lang, 3) if isinstance(tw, float) and np.isfinite(tw) else "—"]
+        body.append("<tr>" + "".join(f"<td>{_h(v) if i != 4 else v}</td>" for i, v in enumerate(vals)) + "</tr>")
+    head = "".join(f"<th>{_h(c)}</th>" for c in cols)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def attainment_html(table: pd.DataFrame, lang: Lang) -> str:
+    cols = {"province": t("col_area", lang), "targets": t("col_targets", lang), "met": t("status_met", lang),
+            "on_track": t("status_on_track", lang), "behind": t("status_behind", lang),
+            "no_data": t("status_no_data", lang)}
+    head = "".join(f"<th>{_h(v)}</th>" for v in cols.values())
+    body = "".join("<tr>" + "".join(f"<td>{_h(r[k])}</td>" for k in cols) + "</tr>" for _, r in table.iterrows())
+    note = t("attainment_note", lang, n=len(table))
+    return f"<p>{_h(note)}</p><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def pooled_html(ctx: NationalContext, res, wild) -> str:
+    lang = ctx.lang
+    r = res.tidy().iloc[0]
+    text = t("pooled_text", lang, est=fmt_number(r["estimate"], lang, 4), se=fmt_number(r["std_error"], lang, 4),
+             g=res.n_clusters, p=fmt_number(r["p_value"], lang, 3))
+    if isinstance(wild, str):
+        text += " " + t("wild_unavailable", lang, reason=wild)
+    else:
+        text += " " + t("wild_text", lang, p=fmt_number(wild.p_value, lang, 3),
+                        lo=fmt_number(wild.conf_low, lang, 4), hi=fmt_number(wild.conf_high, lang, 4),
+                        b=wild.n_boot)
+    return f"<p>{_h(text)}</p>"
+
+
+def header_html(ctx: NationalContext) -> str:
+    lang = ctx.lang
+    y0, y1 = ctx.defaults.years
+    n_firms = ctx.panel["firm_id"].nunique()
+    from .report import STYLE
+
+    return (STYLE + f"<h1>{_h(t('national_title', lang))}</h1>"
+            f"<p><em>{_h(t('national_subtitle', lang, y0=y0, y1=y1, n=fmt_number(n_firms, lang)))}</em></p>")

@@ -1,0 +1,127 @@
+"""PDF reports through the pip route: pandoc (``pypandoc_binary``) and Typst (``typst``), both from PyPI.
+
+Why this route: nbconvert's LaTeX route needs a TeX installation and its WebPDF
+route a Chromium download, neither of which a fresh machine has or may fetch;
+pandoc and the Typst compiler ship as wheels, and Typst is also what Quarto's
+own ``typst`` format uses, so the two routes agree.
+
+The executed notebook's outputs (HTML fragments and PNG figures of cells not
+tagged ``remove-cell``) are gathered into one plain HTML document, converted to
+Typst by pandoc, wrapped in a template with a title page, page numbers and a
+font that covers Vietnamese, and compiled. The PDF is written under a temporary
+name and renamed into place. The compile date is fixed to the data vintage so
+that the same inputs give the same PDF.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import os
+import tempfile
+import uuid
+from pathlib import Path
+
+from .errors import ReportError
+
+HIDDEN_TAGS = {"remove-cell", "parameters", "injected-parameters"}
+
+_TEMPLATE = r"""
+#set document(title: "{title}")
+#set text(font: ("Libertinus Serif", "New Computer Modern"), size: 10.5pt, lang: "{lang}")
+#set page(paper: "a4", margin: (x: 2cm, y: 2.2cm),
+  numbering: "1 / 1",
+  footer: context [#set text(size: 8pt, fill: gray); {footer} #h(1fr) #counter(page).display("1 / 1", both: true)])
+#set par(justify: false, leading: 0.6em)
+#set heading(numbering: none)
+#show heading.where(level: 1): set text(size: 16pt)
+#show heading.where(level: 2): set text(size: 13pt, fill: rgb("#1f4e79"))
+#show table: set text(size: 8pt)
+#show table: set par(justify: false)
+#set table(stroke: 0.4pt + gray, inset: 4pt)
+#show image: it => align(center, it)
+
+// title page
+#page(numbering: none, footer: none)[
+  #v(3cm)
+  #text(size: 22pt, weight: "bold")[{title}]
+  #v(0.8cm)
+  #text(size: 12pt)[{subtitle}]
+  #v(1.5cm)
+  {banner}
+  #v(1fr)
+  #text(size: 9pt, fill: gray)[{footer}]
+]
+#counter(page).update(1)
+
+"""
+
+_BANNER = r"""#block(fill: rgb("#fff0f0"), stroke: 2pt + rgb("#b00020"), inset: 10pt, radius: 3pt, width: 100%)[
+  #text(fill: rgb("#600010"), weight: "bold")[{text}]
+]"""
+
+
+def _typst_escape(text: str) -> str:
+    """Escape text for Typst markup (title page strings come from parameters)."""
+    out = []
+    for ch in text:
+        if ch in '\\#$*_`<>@[]"~/=-+':
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def notebook_html_fragments(nb, figure_dir: Path) -> str:
+    """One plain HTML document of the visible outputs; figures written to ``figure_dir``."""
+    parts = []
+    n_fig = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code" or HIDDEN_TAGS & set(cell.metadata.get("tags", [])):
+            continue
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "image/png" in data:
+                n_fig += 1
+                name = f"figure-{n_fig:02d}.png"
+                (figure_dir / name).write_bytes(base64.b64decode(data["image/png"]))
+                parts.append(f'<p><img src="{name}" style="width:100%"/></p>')
+            elif "text/html" in data:
+                parts.append(data["text/html"] if isinstance(data["text/html"], str) else "".join(data["text/html"]))
+    return "<html><body>" + "\n".join(parts) + "</body></html>"
+
+
+def render_pdf(executed_notebook: Path, pdf_path: Path, *, title: str, subtitle: str, footer: str,
+               banner: str | None, lang: str, date: _dt.datetime | None = None) -> Path:
+    """Render an executed report notebook to PDF (see the module docstring)."""
+    import nbformat
+    import pypandoc
+    import typst
+
+    nb = nbformat.read(executed_notebook, as_version=4)
+    pdf_path = Path(pdf_path)
+    pdf_path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="evalutils-pdf-") as tmp:
+        tmpdir = Path(tmp)
+        html = notebook_html_fragments(nb, tmpdir)
+        try:
+            body = pypandoc.convert_text(html, "typst", format="html", extra_args=["--wrap=preserve"])
+        except (RuntimeError, OSError) as exc:
+            raise ReportError(f"pandoc could not convert the report to Typst: {exc}", file=executed_notebook,
+                              hint="check that pypandoc_binary is installed (it is in the package's dependencies)")
+        preamble = _TEMPLATE.format(
+            title=_typst_escape(title), subtitle=_typst_escape(subtitle), footer=_typst_escape(footer), lang=lang,
+            banner=_BANNER.format(text=_typst_escape(banner)) if banner else "")
+        source = tmpdir / "report.typ"
+        source.write_text(preamble + body, encoding="utf-8")
+        tmp_pdf = pdf_path.with_name(f".{pdf_path.name}.{uuid.uuid4().hex}.partial")
+        try:
+            typst.compile(str(source), output=str(tmp_pdf), root=str(tmpdir),
+                          timestamp=int((date or _dt.datetime(2026, 1, 1, tzinfo=_dt.timezone.utc)).timestamp()))
+        except Exception as exc:  # noqa: BLE001 - typst raises its own error type
+            if tmp_pdf.exists():
+                tmp_pdf.unlink()
+            raise ReportError(f"Typst could not compile the report: {str(exc)[:500]}", file=executed_notebook,
+                              hint="the Typst source is rebuilt on every run; report this as a bug") from None
+        os.replace(tmp_pdf, pdf_path)
+    return pdf_path

@@ -1,0 +1,168 @@
+"""Helpers shared by the reliability tests: small data directories, reading executed reports, scans."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+
+from evalutils.demo import DemoData, generate_demo
+from evalutils.io import DataPaths, atomic_write_csv, atomic_write_text, write_panel_partitioned
+from evalutils.report import RESULTS_MIME
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def write_data_dir(root: Path, demo: DemoData) -> Path:
+    """Write ``demo`` (possibly modified) as a data directory, with the io helpers."""
+    paths = DataPaths(root)
+    root.mkdir(parents=True, exist_ok=True)
+    write_panel_partitioned(demo.panel, paths.panel)
+    atomic_write_csv(demo.participation, paths.participation)
+    atomic_write_csv(demo.monitoring, paths.monitoring)
+    atomic_write_csv(demo.deflators, paths.deflators)
+    atomic_write_text(paths.manifest, json.dumps(demo.manifest, indent=2, sort_keys=True, ensure_ascii=False))
+    return root
+
+
+def small_demo(modify: Callable[[DemoData], None] | None = None) -> DemoData:
+    """The small demo the end-to-end tests use (scale 0.2, seed 11), optionally modified in place."""
+    demo = generate_demo(scale=0.2, seed=11)
+    if modify is not None:
+        modify(demo)
+    return demo
+
+
+def copy_params(dest: Path, slugs: list[str]) -> Path:
+    """A params directory with defaults.yml and the given provinces' files."""
+    (dest / "provinces").mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "params" / "defaults.yml", dest / "defaults.yml")
+    for slug in slugs:
+        shutil.copy(ROOT / "params" / "provinces" / f"{slug}.yml", dest / "provinces" / f"{slug}.yml")
+    return dest
+
+
+# ------------------------------------------------------------------ reading what a run produced
+
+def results_payload(executed_notebook: Path) -> dict:
+    """The machine-readable results (mime type RESULTS_MIME) of an executed notebook."""
+    nb = nbformat.read(executed_notebook, as_version=4)
+    found = [out["data"][RESULTS_MIME] for cell in nb.cells if cell.cell_type == "code"
+             for out in cell.get("outputs", []) if RESULTS_MIME in out.get("data", {})]
+    assert len(found) == 1, f"expected one results payload, found {len(found)}"
+    return found[0]
+
+
+def embedded_pngs(html: str) -> list[bytes]:
+    return [base64.b64decode(m) for m in re.findall(r'src="data:image/png;base64,([^"]+)"', html)]
+
+
+class _Elements(HTMLParser):
+    """Collects every element (tag, attributes) and the text of script elements and of the body."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict]] = []
+        self.scripts: list[str] = []
+        self.text: list[str] = []
+        self._in: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+        if tag in ("script", "style"):
+            self._in.append(tag)
+            if tag == "script":
+                self.scripts.append("")
+
+    def handle_endtag(self, tag):
+        if self._in and self._in[-1] == tag:
+            self._in.pop()
+
+    def handle_data(self, data):
+        if self._in and self._in[-1] == "script":
+            self.scripts[-1] += data
+        elif not self._in:
+            self.text.append(data)
+
+
+def parse_html(html: str) -> _Elements:
+    p = _Elements()
+    p.feed(html)
+    p.close()
+    return p
+
+
+def visible_text(html: str) -> str:
+    """The report's text as a reader sees it (entities decoded, whitespace collapsed)."""
+    return re.sub(r"\s+", " ", " ".join(parse_html(html).text))
+
+
+def chromium_dom(html_file: Path, profile: Path) -> str:
+    """The DOM after a headless Chromium loaded the file and ran its scripts."""
+    cmd = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           f"--user-data-dir={profile}", "--virtual-time-budget=3000", "--dump-dom", html_file.as_uri()]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and "<html" in out.stdout, out.stderr[-2000:]
+    return out.stdout
+
+
+# ------------------------------------------------------------------ what may never be published
+
+def publishing_problems(html: str, *, k: int, lang: str, forbidden_paths: list[Path | str] = ()) -> list[str]:
+    """Problems of a rendered report: machine paths, tracebacks, firm ids, cells below ``k`` firms."""
+    from evalutils.i18n import t
+
+    problems = []
+    text = visible_text(html)
+    for p in [*forbidden_paths, Path.home(), ROOT]:
+        if str(p) in html:
+            problems.append(f"absolute path {p} in the report")
+    for m in re.finditer(r"(?<![\w/.])/(?:home|root|tmp|work|Users|var|private)/[\w.\-/]+", text):
+        problems.append(f"absolute path {m.group(0)!r} in the report text")
+    for word in ("Traceback (most recent call last)", "Error Traceback", 'File "/', "ipykernel_", "site-packages"):
+        if word in html:
+            problems.append(f"traceback text {word!r} in the report")
+    for m in re.finditer(r"DN\d{7}", html):
+        problems.append(f"firm id {m.group(0)} in the report")
+    # counts of firms written in the text: "9 supported firms", "148 firms", "12 doanh nghiệp"
+    unit = r"(?:supported\s+)?(?:firms?|enterprises?)" if lang == "en" else r"doanh\s+nghiệp"
+    for m in re.finditer(rf"(?<![<\d.,])(\d[\d.,]*)\s+{unit}", text):
+        n = int(re.sub(r"[.,]", "", m.group(1)))
+        if 0 < n < k:
+            problems.append(f"a count of {n} firms (< {k}) in the text: {text[max(0, m.start() - 60):m.end()]!r}")
+    # tables of firm counts: every count is 0, at least k, or shown as suppressed ("<k")
+    for table in re.findall(r"<table.*?</table>", html, flags=re.S):
+        heads = [visible_text(h) for h in re.findall(r"<th[^>]*>(.*?)</th>", table, flags=re.S)]
+        count_cols = [i for i, h in enumerate(heads) if h.strip() in (t("col_firms", lang),)]
+        if t("col_support_type", lang) in [h.strip() for h in heads]:
+            count_cols = list(range(1, len(heads)))
+        if not count_cols:
+            continue
+        for row in re.findall(r"<tr>(.*?)</tr>", table, flags=re.S):
+            cells = [visible_text(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)]
+            for i in count_cols:
+                if i < len(cells) and re.fullmatch(r"[\d.,]+", cells[i]):
+                    n = int(re.sub(r"[.,]", "", cells[i]))
+                    if 0 < n < k:
+                        problems.append(f"table cell of {n} firms (< {k}) under {heads[i]!r}: {cells}")
+    return problems
+
+
+def read_k() -> int:
+    from evalutils.params import load_defaults
+
+    return load_defaults(ROOT / "params" / "defaults.yml").disclosure.min_firms_per_cell
+
+
+def firm_ids(panel: pd.DataFrame) -> set[str]:
+    return set(panel["firm_id"].astype(str))

@@ -1,0 +1,168 @@
+"""The website: index from the run manifest, methods page, generated figure map, publish, and a headless
+Chromium that loads the published site from file:// and from a local web server and follows every link."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import subprocess
+import threading
+import urllib.request
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import nbformat
+import pytest
+
+from evalutils.cli import main
+from evalutils.demo import write_demo
+from evalutils.runner import DEFAULT_NOTEBOOK
+from evalutils.site import figure_map
+
+from test_runner import tiny_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+EVIL = "Tỉnh <script>alert('x')</script> & \"Co\""
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Two provinces in both languages built by the real runner (tiny notebook), one failed, one with a PDF."""
+    base = tmp_path_factory.mktemp("site")
+    data = base / "data"
+    write_demo(data, scale=0.2, seed=11)
+    reports = base / "reports"
+    nb = tiny_notebook(base / "tiny.ipynb")
+    rc = main(["run", "--data", str(data), "--params", str(ROOT / "params"), "--reports", str(reports),
+               "--notebook", str(nb), "--provinces", "bac-lieu,khanh-hoa", "--lang", "vi,en", "--workers", "2",
+               "--site"])
+    assert rc == 0
+    # a label from the parameters with markup in it, a failed language, a PDF beside a report
+    m = json.loads((reports / "manifest.json").read_text(encoding="utf-8"))
+    for lang in ("vi", "en"):
+        m["reports"][f"pre2025/{lang}/khanh-hoa"]["results"]["name_vi"] = EVIL
+    m["reports"]["pre2025/vi/bac-lieu"].update(outcome="failed", error="ParameterError <b>bad</b>", html=None)
+    (reports / "manifest.json").write_text(json.dumps(m, ensure_ascii=False), encoding="utf-8")
+    (reports / "en" / "khanh-hoa.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    assert main(["site", "--reports", str(reports)]) == 0
+    return reports
+
+
+def _hrefs(html_text: str) -> list[str]:
+    class P(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.links = []
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "a" and a.get("href"):
+                self.links.append(a["href"])
+            if tag in ("img", "script", "link") and (a.get("src") or a.get("href")):
+                self.links.append(a.get("src") or a.get("href"))
+
+    p = P()
+    p.feed(html_text)
+    return p.links
+
+
+def test_index_escapes_and_links_relatively(built):
+    index = (built / "site" / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in index and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp;" in index
+    assert "<b>bad</b>" not in index  # the failure reason is escaped too
+    for href in _hrefs(index):
+        assert not href.startswith(("/", "file:", "http")), href
+    assert '../en/bac-lieu.html' in index and '../vi/khanh-hoa.html' in index and '../en/khanh-hoa.pdf' in index
+    assert "VI: failed" in index
+    assert "SYNTHETIC" in index
+    # headline figures: the effect with its interval and targets met / total
+    m = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
+    r = m["reports"]["pre2025/en/bac-lieu"]["results"]
+    assert f'{r["effect"]["estimate"]:.3f} [-1.000, 2.000]' in index
+    assert f'1 / {r["n_targets"]}' in index
+    assert (built / "site" / "methods.html").exists() and (built / "site" / "figures.html").exists()
+
+
+def test_figure_map_lists_every_report_call_of_the_notebook():
+    rows = figure_map(DEFAULT_NOTEBOOK)
+    nb = nbformat.read(DEFAULT_NOTEBOOK, as_version=4)
+    source = "\n".join(c.source for c in nb.cells if c.cell_type == "code"
+                       and "parameters" not in c.metadata.get("tags", []))
+    called = set(re.findall(r"\breport\.([A-Za-z_]\w*)\s*\(", source))
+    assert called and {r.function for r in rows} == called
+    assert all(r.defined_at.startswith("src/evalutils/") for r in rows if r.defined_at != "not found in evalutils.report")
+    kinds = {r.function: r.kind for r in rows}
+    assert all(kinds[f] == "figure" for f in kinds if f.endswith("_figure"))
+
+
+def test_publish_is_self_contained(built, tmp_path, capsys):
+    out = tmp_path / "public"
+    assert main(["publish", "--reports", str(built), "--to", str(out)]) == 0
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert {"index.html", "methods.html", "figures.html", "en/bac-lieu.html", "en/khanh-hoa.html",
+            "en/khanh-hoa.pdf", "vi/khanh-hoa.html"} <= set(files)
+    assert not [f for f in files if f.endswith(".ipynb") or f.startswith(("_failed", "notebooks", "site"))
+                or f == "manifest.json" or "partial" in f]
+    for f in out.rglob("*.html"):
+        text = f.read_text(encoding="utf-8")
+        assert str(tmp_path.parent) not in text and "file://" not in text, f
+    # publishing again replaces the directory whole
+    (out / "stray.txt").write_text("x")
+    assert main(["publish", "--reports", str(built), "--to", str(out)]) == 0
+    assert not (out / "stray.txt").exists()
+
+
+def _chromium(url: str, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess:
+    cmd = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           f"--user-data-dir={tmp_path / 'chromium-profile'}", "--enable-logging=stderr", "--v=0", *extra, url]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_browser_loads_the_site_and_every_link_resolves(built, tmp_path):
+    site = tmp_path / "public"
+    assert main(["publish", "--reports", str(built), "--to", str(site)]) == 0
+
+    # from file://: every link of every site page points at an existing file
+    for page in ("index.html", "methods.html", "figures.html"):
+        res = _chromium((site / page).as_uri(), tmp_path, "--dump-dom")
+        assert res.returncode == 0, res.stderr[-2000:]
+        assert "</html>" in res.stdout
+        assert "CONSOLE" not in res.stderr, [line for line in res.stderr.splitlines() if "CONSOLE" in line]
+        links = _hrefs(res.stdout)
+        if page == "index.html":
+            assert len([h for h in links if h.endswith(".html") and "/" in h]) == 3  # 2 EN + 1 VI report
+        for href in links:
+            target = urlparse(urljoin((site / page).as_uri(), href))
+            assert target.scheme == "file" and Path(target.path).is_file(), href
+
+    # from a web server on localhost: the index renders (screenshot) and every link answers 200
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *a, **k: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        shot = tmp_path / "index.png"
+        res = _chromium(base + "index.html", tmp_path, f"--screenshot={shot}", "--window-size=1280,900")
+        assert res.returncode == 0 and shot.stat().st_size > 5000, res.stderr[-2000:]
+        dom = _chromium(base + "index.html", tmp_path, "--dump-dom").stdout
+        pages = [urljoin(base + "index.html", h) for h in _hrefs(dom)]
+        assert pages
+        for url in pages:
+            with urllib.request.urlopen(url, timeout=10) as resp:
+                assert resp.status == 200, url
+        # a report page itself loads in the browser
+        report = next(u for u in pages if u.endswith("/en/bac-lieu.html"))
+        res = _chromium(report, tmp_path, "--dump-dom")
+        assert res.returncode == 0 and "bac-lieu (en)" in res.stdout
+    finally:
+        server.shutdown()
+        server.server_close()
