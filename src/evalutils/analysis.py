@@ -46,29 +46,29 @@ def _first_line(exc: Exception) -> str:
 
 def evaluate_effects(df: pd.DataFrame, *, outcome: str, seed: int, min_supported: int, n_boot: int = 499,
                      control_group: str = "never_treated", cluster: str = "firm_id",
-                     with_heterogeneity: bool = True) -> EffectsBundle:
+                     with_heterogeneity: bool = True, lang: str = "en") -> EffectsBundle:
     """Run every effect estimator on ``df`` (columns firm_id, year, ``outcome``, support_start_year,
     post_support, support_type) and collect results and reasons."""
     from .effects import att_gt, did_imputation, heterogeneity, twfe, twfe_weights
+    from .i18n import t
 
     df = df[np.isfinite(df[outcome])].copy()
     df["first_support"] = df["support_start_year"].fillna(0).astype(int)
     df, dropped = _drop_singleton_cohorts(df, ["first_support"])
     notes = []
     if dropped:
-        notes.append(f"{dropped} supported firm(s) dropped: alone in their support cohort, "
-                     "so their effects have no usable standard error")
+        notes.append(t("note_singleton", lang, n=dropped))
     n_firms = int(df["firm_id"].nunique())
     n_supported = int(df.loc[df["first_support"] > 0, "firm_id"].nunique())
     b = EffectsBundle(outcome=outcome, n_firms=n_firms, n_supported=n_supported, notes=notes)
     if n_supported < min_supported:
-        reason = f"{n_supported} supported firms; at least {min_supported} are needed"
+        reason = t("reason_few_supported", lang, n=n_supported, k=min_supported)
         for k in ("twfe", "att_gt", "imputation", "weights", "by_type"):
             b.reasons[k] = reason
         return b
     if n_supported == n_firms:
         for k in ("twfe", "att_gt", "imputation", "weights", "by_type"):
-            b.reasons[k] = "every firm was supported: there is no comparison group"
+            b.reasons[k] = t("reason_all_supported", lang)
         return b
 
     try:
@@ -109,7 +109,7 @@ def evaluate_effects(df: pd.DataFrame, *, outcome: str, seed: int, min_supported
             except EstimationError as exc:
                 b.reasons["by_type"] = _first_line(exc)
         else:
-            b.reasons["by_type"] = (f"fewer than two support types with at least {min_supported} supported firms")
+            b.reasons["by_type"] = t("reason_few_types", lang, k=min_supported)
     return b
 
 

@@ -68,7 +68,7 @@ def unit_effects(ctx: NationalContext, geography: str = "pre2025") -> pd.DataFra
     for unit, g in df.groupby(key, sort=True):
         b = evaluate_effects(g, outcome=d.outcome, seed=d.seed, min_supported=d.min_supported_for_estimate,
                              n_boot=d.n_boot, control_group=d.control_group, cluster=d.cluster,
-                             with_heterogeneity=False)
+                             with_heterogeneity=False, lang=ctx.lang)
         row = {"unit": unit, "name_vi": names[unit], "n_firms": b.n_firms, "n_supported": b.n_supported}
         if b.simple is not None:
             tidy = b.simple.tidy().iloc[0]
@@ -185,3 +185,18 @@ def header_html(ctx: NationalContext) -> str:
 
     return (STYLE + f"<h1>{_h(t('national_title', lang))}</h1>"
             f"<p><em>{_h(t('national_subtitle', lang, y0=y0, y1=y1, n=fmt_number(n_firms, lang)))}</em></p>")
+
+
+def results_payload(ctx: NationalContext, effects: pd.DataFrame, pooled, wild) -> dict:
+    """Machine-readable headline numbers of the synthesis (same mime type as the province reports)."""
+    r = pooled.tidy().iloc[0]
+    out = {"unit": "national", "geography": "pre2025", "lang": ctx.lang, "name_vi": "Toàn quốc",
+           "synthetic": ctx.synthetic,
+           "effect": {k: float(r[k]) for k in ("estimate", "std_error", "conf_low", "conf_high", "p_value")},
+           "n_units_estimated": int(effects["cs"].notna().sum()) if "cs" in effects else 0}
+    if not isinstance(wild, str):
+        out["wild_bootstrap"] = {"p_value": float(wild.p_value), "conf_low": float(wild.conf_low),
+                                 "conf_high": float(wild.conf_high), "n_boot": int(wild.n_boot)}
+    out["province_effects"] = {str(u): (None if pd.isna(v) else float(v))
+                               for u, v in zip(effects["unit"], effects.get("cs", pd.Series(dtype=float)))}
+    return out

@@ -36,6 +36,7 @@ _TEMPLATE = r"""
 #set heading(numbering: none)
 #show heading.where(level: 1): set text(size: 16pt)
 #show heading.where(level: 2): set text(size: 13pt, fill: rgb("#1f4e79"))
+#show figure: set block(breakable: true)
 #show table: set text(size: 8pt)
 #show table: set par(justify: false)
 #set table(stroke: 0.4pt + gray, inset: 4pt)
@@ -125,3 +126,34 @@ def render_pdf(executed_notebook: Path, pdf_path: Path, *, title: str, subtitle:
                               hint="the Typst source is rebuilt on every run; report this as a bug") from None
         os.replace(tmp_pdf, pdf_path)
     return pdf_path
+
+
+def _payload(nb) -> dict:
+    from .report import RESULTS_MIME
+
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if RESULTS_MIME in out.get("data", {}):
+                return dict(out["data"][RESULTS_MIME])
+    return {}
+
+
+def render_report_pdf(executed_notebook: Path, pdf_path: Path) -> Path:
+    """PDF of an executed province or national notebook; title page from its results payload."""
+    import nbformat
+
+    from . import __version__
+    from .i18n import t
+
+    nb = nbformat.read(executed_notebook, as_version=4)
+    p = _payload(nb)
+    lang = p.get("lang", "en")
+    if p.get("unit") == "national":
+        title = t("national_title", lang)
+    else:
+        title = t("report_title", lang, province=p.get("name_vi", ""))
+    subtitle = "Quyết định 1322/QĐ-TTg · 36/QĐ-TTg"
+    banner = t("synthetic_banner", lang) if p.get("synthetic", True) else None
+    footer = f"evalutils {__version__}" + (" · SYNTHETIC" if p.get("synthetic", True) else "")
+    return render_pdf(Path(executed_notebook), Path(pdf_path), title=title, subtitle=subtitle, footer=footer,
+                      banner=banner, lang=lang)

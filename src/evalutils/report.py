@@ -445,7 +445,7 @@ def evaluate(ctx: ProvinceContext):
     d = ctx.defaults
     return evaluate_effects(analysis_panel(ctx), outcome=d.outcome, seed=d.seed,
                             min_supported=d.min_supported_for_estimate, n_boot=d.n_boot,
-                            control_group=d.control_group, cluster=d.cluster)
+                            control_group=d.control_group, cluster=d.cluster, lang=ctx.lang)
 
 
 def _estimates(bundle) -> dict[str, tuple[float, float, float, float, float]]:

@@ -118,8 +118,10 @@ def chromium_dom(html_file: Path, profile: Path) -> str:
 
 # ------------------------------------------------------------------ what may never be published
 
-def publishing_problems(html: str, *, k: int, lang: str, forbidden_paths: list[Path | str] = ()) -> list[str]:
-    """Problems of a rendered report: machine paths, tracebacks, firm ids, cells below ``k`` firms."""
+def publishing_problems(html: str, *, k: int, lang: str, forbidden_paths: list[Path | str] = (),
+                        counts: bool = True) -> list[str]:
+    """Problems of a rendered report: machine paths, tracebacks, firm ids, cells below ``k`` firms
+    (counts of firms in the text and in firm-count tables; skipped with ``counts=False``)."""
     from evalutils.i18n import t
 
     problems = []
@@ -134,9 +136,13 @@ def publishing_problems(html: str, *, k: int, lang: str, forbidden_paths: list[P
             problems.append(f"traceback text {word!r} in the report")
     for m in re.finditer(r"DN\d{7}", html):
         problems.append(f"firm id {m.group(0)} in the report")
+    if not counts:
+        return problems
     # counts of firms written in the text: "9 supported firms", "148 firms", "12 doanh nghiệp"
     unit = r"(?:supported\s+)?(?:firms?|enterprises?)" if lang == "en" else r"doanh\s+nghiệp"
-    for m in re.finditer(rf"(?<![<\d.,])(\d[\d.,]*)\s+{unit}", text):
+    counts = [*re.finditer(rf"(?<![<\d.,])(\d[\d.,]*)\s+{unit}", text),
+              *re.finditer(r"(?:firms|doanh nghiệp) (?:among|in all|trong) (\d[\d.,]*)", text)]
+    for m in counts:
         n = int(re.sub(r"[.,]", "", m.group(1)))
         if 0 < n < k:
             problems.append(f"a count of {n} firms (< {k}) in the text: {text[max(0, m.start() - 60):m.end()]!r}")
@@ -166,3 +172,56 @@ def read_k() -> int:
 
 def firm_ids(panel: pd.DataFrame) -> set[str]:
     return set(panel["firm_id"].astype(str))
+
+
+def _tables(html: str) -> list[tuple[list[str], list[list[str]]]]:
+    out = []
+    for table in re.findall(r"<table.*?</table>", html, flags=re.S):
+        heads = [visible_text(h).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", table, flags=re.S)]
+        rows = [[visible_text(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)]
+                for row in re.findall(r"<tr>(.*?)</tr>", table, flags=re.S)]
+        out.append((heads, [r for r in rows if r]))
+    return out
+
+
+def _num(cell: str) -> float | None:
+    cell = cell.replace("%", "").replace("\u2009", "").strip()
+    if not re.fullmatch(r"[\d.,]+", cell):
+        return None
+    return float(cell.replace(",", "")) if "." in cell or cell.count(",") != 1 else float(cell.replace(",", "."))
+
+
+def recoverable_suppressed_cells(html: str, *, k: int, lang: str) -> list[str]:
+    """Suppressed cells ("<k") that a reader can recover by subtraction (no complementary suppression).
+
+    * support table (type of support × start year, with a row total): the suppressed cells of a row are
+      exactly known when there is one of them, or when the remainder forces them all to 1 or all to k − 1;
+    * landscape table (firms and employment share by sector, size, ownership): the employment shares of a
+      dimension add up to 100%, so a dimension with exactly one suppressed group gives that group's share.
+    """
+    from evalutils.i18n import t
+
+    sup = f"<{k}"
+    found = []
+    for heads, rows in _tables(html):
+        if heads and heads[0] == t("col_support_type", lang) and heads[-1] == t("col_total", lang):
+            for r in rows:
+                total = _num(r[-1])
+                cells = r[1:-1]
+                m = sum(c == sup for c in cells)
+                if total is None or m == 0:
+                    continue
+                rest = total - sum(_num(c) or 0 for c in cells if c != sup)
+                if m == 1 or rest == m or rest == m * (k - 1):
+                    found.append(f"support table, {r[0]}: {m} suppressed cell(s) sum to {rest:g} of {total:g}")
+        if t("col_emp_share", lang) in heads and t("col_dimension", lang) in heads:
+            i_dim, i_firms = heads.index(t("col_dimension", lang)), heads.index(t("col_firms", lang))
+            by_dim: dict[str, list[list[str]]] = {}
+            for r in rows:
+                by_dim.setdefault(r[i_dim], []).append(r)
+            for dim, rs in by_dim.items():
+                hidden = [r for r in rs if r[i_firms] == sup]
+                if len(hidden) == 1 and len(rs) > 1:
+                    found.append(f"landscape table, {dim}: the one suppressed group ({hidden[0][1]}) has the "
+                                 "employment share 100% minus the others")
+    return found

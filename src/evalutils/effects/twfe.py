@@ -1,6 +1,8 @@
 """Two-way fixed-effects (TWFE) regression of an outcome on a 0/1 support indicator.
 
-Estimation uses ``linearmodels.PanelOLS`` with entity (unit) and time effects. The
+Estimation uses ``linearmodels.PanelOLS`` with entity (unit) and time effects, or, for large
+panels (``backend="auto"`` from 2 million rows, or ``backend="numpy"``), the same estimator
+computed with an exact two-way within transformation in numpy (identical numbers). The
 coefficient is the familiar "static" difference-in-differences; under staggered
 adoption with effects that change over time it is a weighted average of group-time
 effects with possibly negative weights (see :func:`evalutils.effects.twfe_weights`
@@ -22,8 +24,8 @@ K = k + number of periods). Tests and confidence intervals use Student t with G-
 degrees of freedom.
 
 ``small_sample="linearmodels"`` is PanelOLS's own convention: ``debiased=True``,
-``count_effects=True``, ``group_debias=True`` (all absorbed effects counted in K)
-and t with PanelOLS's residual degrees of freedom.
+``count_effects=True``, ``group_debias=True``, i.e. N/(N-K) * G/(G-1) * (N-1)/N with every
+absorbed effect counted in K = k + n_units + n_periods - 1, and t with N-K degrees of freedom.
 """
 
 from __future__ import annotations
@@ -244,20 +246,7 @@ def fit_panel_ols(
     ucodes, n_units = cluster_codes(df[unit])
     tcodes, n_periods = cluster_codes(df[time])
     gcodes, n_clusters = cluster_codes(df[cluster])
-    if n_clusters < 2:
-        raise EstimationError(
-            f"{estimator}: cluster-robust inference needs at least 2 clusters, found {n_clusters}",
-            column=cluster,
-            hint="cluster on a finer variable (the unit) or use randomization inference",
-        )
-    notes: list[str] = []
-    if n_clusters < FEW_CLUSTERS:
-        msg = (
-            f"only {n_clusters} clusters: analytic cluster-robust p-values are unreliable; "
-            "use wild_cluster_bootstrap()"
-        )
-        notes.append(msg)
-        warnings.warn(f"{estimator}: " + msg, UserWarning, stacklevel=3)
+    notes = _few_clusters_note(n_clusters, estimator, cluster)
 
     # PanelOLS needs a (entity, time) MultiIndex with a numeric/date time level.
     idx = pd.MultiIndex.from_arrays([ucodes, tcodes], names=[unit, time])
@@ -331,10 +320,11 @@ def fit_panel_ols(
     )
 
 
-def _few_clusters_note(n_clusters: int, estimator: str) -> list[str]:
+def _few_clusters_note(n_clusters: int, estimator: str, cluster: str) -> list[str]:
     if n_clusters < 2:
         raise EstimationError(
             f"{estimator}: cluster-robust inference needs at least 2 clusters, found {n_clusters}",
+            column=cluster,
             hint="cluster on a finer variable (the unit) or use randomization inference",
         )
     if n_clusters < FEW_CLUSTERS:
@@ -370,7 +360,7 @@ def fit_within_numpy(
     ucodes, n_units = cluster_codes(df[unit])
     tcodes, n_periods = cluster_codes(df[time])
     gcodes, n_clusters = cluster_codes(df[cluster])
-    notes = _few_clusters_note(n_clusters, estimator)
+    notes = _few_clusters_note(n_clusters, estimator, cluster)
     names = list(exog)
     V = np.column_stack([df[outcome].to_numpy(dtype=float), *[df[c].to_numpy(dtype=float) for c in names]])
     W = within_two_way(V, ucodes, tcodes, n_units, n_periods)
