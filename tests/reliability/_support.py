@@ -139,7 +139,9 @@ def publishing_problems(html: str, *, k: int, lang: str, forbidden_paths: list[P
     if not counts:
         return problems
     # counts of firms written in the text: "9 supported firms", "148 firms", "12 doanh nghiệp"
-    unit = r"(?:supported\s+)?(?:firms?|enterprises?)" if lang == "en" else r"doanh\s+nghiệp"
+    # targets speak of enterprises too ("at least 2 enterprises a year"): leave the scorecard out
+    text = visible_text(re.sub(r'<table class="evalutils-scorecard".*?</table>', "", html, flags=re.S))
+    unit = r"(?:supported\s+)?firms?\b" if lang == "en" else r"doanh\s+nghiệp"
     counts = [*re.finditer(rf"(?<![<\d.,])(\d[\d.,]*)\s+{unit}", text),
               *re.finditer(r"(?:firms|doanh nghiệp) (?:among|in all|trong) (\d[\d.,]*)", text)]
     for m in counts:

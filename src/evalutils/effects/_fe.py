@@ -69,29 +69,40 @@ def solve_normal_equations(
     return gu, gt
 
 
-def within_two_way(
-    V: np.ndarray, u: np.ndarray, t: np.ndarray, n_u: int, n_t: int
-) -> np.ndarray:
-    """Exact two-way within transformation of the columns of ``V`` (N x m), balanced or not.
+class TwoWayWithin:
+    """Exact two-way within transformation for fixed (unit, period) rows, balanced or not.
 
     Unit effects are eliminated analytically and the time effects solve the n_t x n_t system
     (diag(c) - S' diag(1/n_i) S) b = r, with S the sparse unit-by-period incidence matrix; cost
-    O(N) plus one small dense solve, so it suits firm-year panels (few periods, many firms).
+    O(N) per column plus one small dense solve, so it suits firm-year panels (few periods, many
+    firms). The structure is built once and reused for any number of columns.
     """
-    from scipy import sparse
 
-    V = np.asarray(V, dtype=float)
-    if V.ndim == 1:
-        V = V[:, None]
-    N, m = V.shape
-    n_i = np.bincount(u, minlength=n_u).astype(float)
-    c_t = np.bincount(t, minlength=n_t).astype(float)
-    safe = np.where(n_i > 0, n_i, 1.0)
-    vbar = np.column_stack([np.bincount(u, weights=V[:, j], minlength=n_u) for j in range(m)]) / safe[:, None]
-    dev = V - vbar[u]
-    r = np.column_stack([np.bincount(t, weights=dev[:, j], minlength=n_t) for j in range(m)])
-    S = sparse.csr_matrix((np.ones(N), (u, t)), shape=(n_u, n_t))
-    M = np.diag(c_t) - (S.T @ sparse.diags(1.0 / safe) @ S).toarray()
-    b = np.linalg.lstsq(M, r, rcond=None)[0]
-    bbar = (S @ b) / safe[:, None]
-    return dev + bbar[u] - b[t]
+    def __init__(self, u: np.ndarray, t: np.ndarray, n_u: int, n_t: int):
+        from scipy import sparse
+
+        self.u, self.t, self.n_u, self.n_t = u, t, n_u, n_t
+        n_i = np.bincount(u, minlength=n_u).astype(float)
+        c_t = np.bincount(t, minlength=n_t).astype(float)
+        self.safe = np.where(n_i > 0, n_i, 1.0)
+        self.S = sparse.csr_matrix((np.ones(len(u)), (u, t)), shape=(n_u, n_t))
+        M = np.diag(c_t) - (self.S.T @ sparse.diags(1.0 / self.safe) @ self.S).toarray()
+        self.Mpinv = np.linalg.pinv(M, rcond=1e-12)
+
+    def apply(self, V: np.ndarray) -> np.ndarray:
+        V = np.asarray(V, dtype=float)
+        if V.ndim == 1:
+            V = V[:, None]
+        u, t, n_u, n_t = self.u, self.t, self.n_u, self.n_t
+        m = V.shape[1]
+        vbar = np.column_stack([np.bincount(u, weights=V[:, j], minlength=n_u) for j in range(m)]) / self.safe[:, None]
+        dev = V - vbar[u]
+        r = np.column_stack([np.bincount(t, weights=dev[:, j], minlength=n_t) for j in range(m)])
+        b = self.Mpinv @ r
+        bbar = (self.S @ b) / self.safe[:, None]
+        return dev + bbar[u] - b[t]
+
+
+def within_two_way(V: np.ndarray, u: np.ndarray, t: np.ndarray, n_u: int, n_t: int) -> np.ndarray:
+    """Exact two-way within transformation of the columns of ``V`` (N x m); see :class:`TwoWayWithin`."""
+    return TwoWayWithin(u, t, n_u, n_t).apply(V)

@@ -26,15 +26,15 @@ import pandas as pd
 from evalutils.errors import EstimationError
 
 from ._common import as_list, check_choice, check_columns, drop_missing, html_table, tidy_rows
-from ._fe import fit_two_way
+from ._fe import TwoWayWithin, within_two_way
 
 WildWeights = Literal["rademacher", "webb"]
 _WEBB = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
 
 
 def _demean(v: np.ndarray, u: np.ndarray, t: np.ndarray, n_u: int, n_t: int) -> np.ndarray:
-    a, b = fit_two_way(v, u, t, n_u, n_t)
-    return v - a[u] - b[t]
+    return within_two_way(v, u, t, n_u, n_t)[:, 0]
+
 
 
 @dataclass(frozen=True)
@@ -108,8 +108,9 @@ class _WCR:
         self.u_a = self._resid_others(y)
         self.u_b = self._resid_others(X[:, j])
         z = X @ aj
-        self.C_a = self._cross(z, self.u_a, u_codes, t_codes, n_u, n_t)
-        self.C_b = self._cross(z, self.u_b, u_codes, t_codes, n_u, n_t)
+        within = TwoWayWithin(u_codes, t_codes, n_u, n_t)
+        self.C_a = self._cross(z, self.u_a, within)
+        self.C_b = self._cross(z, self.u_b, within)
 
     def _resid_others(self, v: np.ndarray) -> np.ndarray:
         if not self.others:
@@ -117,16 +118,14 @@ class _WCR:
         Xo = self.X[:, self.others]
         return v - Xo @ (self.Ao @ (Xo.T @ v))
 
-    def _cross(self, z, ur, u_codes, t_codes, n_u, n_t) -> np.ndarray:
-        from ._fe import within_two_way
-
+    def _cross(self, z: np.ndarray, ur: np.ndarray, within: TwoWayWithin) -> np.ndarray:
         G, codes = self.G, self.codes
         C = np.zeros((G, G))
         batch = max(1, int(5e7 // max(len(ur), 1)))
         for start in range(0, G, batch):
             gs = np.arange(start, min(G, start + batch))
             M = np.where(codes[:, None] == gs[None, :], ur[:, None], 0.0)
-            Wm = within_two_way(M, u_codes, t_codes, n_u, n_t)
+            Wm = within.apply(M)
             for col, g in enumerate(gs):
                 C[:, g] = np.bincount(codes, weights=z * Wm[:, col], minlength=G)
         return C
@@ -296,11 +295,13 @@ def randomization_inference(
     if isinstance(estimator, str):
         check_choice("estimator", estimator, ("twfe", "imputation"))
 
+    within = TwoWayWithin(u, t, len(units), len(periods)) if estimator == "twfe" else None
+
     def stat(g_unit: np.ndarray) -> float:
         g_row = g_unit[u]
         if estimator == "twfe":
             d = ((g_row > 0) & (tvals >= g_row)).astype(float)
-            dd = _demean(d, u, t, len(units), len(periods))
+            dd = within.apply(d)[:, 0]
             den = float(dd @ dd)
             if den < 1e-12:
                 raise EstimationError("randomization_inference: treatment absorbed by fixed effects")

@@ -68,6 +68,7 @@ def plot_event_study(
 
     ``result``: an :class:`EventStudyResult`, ``att_gt(...).aggregate("dynamic")``, an imputation
     result, a tidy frame with ``event_time, estimate, conf_low, conf_high``, or a list of these.
+    Reference period: hollow marker; binned endpoints of a TWFE event study: square markers.
     Returns the matplotlib ``Axes``.
     """
     import matplotlib.pyplot as plt
@@ -96,12 +97,16 @@ def plot_event_study(
             label=f"{label} ({(txt['band'] if band else txt['ci']).format(level=1 - alpha)})",
         )
         ref = frame["reference"].to_numpy(dtype=bool)
-        if ref.any():
+        if ref.any():  # reference period: hollow marker at zero
             ax.plot(x[ref], est[ref], marker="o", ms=5, mfc="white", mec=color, ls="none")
+        if "binned" in frame:  # binned endpoints: square markers
+            b = frame["binned"].to_numpy(dtype=bool) & ok
+            if b.any():
+                ax.plot(x[b], est[b], marker="s", ms=5.5, color=color, ls="none")
     ax.axhline(0, color="0.3", lw=0.8)
     ax.axvline(-0.5, color="0.5", lw=0.8, ls="--")
-    ax.annotate(txt["start"], xy=(-0.45, 1.0), xycoords=("data", "axes fraction"), va="top",
-                fontsize=8, color="0.35")
+    ax.annotate(txt["start"], xy=(-0.5, 1.0), xytext=(3, 0), textcoords="offset points",
+                xycoords=("data", "axes fraction"), va="top", ha="left", fontsize=8, color="0.35")
     ax.set_xlabel(txt["x"])
     ax.set_ylabel(txt["y"])
     if title:
