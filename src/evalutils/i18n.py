@@ -305,6 +305,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                              "en": "every firm was supported: there is no comparison group"},
     "reason_few_types": {"vi": "ít hơn hai loại hỗ trợ có từ {k} doanh nghiệp trở lên",
                          "en": "fewer than two support types with at least {k} supported firms"},
+    "prov_item": {"vi": "Mục", "en": "Item"},
+    "prov_value": {"vi": "Giá trị", "en": "Value"},
     "provenance_heading": {"vi": "Nguồn gốc báo cáo", "en": "Provenance"},
     "col_target": {"vi": "Chỉ tiêu", "en": "Target"},
     "col_period": {"vi": "Giai đoạn", "en": "Period"},

@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import datetime as _dt
 import os
+import re
 import tempfile
 import uuid
 from pathlib import Path
@@ -25,6 +26,7 @@ from pathlib import Path
 from .errors import ReportError
 
 HIDDEN_TAGS = {"remove-cell", "parameters", "injected-parameters"}
+_DATA_URI = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=\s]+)"')
 
 _TEMPLATE = r"""
 #set document(title: "{title}")
@@ -74,21 +76,27 @@ def _typst_escape(text: str) -> str:
 
 
 def notebook_html_fragments(nb, figure_dir: Path) -> str:
-    """One plain HTML document of the visible outputs; figures written to ``figure_dir``."""
-    parts = []
-    n_fig = 0
+    """One plain HTML document of the visible outputs; figures (PNG outputs and data-URI images
+    inside HTML outputs) written to ``figure_dir`` and referred to by file name."""
+    parts: list[str] = []
+    figures: list[bytes] = []
+
+    def save(png: bytes) -> str:
+        figures.append(png)
+        name = f"figure-{len(figures):02d}.png"
+        (figure_dir / name).write_bytes(png)
+        return name
+
     for cell in nb.cells:
         if cell.cell_type != "code" or HIDDEN_TAGS & set(cell.metadata.get("tags", [])):
             continue
         for out in cell.get("outputs", []):
             data = out.get("data", {})
-            if "image/png" in data:
-                n_fig += 1
-                name = f"figure-{n_fig:02d}.png"
-                (figure_dir / name).write_bytes(base64.b64decode(data["image/png"]))
-                parts.append(f'<p><img src="{name}" style="width:100%"/></p>')
-            elif "text/html" in data:
-                parts.append(data["text/html"] if isinstance(data["text/html"], str) else "".join(data["text/html"]))
+            if "text/html" in data:
+                fragment = data["text/html"] if isinstance(data["text/html"], str) else "".join(data["text/html"])
+                parts.append(_DATA_URI.sub(lambda m: f'src="{save(base64.b64decode(m.group(1)))}"', fragment))
+            elif "image/png" in data:
+                parts.append(f'<p><img src="{save(base64.b64decode(data["image/png"]))}"/></p>')
     return "<html><body>" + "\n".join(parts) + "</body></html>"
 
 

@@ -7,6 +7,7 @@ itself beyond calling :mod:`evalutils.effects`, and nothing here prints.
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import platform
@@ -353,8 +354,9 @@ def provenance(ctx: ProvinceContext, parameters: dict) -> pd.DataFrame:
 
 
 def provenance_html(ctx: ProvinceContext, parameters: dict) -> str:
-    return (f"<h2>{html.escape(t('provenance_heading', ctx.lang))}</h2>"
-            + provenance(ctx, parameters).to_html(index=False, escape=True))
+    table = provenance(ctx, parameters).rename(columns={"item": t("prov_item", ctx.lang),
+                                                        "value": t("prov_value", ctx.lang)})
+    return f"<h2>{html.escape(t('provenance_heading', ctx.lang))}</h2>" + _table_html(table)
 
 
 # ------------------------------------------------------- machine-readable
@@ -825,6 +827,15 @@ def tfp_html(ctx: ProvinceContext, trend: pd.DataFrame) -> str:
             f"<p>{_h(t('tfp_caption', ctx.lang, province=ctx.name_vi))}</p>")
 
 
-def show_figure(fig):
-    """Display helper for notebooks: an embedded PNG, or nothing when there is no figure."""
-    return figure_image(fig) if fig is not None else None
+def figure_html(fig, alt: str) -> str:
+    """The figure as an embedded PNG with alternative text (screen readers; the PDF route reads it too)."""
+    data = base64.b64encode(figure_png(fig)).decode("ascii")
+    return (f'<figure class="evalutils-figure" style="margin:0.5em 0"><img alt="{_h(alt)}" '
+            f'style="max-width:100%;height:auto" src="data:image/png;base64,{data}"/></figure>')
+
+
+def show_figure(fig, alt: str = ""):
+    """Display helper for notebooks: the figure as HTML with alt text, or nothing when there is no figure."""
+    from IPython.display import HTML
+
+    return HTML(figure_html(fig, alt)) if fig is not None else None

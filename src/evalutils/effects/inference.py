@@ -83,8 +83,9 @@ class _WCR:
     ``X``/``y`` are already net of the unit and time effects. Each bootstrap sample
     y* = X b_r + FE_r + v (.) u_r is re-estimated *with* the fixed effects, so the bootstrap
     residual is M_FE(v (.) u_r) - X (b* - b_r); M_FE(v (.) u_r) = sum_g v_g M_FE u_r^(g) is handled
-    through the G x G matrix C[h, g] = a' X_h' [M_FE u_r^(g)]_h (a = row j of (X'X)^-1), computed
-    once per h0 component with G two-way demeanings. When every fixed effect is nested in the
+    through the G x G matrix C[h, g] = a' X_h' [M_FE u_r^(g)]_h (a = row j of (X'X)^-1), built from
+    sparse unit-by-cluster and cluster-by-period sums (see ``_cross``); C and the cluster scores are
+    linear in h0, so each p(h0) costs O(B G^2) only. When every fixed effect is nested in the
     clusters C is diagonal.
     """
 
@@ -95,22 +96,27 @@ class _WCR:
         self.beta = self.A @ (X.T @ y)
         u = y - X @ self.beta
         aj = self.A[j]
-        sc = np.zeros((G, k))
-        np.add.at(sc, codes, X * u[:, None])
+        sc = self._cluster_sums(X * u[:, None])
         self.var_j = float(np.sum((sc @ aj) ** 2))  # CRV1 without small-sample factor
-        self.H = np.zeros((G, k, k))
-        np.add.at(self.H, codes, X[:, :, None] * X[:, None, :])
-        self.h = self.H @ aj  # G x k
+        z0 = X @ aj
+        self.h = self._cluster_sums(X * z0[:, None])  # h_g = X_g'X_g a
+
         self.others = [c for c in range(k) if c != j]
         Xo = X[:, self.others]
         self.Ao = np.linalg.inv(Xo.T @ Xo) if self.others else None
         # restricted residuals are linear in h0: u_r(h0) = u_a - h0 * u_b
         self.u_a = self._resid_others(y)
         self.u_b = self._resid_others(X[:, j])
+        self.S_a = self._cluster_sums(X * self.u_a[:, None])
+        self.S_b = self._cluster_sums(X * self.u_b[:, None])
         z = X @ aj
         within = TwoWayWithin(u_codes, t_codes, n_u, n_t)
         self.C_a = self._cross(z, self.u_a, within)
         self.C_b = self._cross(z, self.u_b, within)
+
+    def _cluster_sums(self, M: np.ndarray) -> np.ndarray:
+        return np.column_stack([np.bincount(self.codes, weights=M[:, j], minlength=self.G)
+                                for j in range(M.shape[1])])
 
     def _resid_others(self, v: np.ndarray) -> np.ndarray:
         if not self.others:
@@ -119,21 +125,33 @@ class _WCR:
         return v - Xo @ (self.Ao @ (Xo.T @ v))
 
     def _cross(self, z: np.ndarray, ur: np.ndarray, within: TwoWayWithin) -> np.ndarray:
-        G, codes = self.G, self.codes
-        C = np.zeros((G, G))
-        batch = max(1, int(5e7 // max(len(ur), 1)))
-        for start in range(0, G, batch):
-            gs = np.arange(start, min(G, start + batch))
-            M = np.where(codes[:, None] == gs[None, :], ur[:, None], 0.0)
-            Wm = within.apply(M)
-            for col, g in enumerate(gs):
-                C[:, g] = np.bincount(codes, weights=z * Wm[:, col], minlength=G)
-        return C
+        """C[h, g] = sum_{i in h} z_i [M_FE (ur * 1{c = g})]_i without forming the N x G matrix.
+
+        With P_FE v = unit means of v + (time effects of the unit-demeaned v, via ``within``):
+        C = diag(s) - ZQ' Q + (ZQ' diag(1/n_u) S) b - Zct b, b = Mpinv (Uct - Q' S)', where Q / ZQ
+        are unit-by-cluster sums of ur (divided by unit counts) / of z, Uct / Zct cluster-by-period
+        sums, S the unit-by-period incidence and Mpinv the time-effect solver.
+        """
+        from scipy import sparse
+
+        G, c = self.G, self.codes
+        u, t, n_u, n_t = within.u, within.t, within.n_u, within.n_t
+        inv_n = sparse.diags(1.0 / within.safe)
+        UQ = sparse.csr_matrix((ur, (u, c)), shape=(n_u, G))
+        ZQ = sparse.csr_matrix((z, (u, c)), shape=(n_u, G))
+        Q = inv_n @ UQ
+        Uct = sparse.csr_matrix((ur, (c, t)), shape=(G, n_t)).toarray()
+        Zct = sparse.csr_matrix((z, (c, t)), shape=(G, n_t)).toarray()
+        S = within.S
+        s = np.bincount(c, weights=z * ur, minlength=G)
+        R = Uct - (Q.T @ S).toarray()  # G x T
+        bmat = within.Mpinv @ R.T  # T x G
+        K = (ZQ.T @ inv_n @ S).toarray()  # G x T
+        return np.diag(s) - (ZQ.T @ Q).toarray() + K @ bmat - Zct @ bmat
 
     def t_draws(self, h0: float, V: np.ndarray) -> np.ndarray:
-        ur = self.u_a - h0 * self.u_b
-        S = np.zeros((self.G, self.X.shape[1]))
-        np.add.at(S, self.codes, self.X * ur[:, None])
+        # S(h0) = X_g' u_r(h0) is linear in h0 as well
+        S = self.S_a - h0 * self.S_b
         C = self.C_a - h0 * self.C_b
         delta = (V @ S) @ self.A.T  # B x k : beta* - beta_r
         q = V @ C.T - delta @ self.h.T  # B x G : a' X_h' u*_h
