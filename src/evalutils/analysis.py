@@ -33,6 +33,7 @@ class EffectsBundle:
     by_type: object | None = None
     reasons: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    secondary: dict[str, object] = field(default_factory=dict)  # outcome -> CS simple aggregate, or a reason
 
     @property
     def robust(self):
@@ -46,7 +47,8 @@ def _first_line(exc: Exception) -> str:
 
 def evaluate_effects(df: pd.DataFrame, *, outcome: str, seed: int, min_supported: int, n_boot: int = 499,
                      control_group: str = "never_treated", cluster: str = "firm_id",
-                     with_heterogeneity: bool = True, lang: str = "en") -> EffectsBundle:
+                     with_heterogeneity: bool = True, lang: str = "en",
+                     secondary_outcomes: tuple[str, ...] = ()) -> EffectsBundle:
     """Run every effect estimator on ``df`` (columns firm_id, year, ``outcome``, support_start_year,
     post_support, support_type) and collect results and reasons."""
     from .effects import att_gt, did_imputation, heterogeneity, twfe, twfe_weights
@@ -96,6 +98,15 @@ def evaluate_effects(df: pd.DataFrame, *, outcome: str, seed: int, min_supported
         b.weights = twfe_weights(df, outcome=outcome, unit="firm_id", time="year", treatment="post_support")
     except EstimationError as exc:
         b.reasons["weights"] = _first_line(exc)
+    for extra in secondary_outcomes:
+        sub = df[np.isfinite(df[extra])]
+        try:
+            res = att_gt(sub, outcome=extra, unit="firm_id", time="year", group="first_support",
+                         control_group=control_group, est_method="reg", unbalanced="pairwise",
+                         bootstrap="mammen", n_boot=n_boot, seed=seed, cluster=cluster)
+            b.secondary[extra] = res.aggregate("simple")
+        except EstimationError as exc:
+            b.secondary[extra] = _first_line(exc)
     if with_heterogeneity:
         types = df.loc[df["first_support"] > 0].groupby("support_type")["firm_id"].nunique()
         keep = types[types >= min_supported].index

@@ -184,6 +184,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                "en": "Callaway–Sant'Anna (never-supported comparison group)"},
     "est_bjs": {"vi": "Borusyak–Jaravel–Spiess (ước lượng bằng phương pháp quy nạp)",
                 "en": "Borusyak–Jaravel–Spiess (imputation)"},
+    "est_cs_log_tfp": {"vi": "Callaway–Sant'Anna, kết quả: log TFP của doanh nghiệp",
+                       "en": "Callaway–Sant'Anna, outcome: firm log TFP"},
     "stars_note": {"vi": "* p<0,1; ** p<0,05; *** p<0,01. Sai số chuẩn cụm theo doanh nghiệp.",
                    "en": "* p<0.1; ** p<0.05; *** p<0.01. Standard errors clustered by firm."},
     "estimator_missing": {"vi": "{name}: không ước lượng được ({reason}).", "en": "{name}: not estimated ({reason})."},

@@ -307,6 +307,9 @@ def analysis_panel(ctx: ProvinceContext) -> pd.DataFrame:
     defl = ctx.deflators.set_index("year")["deflator"] if ctx.deflators is not None else None
     va = df["value_added"] / (df["year"].map(defl) if defl is not None else 1.0)
     df["log_va_per_worker"] = np.log(va / df["employment"])
+    from .aggregates import firm_log_tfp, tfp_model
+
+    df["log_tfp"] = firm_log_tfp(df, ctx.deflators, tfp_model(ctx.data_dir)).to_numpy()
     df["supported"] = df["support_start_year"].notna()
     df["post_support"] = (df["supported"] & (df["year"] >= df["support_start_year"])).astype(int)
     return df
@@ -390,6 +393,12 @@ def results_payload(ctx: ProvinceContext, bundle=None) -> dict:
         for name, (est, se, lo, hi, p) in _estimates(bundle).items():
             payload["effects"][name] = {"estimate": est, "std_error": se, "conf_low": lo, "conf_high": hi,
                                         "p_value": p}
+        for outcome, agg in bundle.secondary.items():
+            if not isinstance(agg, str):
+                r = agg.tidy().iloc[0]
+                payload["effects"][f"callaway_santanna_{outcome}"] = {
+                    "estimate": float(agg.overall_estimate), "std_error": float(agg.overall_std_error),
+                    "conf_low": float(r["conf_low"]), "conf_high": float(r["conf_high"])}
         payload["effect"] = payload["effects"].get("callaway_santanna") or payload["effects"].get("twfe")
         payload["reasons"] = dict(bundle.reasons)
     return payload
@@ -447,7 +456,8 @@ def evaluate(ctx: ProvinceContext):
     d = ctx.defaults
     return evaluate_effects(analysis_panel(ctx), outcome=d.outcome, seed=d.seed,
                             min_supported=d.min_supported_for_estimate, n_boot=d.n_boot,
-                            control_group=d.control_group, cluster=d.cluster, lang=ctx.lang)
+                            control_group=d.control_group, cluster=d.cluster, lang=ctx.lang,
+                            secondary_outcomes=("log_tfp",))
 
 
 def _estimates(bundle) -> dict[str, tuple[float, float, float, float, float]]:
@@ -734,6 +744,18 @@ def effects_html(ctx: ProvinceContext, bundle) -> str:
                      t("col_ci", lang): f"[{_fmt(lo, lang, 4)}; {_fmt(hi, lang, 4)}]",
                      t("col_pct", lang): _pct_effect(e, lang),
                      t("col_p", lang): _fmt(p, lang, 3)})
+    from scipy import stats
+
+    for outcome, agg in bundle.secondary.items():
+        if isinstance(agg, str):
+            continue
+        e, se = float(agg.overall_estimate), float(agg.overall_std_error)
+        r = agg.tidy().iloc[0]
+        p = float(2 * stats.norm.sf(abs(e / se))) if se > 0 else float("nan")
+        rows.append({t("col_estimator", lang): t("est_cs_" + outcome, lang),
+                     t("col_estimate", lang): _fmt(e, lang, 4) + _stars(p), t("col_se", lang): _fmt(se, lang, 4),
+                     t("col_ci", lang): f"[{_fmt(r['conf_low'], lang, 4)}; {_fmt(r['conf_high'], lang, 4)}]",
+                     t("col_pct", lang): _pct_effect(e, lang), t("col_p", lang): _fmt(p, lang, 3)})
     tab = pd.DataFrame(rows)
     out.append(_table_html(tab, numeric=list(tab.columns[1:])))
     out.append(f"<p><small>{_h(t('stars_note', lang))}</small></p>")

@@ -11,6 +11,7 @@ from .heterogeneity import HeterogeneityResult, adjust_pvalues, heterogeneity
 from .imputation import ImputationResult, did_imputation
 from .inference import RandomizationResult, WildBootstrapResult, randomization_inference, wild_cluster_bootstrap
 from .plots import plot_event_study
+from .sun_abraham import SunAbrahamResult, sun_abraham
 from .tables import etable
 from .twfe import TWFEResult, twfe
 
@@ -22,6 +23,7 @@ __all__ = [
     "HeterogeneityResult",
     "ImputationResult",
     "RandomizationResult",
+    "SunAbrahamResult",
     "TWFEResult",
     "TWFEWeights",
     "WildBootstrapResult",
@@ -34,6 +36,7 @@ __all__ = [
     "heterogeneity",
     "plot_event_study",
     "randomization_inference",
+    "sun_abraham",
     "twfe",
     "twfe_weights",
     "wild_cluster_bootstrap",
