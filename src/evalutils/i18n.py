@@ -38,6 +38,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Provincial unit since 1 July 2025 (Resolution 202/2025/QH15), made of the former provinces: {members}. "
               "The 2021–2025 plans belong to the former provinces and are scored separately.",
     },
+    "vintage_synthetic": {"vi": "Dữ liệu: bộ dữ liệu minh họa tổng hợp (seed {seed}, quy mô {scale}).",
+                          "en": "Data: synthetic demonstration set (seed {seed}, scale {scale})."},
+    "vintage_delivered": {"vi": "Dữ liệu: {description} (bàn giao {date}).",
+                          "en": "Data: {description} (delivered {date})."},
     "plans_heading": {"vi": "Kế hoạch của tỉnh", "en": "The province's plans"},
     "no_plans": {
         "vi": "Chưa có kế hoạch hay chỉ tiêu nào của tỉnh được nhập vào tham số (params/provinces/{slug}.yml). "

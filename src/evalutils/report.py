@@ -141,8 +141,11 @@ def header_html(ctx: ProvinceContext) -> str:
         note = t("unit_2025", ctx.lang, unit=unit_name)
     else:
         note = t("unit_members", ctx.lang, members=", ".join(m.name_vi for m in ctx.members))
+    m = ctx.data_manifest
+    vintage = t("vintage_synthetic", ctx.lang, seed=m.get("seed"), scale=m.get("scale")) if ctx.synthetic else \
+        t("vintage_delivered", ctx.lang, description=m.get("description", ""), date=m.get("delivered", "—"))
     return (STYLE + f"<h1>{html.escape(title)}</h1><p><em>{html.escape(sub)}</em></p>"
-            f"<p>{html.escape(note)}</p>")
+            f"<p>{html.escape(note)}</p><p><small>{html.escape(vintage)}</small></p>")
 
 
 def plans_html(ctx: ProvinceContext) -> str:
@@ -244,8 +247,15 @@ def productivity_trend(ctx: ProvinceContext) -> pd.DataFrame:
         "n_firms": prov["n_firms"].to_numpy(),
     })
     out["national"] = (nat["value_added_real"] / nat["employment"]).reindex(out["year"]).to_numpy()
-    return suppress_small_cells(out, count_col="n_firms", value_cols=["province"],
-                                threshold=ctx.defaults.disclosure.min_firms_per_cell)
+    out = suppress_small_cells(out, count_col="n_firms", value_cols=["province"],
+                               threshold=ctx.defaults.disclosure.min_firms_per_cell)
+    # dominance rule: a year where one firm holds too large a share of value added is suppressed too
+    va = ctx.panel.groupby("year")["value_added"]
+    top_share = (va.max() / va.sum()).reindex(out["year"]).to_numpy()
+    dominated = top_share > ctx.defaults.disclosure.max_firm_share
+    out.loc[dominated, "province"] = float("nan")
+    out["suppressed"] = out["suppressed"] | dominated
+    return out
 
 
 def trend_html(ctx: ProvinceContext, trend: pd.DataFrame) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import html
+import re
 import inspect
 import os
 import shutil
@@ -42,7 +43,8 @@ _CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans',sans-serif;margin:0 auto;max-width:72em;
 padding:1em 1.5em;color:#1b1b1b;line-height:1.45}
 nav a{margin-right:1.2em}
-table{border-collapse:collapse;margin:0.8em 0 1.6em;font-size:0.95em}
+table{border-collapse:collapse;margin:0.8em 0 1.6em;font-size:0.95em;width:100%}
+td code{overflow-wrap:anywhere}
 th,td{border-bottom:1px solid #ddd;padding:0.35em 0.7em;text-align:left;vertical-align:top}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 th{background:#f3f3f3}
@@ -118,7 +120,8 @@ def _effect_cell(res: dict | None) -> str:
     eff = res.get("effect")
     if not eff:
         reasons = res.get("reasons") or {}
-        why = res.get("effect_unavailable") or "; ".join(str(v) for v in reasons.values()) or "not estimated"
+        why = res.get("effect_unavailable") or "; ".join(dict.fromkeys(str(v) for v in reasons.values())) \
+            or "not estimated"
         return f'<td class="muted">{_e(why)}</td>'
     method = _effect_method(res)
     return (f'<td class="num">{_e(_num(eff.get("estimate")))} '
@@ -244,7 +247,9 @@ class Provenance:
 
 
 def _kind(name: str) -> str:
-    if name.endswith("_figure") or name.startswith("figure_"):
+    if name.startswith(("show_", "figure_")):
+        return "display helper"
+    if name.endswith("_figure"):
         return "figure"
     if name.endswith("_table"):
         return "table"
@@ -252,7 +257,7 @@ def _kind(name: str) -> str:
         return "HTML section (text and tables)"
     if name.startswith("results_"):
         return "machine-readable results (not displayed)"
-    return "computation used by the above"
+    return "helper (computes or formats what the sections show)"
 
 
 def figure_map(notebook: str | Path = DEFAULT_NOTEBOOK) -> list[Provenance]:
@@ -294,6 +299,7 @@ def figure_map(notebook: str | Path = DEFAULT_NOTEBOOK) -> list[Provenance]:
                 except (OSError, TypeError):
                     where = "evalutils.report"
                 summary = (inspect.getdoc(obj) or "").split("\n\n")[0].replace("\n", " ")
+                summary = re.sub(r":\w+:`~?([^`]+)`", r"\1", summary).replace("``", "")
             out.append(Provenance(i, "remove-cell" not in tags, name, _kind(name), where, summary))
     return out
 
@@ -309,7 +315,8 @@ def figures_html(notebook: str | Path = DEFAULT_NOTEBOOK) -> str:
             f"<p>Generated from the source of <code>{_e(nb_label)}</code>: every call of a "
             "<code>report.&lt;function&gt;</code> in a code cell, in the order the report shows them. The kind is "
             "read from the function's name (<code>*_figure</code>: a figure; <code>*_html</code>: a section of text "
-            "and tables; <code>*_table</code>: a table). The same notebook makes every province's report in both "
+            "and tables; <code>*_table</code>: a table; <code>show_*</code>, <code>figure_*</code>: displays what the "
+            "call inside it made). The same notebook makes every province's report in both "
             "languages.</p>",
             "<table><thead><tr><th>Item</th><th>Kind</th><th>Function</th><th>Defined at</th>"
             "<th>Notebook cell</th><th>What it does</th></tr></thead><tbody>"]

@@ -83,7 +83,7 @@ def sun_abraham(
 ) -> SunAbrahamResult:
     """Sun–Abraham estimator (see module docstring). ``group`` = first treated period, 0 = never.
 
-    ``control="last_treated"`` uses the last cohort as controls (its observations from its first
+    ``control="last_treated"`` uses the last cohort as controls (all periods from its first
     treated period on are dropped) when there are no never-treated units.
     """
     check_choice("control", control, ("never_treated", "last_treated"))
@@ -108,11 +108,11 @@ def sun_abraham(
         last = cohorts.max()
         if len(cohorts) < 2:
             raise EstimationError("sun_abraham: control='last_treated' needs at least two cohorts", column=group)
-        keep = ~((g == last) & (t >= last))
+        keep = t < last  # no clean control from the last cohort's first treated period on
         df, g, t = df.loc[keep].reset_index(drop=True), g[keep], t[keep]
         ctrl = (g == 0) | (g == last)
         cohorts = cohorts[cohorts != last]
-        notes.append(f"cohort {last} used as control; its observations from {last} on were dropped")
+        notes.append(f"cohort {last} used as control; periods from {last} on were dropped")
     e = t - g
     names, keys = [], []
     cols = {}
