@@ -227,6 +227,10 @@ def test_inputs_cover_the_unit_partitions_for_2025_units(env):
     parts = sorted(k for k in inputs if k.startswith("data/enterprise_panel/"))
     assert [p.split("/")[2] for p in parts] == ["province_code=95", "province_code=96"]  # Bạc Liêu + Cà Mau
     assert {"params/provinces/bac-lieu.yml", "params/provinces/ca-mau.yml"} <= set(inputs)
+    national = task_inputs(ReportTask("national", "en", env["data"], env["params"], Path("/nonexistent"),
+                                      notebook=env["nb"], geography="national", pdf=True))
+    assert len([k for k in national if k.startswith("params/provinces/")]) == 63
+    assert national["formats"] == "html+pdf" and inputs["formats"] == "html"
 
 
 def test_stale_partials_of_dead_processes_are_removed(tmp_path):

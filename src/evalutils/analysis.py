@@ -48,7 +48,7 @@ def _first_line(exc: Exception) -> str:
 def evaluate_effects(df: pd.DataFrame, *, outcome: str, seed: int, min_supported: int, n_boot: int = 499,
                      control_group: str = "never_treated", cluster: str = "firm_id",
                      with_heterogeneity: bool = True, lang: str = "en",
-                     secondary_outcomes: tuple[str, ...] = ()) -> EffectsBundle:
+                     secondary_outcomes: tuple[str, ...] = (), disclosure_k: int = 1) -> EffectsBundle:
     """Run every effect estimator on ``df`` (columns firm_id, year, ``outcome``, support_start_year,
     post_support, support_type) and collect results and reasons."""
     from .effects import att_gt, did_imputation, heterogeneity, twfe, twfe_weights
@@ -59,12 +59,13 @@ def evaluate_effects(df: pd.DataFrame, *, outcome: str, seed: int, min_supported
     df, dropped = _drop_singleton_cohorts(df, ["first_support"])
     notes = []
     if dropped:
-        notes.append(t("note_singleton", lang, n=dropped))
+        notes.append(t("note_singleton", lang, n=f"<{disclosure_k}" if dropped < disclosure_k else dropped))
     n_firms = int(df["firm_id"].nunique())
     n_supported = int(df.loc[df["first_support"] > 0, "firm_id"].nunique())
     b = EffectsBundle(outcome=outcome, n_firms=n_firms, n_supported=n_supported, notes=notes)
     if n_supported < min_supported:
-        reason = t("reason_few_supported", lang, n=n_supported, k=min_supported)
+        shown = f"<{disclosure_k}" if 0 < n_supported < disclosure_k else n_supported
+        reason = t("reason_few_supported", lang, n=shown, k=min_supported)
         for k in ("twfe", "att_gt", "imputation", "weights", "by_type"):
             b.reasons[k] = reason
         return b

@@ -111,7 +111,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from .aggregates import province_year_totals
     from .manifest import RunManifest
     from .params import load_defaults
-    from .runner import DEFAULT_NOTEBOOK, ReportTask, run_batch
+    from .runner import DEFAULT_NOTEBOOK, NATIONAL, NATIONAL_NOTEBOOK, ReportTask, run_batch
 
     provinces = _select_provinces(args)
     langs = _languages(args)
@@ -119,7 +119,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
     province_year_totals(args.data)  # build the shared national aggregates once, before the workers start
     notebook = Path(args.notebook) if args.notebook else DEFAULT_NOTEBOOK
     tasks = [ReportTask(p, lang, Path(args.data), Path(args.params), Path(args.reports), notebook=notebook,
-                        timeout=args.timeout, geography=args.geography) for p in provinces for lang in langs]
+                        timeout=args.timeout, geography=args.geography, pdf=args.pdf)
+             for p in provinces for lang in langs]
+    if args.national:
+        tasks = [ReportTask(NATIONAL, lang, Path(args.data), Path(args.params), Path(args.reports),
+                            notebook=NATIONAL_NOTEBOOK, timeout=args.timeout, geography=NATIONAL, pdf=args.pdf)
+                 for lang in langs] + tasks
     workers = _workers(args)
     manifest = RunManifest(args.reports)
     t0 = time.perf_counter()
@@ -127,7 +132,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     def on_plan(plan) -> None:
         where = f"Dask ({args.scheduler})" if args.scheduler else f"{workers} worker process(es)"
-        print(f"{len(tasks)} report(s) ({len(provinces)} unit(s) × {len(langs)} language(s)): "
+        print(f"{len(tasks)} report(s) ({len(provinces)} unit(s) × {len(langs)} language(s)"
+              + (" + the national synthesis" if args.national else "") + "): "
               f"{len(plan.to_run)} to build, {len(plan.unchanged)} unchanged"
               + (f"; building on {where}" if plan.to_run else ""), flush=True)
         progress.append(_Progress(len(plan.to_run)))
@@ -146,11 +152,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(f"  FAILED {o.task.province} ({o.task.lang}): {o.error}")
         if o.failed_notebook:
             print(f"    failed notebook saved at {o.failed_notebook}")
-    if getattr(args, "site", False):
+    site_index = Path(args.reports) / "site" / "index.html"
+    if getattr(args, "site", False) or site_index.exists():  # keep an existing site in step with the reports
         from .site import build_site
 
-        index = build_site(args.reports)
-        print(f"site: {index}")
+        print(f"site: {build_site(args.reports)}")
     return 1 if failed else 0
 
 
@@ -284,6 +290,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--workers", type=int, default=0, help="parallel processes (default: all cores)")
         p.add_argument("--timeout", type=int, default=600, help="seconds allowed per notebook cell")
         p.add_argument("--notebook", default=None, help="report notebook (default notebooks/province_report.ipynb)")
+        p.add_argument("--pdf", action="store_true", help="also render each report to PDF (<slug>.pdf beside the HTML)")
+        p.add_argument("--national", action="store_true",
+                       help="also build the national synthesis (notebooks/national_synthesis.ipynb) in each language")
         p.add_argument("--force", action="store_true",
                        help="rebuild every selected report, even those whose inputs did not change")
         p.add_argument("--scheduler", default=None, metavar="ADDRESS",
@@ -308,7 +317,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "An interrupted run keeps what it finished: run the same command again.")
     data_opts(p)
     run_opts(p)
-    p.add_argument("--site", action="store_true", help="build the website (reports/site/) afterwards")
+    p.add_argument("--site", action="store_true",
+                   help="build the website (reports/site/) afterwards (done anyway when the site exists)")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("verify", help="re-execute reports from the run manifest and check every number is identical",

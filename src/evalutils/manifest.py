@@ -111,8 +111,13 @@ def task_input_files(task: ReportTask) -> dict[str, Path]:
     from .io import DataPaths
     from .params import province_params_path
 
+    from .runner import NATIONAL
+
     paths = DataPaths(Path(task.data_dir))
-    codes = province_codes(task.geography, task.province)
+    if task.geography == NATIONAL:  # the synthesis reads every province
+        codes = list(provinces()["code"])
+    else:
+        codes = province_codes(task.geography, task.province)
     slugs = provinces().set_index("code").loc[codes, "slug"]
     files: dict[str, Path] = {"notebook": Path(task.notebook)}
     params_dir = Path(task.params_dir)
@@ -137,6 +142,7 @@ def task_inputs(task: ReportTask, hasher: FileHasher | None = None) -> dict[str,
     hasher = hasher or FileHasher()
     out = {label: hasher(path) for label, path in task_input_files(task).items() if path.exists()}
     out["code"] = code_hash()
+    out["formats"] = "html+pdf" if task.pdf else "html"
     return out
 
 
@@ -190,7 +196,8 @@ class RunManifest:
         """True when the last build of ``task`` succeeded from the same inputs and its files are in place."""
         e = self.entry(task)
         return bool(e and e.get("outcome") == "built" and e.get("inputs_digest") == digest
-                    and task.html_path.exists() and task.executed_path.exists())
+                    and task.html_path.exists() and task.executed_path.exists()
+                    and (not task.pdf or task.pdf_path.exists()))
 
     def record(self, outcome: TaskOutcome, inputs: dict[str, str], seed: int | None) -> dict:
         t = outcome.task
@@ -199,13 +206,14 @@ class RunManifest:
             "province": t.province, "lang": t.lang, "geography": t.geography,
             "outcome": "built" if outcome.ok else "failed",
             "html": _rel(t.html_path, root) if outcome.ok else None,
+            "pdf": _rel(t.pdf_path, root) if outcome.ok and t.pdf else None,
             "executed_notebook": _rel(t.executed_path, root) if outcome.ok else None,
             "failed_notebook": _rel(outcome.failed_notebook, root),
             "error": outcome.error,
             "parameters": {"province": t.province, "lang": t.lang, "geography": t.geography,
                            "data_dir": str(Path(t.data_dir).resolve()),
                            "params_dir": str(Path(t.params_dir).resolve()),
-                           "notebook": str(Path(t.notebook).resolve()), "timeout": t.timeout},
+                           "notebook": str(Path(t.notebook).resolve()), "timeout": t.timeout, "pdf": t.pdf},
             "inputs": inputs, "inputs_digest": inputs_digest(inputs),
             "code_version": git_revision(), "packages": package_versions(), "seed": seed,
             "started_at": outcome.extra.get("started_at"), "finished_at": outcome.extra.get("finished_at"),

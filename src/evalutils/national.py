@@ -68,7 +68,8 @@ def unit_effects(ctx: NationalContext, geography: str = "pre2025") -> pd.DataFra
     for unit, g in df.groupby(key, sort=True):
         b = evaluate_effects(g, outcome=d.outcome, seed=d.seed, min_supported=d.min_supported_for_estimate,
                              n_boot=d.n_boot, control_group=d.control_group, cluster=d.cluster,
-                             with_heterogeneity=False, lang=ctx.lang)
+                             with_heterogeneity=False, lang=ctx.lang,
+                             disclosure_k=d.disclosure.min_firms_per_cell)
         row = {"unit": unit, "name_vi": names[unit], "n_firms": b.n_firms, "n_supported": b.n_supported}
         if b.simple is not None:
             tidy = b.simple.tidy().iloc[0]
@@ -78,7 +79,9 @@ def unit_effects(ctx: NationalContext, geography: str = "pre2025") -> pd.DataFra
             row.update(twfe=r["estimate"], twfe_low=r["conf_low"], twfe_high=r["conf_high"])
         row["reason"] = b.reasons.get("att_gt", "")
         rows.append(row)
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    out.attrs["k"] = d.disclosure.min_firms_per_cell
+    return out
 
 
 def forest_figure(effects: pd.DataFrame, lang: Lang, *, title: str | None = None):
@@ -136,16 +139,21 @@ def _h(x) -> str:
     return html.escape(str(x))
 
 
+def _count(n: int, k: int, lang: Lang) -> str:
+    return f"<{k}" if 0 < n < k else fmt_number(n, lang)
+
+
 def effects_table_html(effects: pd.DataFrame, lang: Lang) -> str:
     cols = [t("col_area", lang), t("col_firms", lang), t("col_supported", lang), "Callaway–Sant'Anna",
             t("col_ci", lang), "TWFE"]
     body = []
+    k = effects.attrs["k"]  # the disclosure threshold, set by unit_effects
     for r in effects.itertuples():
         cs = getattr(r, "cs", np.nan)
         ok = isinstance(cs, float) and np.isfinite(cs)
         ci = f"[{fmt_number(r.cs_low, lang, 3)}; {fmt_number(r.cs_high, lang, 3)}]" if ok else _h(r.reason or "—")
         tw = getattr(r, "twfe", np.nan)
-        vals = [r.name_vi, fmt_number(r.n_firms, lang), fmt_number(r.n_supported, lang),
+        vals = [r.name_vi, _count(r.n_firms, k, lang), _count(r.n_supported, k, lang),
                 fmt_number(cs, lang, 3) if ok else "—", ci,
                 fmt_number(tw, lang, 3) if isinstance(tw, float) and np.isfinite(tw) else "—"]
         body.append("<tr>" + "".join(f"<td>{_h(v) if i != 4 else v}</td>" for i, v in enumerate(vals)) + "</tr>")

@@ -453,6 +453,12 @@ def _stars(p: float) -> str:
     return "***" if p < 0.01 else "**" if p < 0.05 else "*" if p < 0.1 else ""
 
 
+def count_text(n: int, ctx) -> str:
+    """A count of firms as published: '<k' when 0 < n < k (disclosure control), else the number."""
+    k = ctx.defaults.disclosure.min_firms_per_cell
+    return f"<{k}" if 0 < n < k else fmt_number(n, ctx.lang)
+
+
 def _pct_effect(x: float, lang: Lang) -> str:
     return fmt_number(100 * (np.exp(x) - 1), lang, 1) + "%"
 
@@ -467,7 +473,7 @@ def evaluate(ctx: ProvinceContext):
     return evaluate_effects(analysis_panel(ctx), outcome=d.outcome, seed=d.seed,
                             min_supported=d.min_supported_for_estimate, n_boot=d.n_boot,
                             control_group=d.control_group, cluster=d.cluster, lang=ctx.lang,
-                            secondary_outcomes=("log_tfp",))
+                            secondary_outcomes=("log_tfp",), disclosure_k=_k(ctx))
 
 
 def _estimates(bundle) -> dict[str, tuple[float, float, float, float, float]]:
@@ -500,7 +506,7 @@ def key_findings_html(ctx: ProvinceContext, bundle) -> str:
     if "callaway_santanna" in est:
         e, _, lo, hi, p = est["callaway_santanna"]
         items.append(t("kf_effect", lang, pct=_pct_effect(e, lang), lo=_pct_effect(lo, lang),
-                       hi=_pct_effect(hi, lang), n=bundle.n_supported,
+                       hi=_pct_effect(hi, lang), n=count_text(bundle.n_supported, ctx),
                        sig=t("kf_sig" if p < 0.05 else "kf_not_sig", lang)))
     else:
         reason = bundle.reasons.get("att_gt", "")
@@ -696,7 +702,7 @@ def support_html(ctx: ProvinceContext) -> str:
         row[t("col_total", lang)] = f"<{_k(ctx)}" if 0 < tot < _k(ctx) else fmt_number(tot, lang)
         rows.append(row)
     tab = pd.DataFrame(rows)
-    out.append(f"<p>{_h(t('support_text', lang, n=len(part), k=_k(ctx)))}</p>")
+    out.append(f"<p>{_h(t('support_text', lang, n=count_text(len(part), ctx), k=_k(ctx)))}</p>")
     out.append(_table_html(tab, numeric=[str(y) for y in years] + [t("col_total", lang)]))
     bal = balance_table(analysis_panel(ctx).merge(ctx.deflators, on="year", how="left")
                         if ctx.deflators is not None else analysis_panel(ctx), min_firms=_k(ctx))
@@ -741,7 +747,7 @@ _EST_NAMES = {"twfe": "est_twfe", "callaway_santanna": "est_cs", "imputation": "
 def effects_html(ctx: ProvinceContext, bundle) -> str:
     lang = ctx.lang
     out = [f"<h2>{_h(t('effect_heading', lang))}</h2>",
-           f"<p>{_h(t('effects_intro', lang, n=bundle.n_supported, N=bundle.n_firms))}</p>"]
+           f"<p>{_h(t('effects_intro', lang, n=count_text(bundle.n_supported, ctx), N=count_text(bundle.n_firms, ctx)))}</p>"]
     est = _estimates(bundle)
     if not est:
         reason = bundle.reasons.get("twfe") or bundle.reasons.get("att_gt") or ""
@@ -822,7 +828,7 @@ def limitations_html(ctx: ProvinceContext, bundle) -> str:
     if bundle.pretest is not None and bundle.pretest["p_value"] < 0.05:
         items.append(t("lim_pretrend", lang, p=_fmt(bundle.pretest["p_value"], lang, 3)))
     if bundle.n_supported < 30:
-        items.append(t("lim_few_supported", lang, n=bundle.n_supported))
+        items.append(t("lim_few_supported", lang, n=count_text(bundle.n_supported, ctx)))
     if "callaway_santanna" in est:
         e, se, lo, hi, _ = est["callaway_santanna"]
         if hi - lo > 0.2:

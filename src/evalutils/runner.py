@@ -24,7 +24,7 @@ import time
 import traceback
 import uuid
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -33,6 +33,8 @@ from .errors import ReportError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_NOTEBOOK = PROJECT_ROOT / "notebooks" / "province_report.ipynb"
+NATIONAL_NOTEBOOK = PROJECT_ROOT / "notebooks" / "national_synthesis.ipynb"
+NATIONAL = "national"  # the geography (and unit) of the national synthesis report
 
 # several threads of one Dask worker process must not run papermill at the same time
 _PAPERMILL_LOCK = threading.Lock()
@@ -48,11 +50,25 @@ class ReportTask:
     notebook: Path = DEFAULT_NOTEBOOK
     timeout: int = 600
     geography: str = "pre2025"
+    pdf: bool = False
 
     @property
     def _sub(self) -> str:
         # the 34 post-2025 units live in their own folder: several share a slug with an old province
-        return "" if self.geography == "pre2025" else "units-2025/"
+        return "units-2025/" if self.geography == "2025" else ""
+
+    @property
+    def pdf_path(self) -> Path:
+        return self.html_path.with_suffix(".pdf")
+
+    @property
+    def parameters(self) -> dict:
+        """What papermill injects (the national synthesis takes no province or geography)."""
+        common = {"lang": self.lang, "data_dir": str(Path(self.data_dir).resolve()),
+                  "params_dir": str(Path(self.params_dir).resolve())}
+        if self.geography == NATIONAL:
+            return common
+        return {"province": self.province, "geography": self.geography, **common}
 
     @property
     def html_path(self) -> Path:
@@ -68,8 +84,8 @@ class ReportTask:
 
     def resolved(self) -> ReportTask:
         """The same task with absolute paths (what a worker in another directory or machine needs)."""
-        return ReportTask(self.province, self.lang, Path(self.data_dir).resolve(), Path(self.params_dir).resolve(),
-                          Path(self.out_dir).resolve(), Path(self.notebook).resolve(), self.timeout, self.geography)
+        return replace(self, data_dir=Path(self.data_dir).resolve(), params_dir=Path(self.params_dir).resolve(),
+                       out_dir=Path(self.out_dir).resolve(), notebook=Path(self.notebook).resolve())
 
 
 @dataclass
@@ -192,10 +208,8 @@ def _run_task(task: ReportTask) -> TaskOutcome:
     extra = {"started_at": _utc_now(), "worker": f"{socket.gethostname()}:{os.getpid()}"}
     task.executed_path.parent.mkdir(parents=True, exist_ok=True)
     tmp_nb = _partial_name(task.executed_path, ".ipynb")
-    params = {"province": task.province, "lang": task.lang, "geography": task.geography,
-              "data_dir": str(Path(task.data_dir).resolve()), "params_dir": str(Path(task.params_dir).resolve())}
     try:
-        pm.execute_notebook(str(task.notebook), str(tmp_nb), parameters=params, kernel_name="python3",
+        pm.execute_notebook(str(task.notebook), str(tmp_nb), parameters=task.parameters, kernel_name="python3",
                             cwd=str(Path(task.notebook).parent), progress_bar=False,
                             execution_timeout=task.timeout, log_output=False,
                             extra_arguments=["--IPKernelApp.log_level=ERROR"])
@@ -203,6 +217,10 @@ def _run_task(task: ReportTask) -> TaskOutcome:
         if results is None:
             raise ReportError("the notebook displayed no results payload",
                               file=task.notebook, hint="keep the cell that displays report.results_output(...)")
+        if task.pdf:
+            from .pdf import render_report_pdf
+
+            render_report_pdf(tmp_nb, task.pdf_path)  # written under a temporary name, renamed into place
         render_html(tmp_nb, task.html_path)
         os.replace(tmp_nb, task.executed_path)
         extra["finished_at"] = _utc_now()

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from .errors import ReportError
 from .manifest import RunManifest
-from .runner import DEFAULT_NOTEBOOK, PROJECT_ROOT
+from .runner import DEFAULT_NOTEBOOK, NATIONAL_NOTEBOOK, PROJECT_ROOT
 
 GEOGRAPHIES = {"pre2025": "The 63 provinces (before 1 July 2025)",
                "2025": "The 34 provincial units (Resolution 202/2025/QH15)"}
@@ -45,6 +45,7 @@ padding:1em 1.5em;color:#1b1b1b;line-height:1.45}
 nav a{margin-right:1.2em}
 table{border-collapse:collapse;margin:0.8em 0 1.6em;font-size:0.95em;width:100%}
 td code{overflow-wrap:anywhere}
+th:first-child,td:first-child{min-width:8em}
 th,td{border-bottom:1px solid #ddd;padding:0.35em 0.7em;text-align:left;vertical-align:top}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 th{background:#f3f3f3}
@@ -88,11 +89,11 @@ def _units(manifest: RunManifest, reports_dir: Path) -> list[UnitRow]:
         rel = e.get("html") or (e.get("last_built") or {}).get("html")
         if rel and (reports_dir / rel).exists():
             row.html[lang] = rel
-            pdf = Path(rel).with_suffix(".pdf").as_posix()
+            pdf = e.get("pdf") or Path(rel).with_suffix(".pdf").as_posix()
             row.pdf[lang] = pdf if (reports_dir / pdf).exists() else None
         if e.get("outcome") == "failed":
             row.failed[lang] = e.get("error") or "failed"
-    order = {"pre2025": 0, "2025": 1}
+    order = {"national": -1, "pre2025": 0, "2025": 1}
     return sorted(rows.values(), key=lambda r: (order.get(r.geography, 9), r.slug))
 
 
@@ -175,6 +176,13 @@ def index_html(manifest: RunManifest, reports_dir: Path, *, prefix: str) -> str:
                     'No figure describes a real province or enterprise.</p>')
     if not rows:
         body.append("<p>No report has been built yet: run <code>evalutils run</code>.</p>")
+    for r in (r for r in rows if r.geography == "national"):
+        res = r.results or {}
+        n = res.get("n_units_estimated")
+        body.append("<h2>National synthesis</h2><table><thead><tr><th>Pooled programme effect [95% CI]</th>"
+                    "<th>Provinces with an estimate</th><th>Reports</th></tr></thead><tbody>"
+                    f'<tr id="national">{_effect_cell(res or None)}<td class="num">{_e("–" if n is None else n)}</td>'
+                    f"{_links_cell(r, prefix)}</tr></tbody></table>")
     for geo in GEOGRAPHIES:
         sel = [r for r in rows if r.geography == geo]
         if not sel:
@@ -260,11 +268,15 @@ def _kind(name: str) -> str:
     return "helper (computes or formats what the sections show)"
 
 
-def figure_map(notebook: str | Path = DEFAULT_NOTEBOOK) -> list[Provenance]:
-    """Every call of ``report.<function>`` in the notebook's code cells, in order, with where it is defined."""
-    import nbformat
+MAPPED_MODULES = ("report", "national")  # notebooks import these as `import evalutils.<name> as <name>`
 
-    from . import report
+
+def figure_map(notebook: str | Path = DEFAULT_NOTEBOOK) -> list[Provenance]:
+    """Every call of ``report.<function>`` (or ``national.<function>``) in the notebook's code cells, in order,
+    with where the function is defined."""
+    import importlib
+
+    import nbformat
 
     nb = nbformat.read(str(notebook), as_version=4)
     out, seen = [], set()
@@ -279,14 +291,14 @@ def figure_map(notebook: str | Path = DEFAULT_NOTEBOOK) -> list[Provenance]:
         except SyntaxError:
             continue  # a cell with IPython magics: nothing to map
         calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
-                 and isinstance(n.func.value, ast.Name) and n.func.value.id == "report"]
+                 and isinstance(n.func.value, ast.Name) and n.func.value.id in MAPPED_MODULES]
         for call in sorted(calls, key=lambda n: (n.lineno, n.col_offset)):
-            name = call.func.attr
-            if (i, name) in seen:
+            module, name = call.func.value.id, call.func.attr
+            if (i, module, name) in seen:
                 continue
-            seen.add((i, name))
-            obj = getattr(report, name, None)
-            where, summary = "not found in evalutils.report", ""
+            seen.add((i, module, name))
+            obj = getattr(importlib.import_module(f"evalutils.{module}"), name, None)
+            where, summary = f"not found in evalutils.{module}", ""
             if obj is not None and callable(obj):
                 try:
                     src = Path(inspect.getsourcefile(obj)).resolve()
@@ -297,39 +309,41 @@ def figure_map(notebook: str | Path = DEFAULT_NOTEBOOK) -> list[Provenance]:
                         src = Path(src.name)
                     where = f"{src.as_posix()}:{line}"
                 except (OSError, TypeError):
-                    where = "evalutils.report"
+                    where = f"evalutils.{module}"
                 summary = (inspect.getdoc(obj) or "").split("\n\n")[0].replace("\n", " ")
                 summary = re.sub(r":\w+:`~?([^`]+)`", r"\1", summary).replace("``", "")
-            out.append(Provenance(i, "remove-cell" not in tags, name, _kind(name), where, summary))
+            out.append(Provenance(i, "remove-cell" not in tags, f"{module}.{name}", _kind(name), where, summary))
     return out
 
 
-def figures_html(notebook: str | Path = DEFAULT_NOTEBOOK) -> str:
-    try:
-        nb_label = Path(notebook).resolve().relative_to(PROJECT_ROOT).as_posix()
-    except ValueError:
-        nb_label = Path(notebook).name
-    rows = figure_map(notebook)
-    counters: dict[str, int] = {}
+def figures_html(notebooks: list[Path] | None = None) -> str:
+    notebooks = notebooks or [p for p in (DEFAULT_NOTEBOOK, NATIONAL_NOTEBOOK) if p.exists()]
     body = ["<h1>Where each figure and table comes from</h1>",
-            f"<p>Generated from the source of <code>{_e(nb_label)}</code>: every call of a "
-            "<code>report.&lt;function&gt;</code> in a code cell, in the order the report shows them. The kind is "
-            "read from the function's name (<code>*_figure</code>: a figure; <code>*_html</code>: a section of text "
-            "and tables; <code>*_table</code>: a table; <code>show_*</code>, <code>figure_*</code>: displays what the "
-            "call inside it made). The same notebook makes every province's report in both "
-            "languages.</p>",
-            "<table><thead><tr><th>Item</th><th>Kind</th><th>Function</th><th>Defined at</th>"
-            "<th>Notebook cell</th><th>What it does</th></tr></thead><tbody>"]
-    for p in rows:
-        label = ""
-        if p.kind in ("figure", "table"):
-            counters[p.kind] = counters.get(p.kind, 0) + 1
-            label = f"{p.kind.capitalize()} {counters[p.kind]}"
-        shown = "" if p.shown else " (not shown in the report)"
-        body.append(f"<tr><td>{_e(label)}</td><td>{_e(p.kind)}</td><td><code>report.{_e(p.function)}</code></td>"
-                    f"<td><code>{_e(p.defined_at)}</code></td><td>{_e(nb_label)}, cell {p.cell}{_e(shown)}</td>"
-                    f"<td>{_e(p.summary)}</td></tr>")
-    body.append("</tbody></table>")
+            "<p>Generated from the notebooks' source: every call of a <code>report.&lt;function&gt;</code> or "
+            "<code>national.&lt;function&gt;</code> in a code cell, in the order the report shows them. The kind "
+            "is read from the function's name (<code>*_figure</code>: a figure; <code>*_html</code>: a section of "
+            "text and tables; <code>*_table</code>: a table; <code>show_*</code>, <code>figure_*</code>: displays "
+            "what the call inside it made). The province notebook makes every province's report in both "
+            "languages.</p>"]
+    for notebook in notebooks:
+        try:
+            nb_label = Path(notebook).resolve().relative_to(PROJECT_ROOT).as_posix()
+        except ValueError:
+            nb_label = Path(notebook).name
+        counters: dict[str, int] = {}
+        body.append(f"<h2><code>{_e(nb_label)}</code></h2>"
+                    "<table><thead><tr><th>Item</th><th>Kind</th><th>Function</th><th>Defined at</th>"
+                    "<th>Notebook cell</th><th>What it does</th></tr></thead><tbody>")
+        for p in figure_map(notebook):
+            label = ""
+            if p.kind in ("figure", "table"):
+                counters[p.kind] = counters.get(p.kind, 0) + 1
+                label = f"{p.kind.capitalize()} {counters[p.kind]}"
+            shown = "" if p.shown else " (not shown in the report)"
+            body.append(f"<tr><td>{_e(label)}</td><td>{_e(p.kind)}</td><td><code>{_e(p.function)}</code></td>"
+                        f"<td><code>{_e(p.defined_at)}</code></td><td>cell {p.cell}{_e(shown)}</td>"
+                        f"<td>{_e(p.summary)}</td></tr>")
+        body.append("</tbody></table>")
     return _page("Figures and tables: provenance", "".join(body))
 
 
@@ -342,22 +356,23 @@ def _write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def _pages(manifest: RunManifest, reports_dir: Path, prefix: str, notebook: Path) -> dict[str, str]:
+def _pages(manifest: RunManifest, reports_dir: Path, prefix: str,
+           notebooks: list[Path] | None) -> dict[str, str]:
     return {"index.html": index_html(manifest, reports_dir, prefix=prefix), "methods.html": methods_html(),
-            "figures.html": figures_html(notebook)}
+            "figures.html": figures_html(notebooks)}
 
 
-def build_site(reports_dir: str | Path = "reports", *, notebook: str | Path = DEFAULT_NOTEBOOK) -> Path:
+def build_site(reports_dir: str | Path = "reports", *, notebooks: list[Path] | None = None) -> Path:
     """Write ``reports/site/{index,methods,figures}.html``; return the index path."""
     reports_dir = Path(reports_dir)
     site = reports_dir / "site"
-    for name, text in _pages(RunManifest(reports_dir), reports_dir, "../", Path(notebook)).items():
+    for name, text in _pages(RunManifest(reports_dir), reports_dir, "../", notebooks).items():
         _write(site / name, text)
     return site / "index.html"
 
 
 def publish(reports_dir: str | Path, to: str | Path, *,
-            notebook: str | Path = DEFAULT_NOTEBOOK) -> tuple[Path, int]:
+            notebooks: list[Path] | None = None) -> tuple[Path, int]:
     """Write a ready-to-serve copy to ``to`` (replaced whole, swapped in by renaming); return it and its file count."""
     reports_dir, to = Path(reports_dir), Path(to)
     manifest = RunManifest(reports_dir)
@@ -370,7 +385,7 @@ def publish(reports_dir: str | Path, to: str | Path, *,
     tmp.mkdir(parents=True)
     try:
         n = 0
-        for name, text in _pages(manifest, reports_dir, "", Path(notebook)).items():
+        for name, text in _pages(manifest, reports_dir, "", notebooks).items():
             (tmp / name).write_text(text, encoding="utf-8")
             n += 1
         for e in manifest.reports.values():

@@ -19,7 +19,8 @@ def het() -> pd.DataFrame:
     return simulate_staggered(n_units=600, seed=11)
 
 
-def test_imputation_point_estimate_equals_fe_prediction(het):
+def test_imputation_point_estimate_equals_fe_prediction():
+    het = simulate_staggered(n_units=200, seed=12)
     res = did_imputation(het, outcome="y", unit="unit", time="year", group="cohort")
     untreated = het[het["treated"] == 0]
     treated = het[het["treated"] == 1]

@@ -29,6 +29,7 @@ from ._support import (
     parse_html,
     publishing_problems,
     read_k,
+    recoverable_suppressed_cells,
     small_demo,
     visible_text,
     write_data_dir,
@@ -147,3 +148,17 @@ def test_province_parameter_cannot_write_outside_the_output_directory(data_dir, 
     after = {p for p in tmp_path.rglob("*")} - before
     outside = [p for p in after if p.is_file() and not p.resolve().is_relative_to(out_dir.resolve())]
     assert outside == [], f"files written outside the output directory: {outside}"
+
+
+@pytest.mark.xfail(strict=False, reason="report.py: suppressed cells ('<k') of the support and landscape tables can "
+                   "be recovered by subtraction from the row totals / the 100% employment shares; needs "
+                   "complementary suppression (see the issue 8 note)")
+def test_suppressed_cells_cannot_be_recovered_by_subtraction(data_dir):
+    from evalutils import report
+
+    found = []
+    for province in ("khanh-hoa", "bac-lieu", "quang-nam"):
+        ctx = report.load_province_context(province, data_dir=data_dir, params_dir=ROOT / "params", lang="en")
+        found += recoverable_suppressed_cells(report.landscape_html(ctx) + report.support_html(ctx), k=read_k(),
+                                              lang="en")
+    assert found == []

@@ -113,8 +113,6 @@ def test_report_context_for_a_province_typed_by_hand(data_dir, typed):
     assert ctx.slug == "bac-lieu" and ctx.codes == ["95"]
 
 
-@pytest.mark.xfail(strict=False, reason="report.py: effects_intro prints the number of firms even when it is below "
-                   "disclosure.min_firms_per_cell ('0 supported firms among 1'); see the issue 8 note")
 def test_single_firm_province_publishes_no_count_below_the_threshold(data_dir):
     ctx = report.load_province_context("bac-kan", data_dir=data_dir, params_dir=ROOT / "params", lang="en")
     bundle = report.evaluate(ctx)

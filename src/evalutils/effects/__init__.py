@@ -4,8 +4,8 @@ Every estimator takes a long panel (one row per unit and period) plus column nam
 returns a typed result with ``tidy()``. Estimation never prints or plots.
 """
 
-from .did import AggregateResult, ATTGTResult, att_gt
 from .diagnostics import BaconDecomposition, TWFEWeights, bacon_decomposition, twfe_weights
+from .did import AggregateResult, ATTGTResult, att_gt
 from .event_study import EventStudyResult, event_study
 from .heterogeneity import HeterogeneityResult, adjust_pvalues, heterogeneity
 from .imputation import ImputationResult, did_imputation

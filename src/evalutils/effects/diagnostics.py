@@ -144,7 +144,6 @@ def bacon_decomposition(
         raise EstimationError("bacon_decomposition: units treated in the first period are not supported",
                               column=group, hint="drop always-treated units")
     Y = wide.to_numpy(dtype=float)
-    n = len(G)
     timing = np.unique(G[G > 0])
     if len(timing) == 0:
         raise EstimationError("bacon_decomposition: no treated units", column=group)

@@ -320,7 +320,6 @@ class ATTGTResult:
         t = c["time"].to_numpy()
         att = c["att"].to_numpy()
         psi = self.influence
-        n = psi.shape[0]
         G = self.unit_group
         glist = np.unique(g)
         pg_group = np.array([np.mean(G == gg) for gg in glist])

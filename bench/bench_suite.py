@@ -1,0 +1,197 @@
+"""Rows 1-3: the batch suite (`evalutils run`) against a plain papermill + nbconvert loop, and re-runs.
+
+The suite is used as a black box: whatever `evalutils run` does when this script runs (HTML, PDF, national
+synthesis, site...) is what is timed; the files it wrote are listed in the results so the comparison can be
+read. The alternative is the loop a user would write in the shell, over the same notebook(s), provinces and
+languages, one process at a time:
+
+    for p in PROVINCES; do for l in LANGS; do
+      papermill notebooks/province_report.ipynb NB/$l/$p.ipynb -p province $p -p lang $l \
+          -p data_dir DATA -p params_dir PARAMS --cwd notebooks
+      jupyter nbconvert --to html --no-input NB/$l/$p.ipynb --output-dir HTML/$l
+    done; done
+    (+ the national synthesis notebook once per language when the suite builds one)
+
+Both sides start cold: the national aggregates cache (<data>/derived/) is deleted before each timed run and
+every suite run writes into a fresh reports directory. Repeats alternate loop / suite so both see the same
+machine load. Then, on the last suite output:
+  row 2: the same `evalutils run` again with nothing changed (median of --repeat);
+  row 3: one province's parameter file changed (a target value +1 in a copy of params/) and `evalutils run` again,
+         against the by-hand alternative: the loop restricted to that province.
+
+Usage (from the repository root, in the project venv):
+    python bench/bench_suite.py --data-dir /tmp/bench-data/s1 --scale 1 --provinces bac-lieu,quang-nam,khanh-hoa
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shlex
+import shutil
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import REPO, fresh_dir, machine, median, save, timed, tool  # noqa: E402
+
+
+def ensure_data(data: Path, scale: float) -> None:
+    if (data / "MANIFEST.json").exists():
+        return
+    r = timed([tool("evalutils"), "demo-data", "--scale", str(scale), "--data", str(data)])
+    print(f"[bench] generated data at {data} in {r['seconds']:.1f} s", flush=True)
+
+
+def loop_script(provinces: list[str], langs: list[str], data: Path, params: Path, out: Path, national: bool) -> str:
+    pm, jup = shlex.quote(tool("papermill")), shlex.quote(tool("jupyter"))
+    nbdir = REPO / "notebooks"
+    lines = ["set -e"]
+    for p in provinces:
+        for lang in langs:
+            nb = out / "nb" / lang / f"{p}.ipynb"
+            lines.append(f"mkdir -p {out}/nb/{lang} {out}/html/{lang}")
+            lines.append(f"{pm} {nbdir}/province_report.ipynb {nb} -p province {p} -p lang {lang} "
+                         f"-p data_dir {data} -p params_dir {params} --cwd {nbdir} --no-progress-bar")
+            lines.append(f"{jup} nbconvert --to html --no-input {nb} --output-dir {out}/html/{lang}")
+    if national:
+        for lang in langs:
+            nb = out / "nb" / lang / "national.ipynb"
+            lines.append(f"{pm} {nbdir}/national_synthesis.ipynb {nb} -p lang {lang} -p data_dir {data} "
+                         f"-p params_dir {params} --cwd {nbdir} --no-progress-bar")
+            lines.append(f"{jup} nbconvert --to html --no-input {nb} --output-dir {out}/html/{lang}")
+    return "\n".join(lines)
+
+
+def outputs(d: Path) -> dict:
+    files = [f for f in d.rglob("*") if f.is_file() and not f.name.startswith(".")]
+    by_ext: dict[str, int] = {}
+    for f in files:
+        by_ext[f.suffix or f.name] = by_ext.get(f.suffix or f.name, 0) + 1
+    return {"n_files": len(files), "by_extension": by_ext,
+            "national": sorted(str(f.relative_to(d)) for f in files if "national" in f.name)[:10]}
+
+
+def plan_line(tail: list[str], full: str = "") -> str:
+    for line in tail:
+        if "skipped" in line or "to build" in line:
+            return line
+    return ""
+
+
+def bump_target(params: Path, province: str, step: int) -> str:
+    """Change the first numeric target `value:` of a province's parameter file (a real parameter change)."""
+    f = params / "provinces" / f"{province}.yml"
+    text = f.read_text(encoding="utf-8")
+    m = re.search(r"^(\s*value:\s*)([0-9.]+)", text, flags=re.M)
+    if not m:
+        f.write_text(text + f"\n# bench change {step}\n", encoding="utf-8")
+        return "comment appended"
+    old = float(m.group(2))
+    new = old + 1
+    new_s = str(int(new)) if new.is_integer() else str(new)
+    f.write_text(text[:m.start(2)] + new_s + text[m.end(2):], encoding="utf-8")
+    return f"target value {m.group(2)} -> {new_s}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data-dir", type=Path, required=True, help="data directory (generated if missing)")
+    ap.add_argument("--scale", type=float, default=1.0, help="demo scale used when --data-dir must be generated")
+    ap.add_argument("--provinces", default="bac-lieu,quang-nam,khanh-hoa")
+    ap.add_argument("--lang", default="vi,en")
+    ap.add_argument("--workers", type=int, default=0, help="passed to evalutils run (0 = its default, all cores)")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--work", type=Path, default=Path("/tmp/bench-data/suite-work"))
+    ap.add_argument("--national", choices=("auto", "yes", "no"), default="auto",
+                    help="add the national synthesis notebook to the loop (auto: when the suite writes one)")
+    ap.add_argument("--extra-run-args", default="", help="extra arguments for `evalutils run`, e.g. '--site'")
+    ap.add_argument("--skip-loop", action="store_true")
+    ap.add_argument("--name", default=None, help="results file name (default suite_s<scale>)")
+    ap.add_argument("--timeout", type=float, default=7200)
+    a = ap.parse_args()
+
+    data = a.data_dir.resolve()
+    ensure_data(data, a.scale)
+    provinces = [p.strip() for p in a.provinces.split(",") if p.strip()]
+    langs = [x.strip() for x in a.lang.split(",") if x.strip()]
+    work = fresh_dir(a.work.resolve())
+    params = work / "params"
+    shutil.copytree(REPO / "params", params)
+    log = work / "log.txt"
+    res = {"machine": machine(), "data_dir": str(data), "provinces": provinces, "langs": langs,
+           "workers": a.workers, "repeat": a.repeat, "loop": [], "suite": [], "rerun": [], "one_changed": [],
+           "one_by_hand": []}
+
+    def suite_cmd(reports: Path) -> list[str]:
+        cmd = [tool("evalutils"), "run", "--provinces", ",".join(provinces), "--lang", ",".join(langs),
+               "--data", str(data), "--params", str(params), "--reports", str(reports)]
+        if a.workers:
+            cmd += ["--workers", str(a.workers)]
+        return cmd + shlex.split(a.extra_run_args)
+
+    res["suite_command"] = " ".join(suite_cmd(Path("REPORTS")))
+    national = a.national == "yes"
+    reports = None
+    for i in range(a.repeat):
+        if not a.skip_loop:
+            shutil.rmtree(data / "derived", ignore_errors=True)
+            out = fresh_dir(work / f"loop{i}")
+            script = loop_script(provinces, langs, data, params, out, national)
+            (work / "loop.sh").write_text(script + "\n", encoding="utf-8")
+            r = timed(["bash", str(work / "loop.sh")], cwd=REPO, log=log, timeout=a.timeout)
+            r["outputs"] = outputs(out)
+            res["loop"].append(r)
+            print(f"[bench] loop   #{i}: {r['seconds']:.1f} s rc={r['rc']} peak {r['peak_tree_rss_gb']:.2f} GB", flush=True)
+        shutil.rmtree(data / "derived", ignore_errors=True)
+        reports = fresh_dir(work / f"suite{i}")
+        r = timed(suite_cmd(reports), cwd=REPO, log=log, timeout=a.timeout)
+        r["outputs"] = outputs(reports)
+        res["suite"].append(r)
+        print(f"[bench] suite  #{i}: {r['seconds']:.1f} s rc={r['rc']} peak {r['peak_tree_rss_gb']:.2f} GB "
+              f"outputs {r['outputs']['by_extension']}", flush=True)
+        if a.national == "auto" and i == 0 and r["outputs"]["national"]:
+            national = True
+            print("[bench] the suite wrote a national synthesis: the loop includes it from the next repeat", flush=True)
+    res["loop_script"] = loop_script(provinces, langs, Path("DATA"), Path("PARAMS"), Path("OUT"), national)
+    res["loop_includes_national"] = national
+
+    # row 2: nothing changed
+    for i in range(a.repeat):
+        r = timed(suite_cmd(reports), cwd=REPO, log=log, timeout=a.timeout)
+        r["plan"] = plan_line(r["tail"])
+        res["rerun"].append(r)
+        print(f"[bench] re-run #{i}: {r['seconds']:.2f} s ({r['plan']})", flush=True)
+
+    # row 3: one province's parameters changed
+    target = provinces[0]
+    for i in range(a.repeat):
+        change = bump_target(params, target, i)
+        r = timed(suite_cmd(reports), cwd=REPO, log=log, timeout=a.timeout)
+        r["plan"], r["change"] = plan_line(r["tail"]), change
+        res["one_changed"].append(r)
+        print(f"[bench] one changed #{i}: {r['seconds']:.2f} s ({change}; {r['plan']})", flush=True)
+        if not a.skip_loop:
+            out = fresh_dir(work / f"byhand{i}")
+            script = loop_script([target], langs, data, params, out, False)
+            (work / "byhand.sh").write_text(script + "\n", encoding="utf-8")
+            r = timed(["bash", str(work / "byhand.sh")], cwd=REPO, log=log, timeout=a.timeout)
+            res["one_by_hand"].append(r)
+            print(f"[bench] by hand   #{i}: {r['seconds']:.2f} s", flush=True)
+
+    def med(key: str) -> float:
+        return median([r["seconds"] for r in res[key] if r["rc"] == 0])
+
+    s = {k: med(k) for k in ("loop", "suite", "rerun", "one_changed", "one_by_hand")}
+    s["speedup_suite_vs_loop"] = s["loop"] / s["suite"] if s["suite"] else None
+    s["speedup_rerun_vs_loop"] = s["loop"] / s["rerun"] if s["rerun"] else None
+    s["speedup_one_changed_vs_by_hand"] = s["one_by_hand"] / s["one_changed"] if s["one_changed"] else None
+    s["peak_tree_rss_gb_suite"] = max((r["peak_tree_rss_gb"] for r in res["suite"]), default=None)
+    s["peak_tree_rss_gb_loop"] = max((r["peak_tree_rss_gb"] for r in res["loop"]), default=None)
+    res["summary"] = s
+    print("[bench] summary", s, flush=True)
+    save(a.name or f"suite_s{a.scale:g}", res)
+
+
+if __name__ == "__main__":
+    main()
