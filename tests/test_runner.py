@@ -161,32 +161,55 @@ def test_failed_report_is_recorded_and_retried(env, tmp_path, capsys):
     assert not [f for f in reports.rglob("*") if ".partial" in f.name]
 
 
-def test_killed_run_leaves_no_partial_file_and_resumes(env, tmp_path):
-    reports = tmp_path / "reports"
-    provinces = "bac-lieu,khanh-hoa,quang-nam"
-    cmd = [str(Path(sys.executable).with_name("evalutils")), "run", "--data", str(env["data"]),
-           "--params", str(env["params"]), "--reports", str(reports), "--notebook", str(env["nb"]),
-           "--provinces", provinces, "--lang", "en", "--workers", "1"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    manifest = reports / "manifest.json"
+def _built(reports: Path) -> set[str]:
+    if not (reports / "manifest.json").exists():
+        return set()
+    return {k for k, e in RunManifest(reports).reports.items() if e["outcome"] == "built"}
+
+
+def _start_and_stop(cmd, reports: Path, sig: int) -> tuple[int, str, set[str]]:
+    """Start a run, let one more report finish and the next one start, then send ``sig`` to the whole run."""
+    before = _built(reports)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     deadline = time.time() + 120
     try:
-        while time.time() < deadline and not manifest.exists():
+        while time.time() < deadline and len(_built(reports)) == len(before):
             time.sleep(0.1)
-        assert manifest.exists(), "the first report never finished"
-        time.sleep(1.0)  # the second report is now executing
+        assert len(_built(reports)) > len(before), "no report finished"
+        time.sleep(1.0)  # the next reports are executing
     finally:
-        os.killpg(proc.pid, signal.SIGKILL)  # the whole run, kernels included, without any chance to clean up
-        proc.wait()
-    built = {k for k, e in RunManifest(reports).reports.items() if e["outcome"] == "built"}
-    assert 1 <= len(built) < 3
-    # where a reader looks (non-hidden files) everything is complete: html files are the finished ones only
-    visible = [f for f in reports.rglob("*") if f.is_file() and not f.name.startswith(".")]
-    assert not [f for f in visible if "partial" in f.name]
+        os.killpg(proc.pid, sig)
+        out, _ = proc.communicate(timeout=60)
+    return proc.returncode, out, _built(reports)
+
+
+def test_interrupted_and_killed_runs_leave_no_partial_file_and_resume(env, tmp_path):
+    reports = tmp_path / "reports"
+    provinces = "bac-lieu,khanh-hoa,quang-nam,quang-ninh"
+    cmd = [str(Path(sys.executable).with_name("evalutils")), "run", "--data", str(env["data"]),
+           "--params", str(env["params"]), "--reports", str(reports), "--notebook", str(env["nb"]),
+           "--provinces", provinces, "--lang", "en"]
+
+    def visible_partials():
+        return [f for f in reports.rglob("*") if "partial" in f.name and not f.name.startswith(".")]
+
+    # Ctrl-C (SIGINT to the process group) on a parallel run: it stops promptly, keeps what finished
+    t0 = time.time()
+    rc, out, built = _start_and_stop(cmd + ["--workers", "2"], reports, signal.SIGINT)
+    assert rc == 130 and "interrupted" in out, out
+    assert 1 <= len(built) < 4 and time.time() - t0 < 90
+    assert not [f for f in reports.rglob("*") if ".partial" in f.name]  # the workers cleaned up
     assert {f.stem for f in (reports / "en").glob("*.html")} >= {k.rsplit("/", 1)[1] for k in built}
-    rc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-    assert rc.returncode == 0, rc.stdout + rc.stderr
-    assert f"built {3 - len(built)}, skipped as unchanged {len(built)}, failed 0" in rc.stdout
+
+    # SIGKILL of everything (no chance to clean up) in the middle of the next report
+    rc, _, built2 = _start_and_stop(cmd + ["--workers", "1"], reports, signal.SIGKILL)
+    assert rc == -signal.SIGKILL and len(built) < len(built2) < 4
+    assert not visible_partials()
+
+    # the next run builds only what is missing and removes the dead run's temporary files
+    res = subprocess.run(cmd + ["--workers", "2"], capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert f"built {4 - len(built2)}, skipped as unchanged {len(built2)}, failed 0" in res.stdout
     assert not [f for f in reports.rglob("*") if ".partial" in f.name]
 
 

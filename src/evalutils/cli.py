@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -358,8 +359,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _terminate(signum, frame):
+    raise KeyboardInterrupt  # a `kill` stops a run as Ctrl-C does: workers stopped, finished reports kept
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if argv is None and args.command in ("run", "demo", "verify"):
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         return args.func(args)
     except EvalutilsError as exc:

@@ -182,12 +182,33 @@ def load_participation(data_dir: str | Path, panel: pd.DataFrame | None = None) 
     part = read_table(paths.participation, PARTICIPATION)
     if panel is not None:
         validate_participation_against_panel(part, panel, file=str(paths.participation))
+    part.attrs["source_file"] = str(paths.participation)
     return part
 
 
 def participation_for(participation: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
-    """The participation rows of the firms present in ``panel``."""
-    return participation[participation["firm_id"].isin(panel["firm_id"].unique())].reset_index(drop=True)
+    """The participation rows of the firms present in ``panel``.
+
+    Raises :class:`DataValidationError` when rows outside ``panel`` match its firms once their leading
+    zeros are restored ('12' for '0012'): those supported firms would silently count as unsupported.
+    """
+    ids = pd.Index(panel["firm_id"].unique())
+    mine = participation["firm_id"].isin(ids)
+    others = participation.loc[~mine, "firm_id"].astype(str)
+    numeric = others[others.str.isdigit()]
+    if len(numeric) and len(ids):
+        lost = numeric.str.zfill(int(ids.astype(str).str.len().max())).isin(ids) & numeric.str.len().lt(
+            int(ids.astype(str).str.len().max()))
+        if lost.any():
+            rows = [int(participation.index.get_loc(i)) for i in numeric.index[lost]]
+            example = numeric[lost].iloc[0]
+            raise DataValidationError(
+                "programme participation: firm ids lost their leading zeros "
+                f"(e.g. '{example}' where the panel has '{example.zfill(int(ids.astype(str).str.len().max()))}')",
+                file=participation.attrs.get("source_file"), column="firm_id", rows=rows,
+                hint="export firm_id as text so that '0012' stays '0012' (a spreadsheet stores it as the number 12)",
+            )
+    return participation[mine].reset_index(drop=True)
 
 
 def load_monitoring(data_dir: str | Path) -> pd.DataFrame:

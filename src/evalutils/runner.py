@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import errno
 import os
+import re
+import signal
 import socket
 import threading
 import time
@@ -38,6 +40,19 @@ NATIONAL = "national"  # the geography (and unit) of the national synthesis repo
 
 # several threads of one Dask worker process must not run papermill at the same time
 _PAPERMILL_LOCK = threading.Lock()
+_IN_POOL_WORKER = False
+
+
+def _pool_worker_init() -> None:
+    """In a local pool worker: Ctrl-C is the parent's to handle; SIGTERM from the parent stops the report."""
+    global _IN_POOL_WORKER
+    _IN_POOL_WORKER = True
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+
+
+def _raise_keyboard_interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 @dataclass(frozen=True)
@@ -197,8 +212,16 @@ def run_task(task: ReportTask) -> TaskOutcome:
 
     The same function runs in a local worker process and on a Dask worker.
     """
-    with _PAPERMILL_LOCK:
-        return _run_task(task)
+    try:
+        with _PAPERMILL_LOCK:
+            return _run_task(task)
+    except KeyboardInterrupt:
+        if _IN_POOL_WORKER:  # the parent is stopping the batch: temporary files and the kernel are cleaned up
+            os._exit(130)
+        raise
+
+
+_SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
 def _run_task(task: ReportTask) -> TaskOutcome:
@@ -206,6 +229,10 @@ def _run_task(task: ReportTask) -> TaskOutcome:
 
     start = time.perf_counter()
     extra = {"started_at": _utc_now(), "worker": f"{socket.gethostname()}:{os.getpid()}"}
+    if not _SAFE_NAME.fullmatch(task.province) or task.lang not in ("vi", "en"):
+        # output paths are made from these: never let one point outside the reports directory
+        return TaskOutcome(task, False, 0.0, error=f"unknown province {task.province!r} or language {task.lang!r}: "
+                                                   "expected a slug (a-z, 0-9, -) and vi or en", extra=extra)
     task.executed_path.parent.mkdir(parents=True, exist_ok=True)
     tmp_nb = _partial_name(task.executed_path, ".ipynb")
     try:
@@ -271,7 +298,7 @@ def run_tasks(tasks: list[ReportTask], *, workers: int = 1, scheduler: str | Non
             if on_done:
                 on_done(outcomes[i])
         return [outcomes[i] for i in range(len(tasks))]
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)))
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), initializer=_pool_worker_init)
     try:
         futures = {pool.submit(run_task, task): i for i, task in enumerate(tasks)}
         for fut in as_completed(futures):
@@ -282,8 +309,14 @@ def run_tasks(tasks: list[ReportTask], *, workers: int = 1, scheduler: str | Non
                 outcomes[i] = TaskOutcome(tasks[i], False, 0.0, error=f"worker process failed: {exc!r}")
             if on_done:
                 on_done(outcomes[i])
-    except BaseException:
+    except BaseException:  # Ctrl-C or SIGTERM: stop the workers (each cleans up its kernel and temporary file)
+        processes = list((getattr(pool, "_processes", None) or {}).values())
         pool.shutdown(wait=False, cancel_futures=True)
+        for proc in processes:
+            if proc.is_alive():
+                proc.terminate()
+        for proc in processes:
+            proc.join(timeout=20)
         raise
     pool.shutdown(wait=True)
     return [outcomes[i] for i in range(len(tasks))]

@@ -10,6 +10,7 @@ typed without diacritics) are in the corpus too.
 
 from __future__ import annotations
 
+import shutil
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -402,3 +403,21 @@ def test_corpus_is_large_enough():
     """Issue 8 asks for at least 30 cases; count the distinct bad inputs exercised here."""
     n_bad = len(DATA_CASES) + len(CROSS_CASES) + len(PARAM_CASES) + 4 + 10  # + defaults, generated binary
     assert n_bad >= 30
+
+
+def test_report_loader_refuses_participation_ids_that_lost_their_zeros(partitioned):
+    """A report reads one province and skips the national cross-check: the lost zeros must still be caught,
+    or the province's supported firms would silently count as unsupported."""
+    from evalutils.io import load_participation, participation_for
+
+    target = partitioned / "participation.csv"
+    shutil.copy(CORPUS / "participation/ids_lost_leading_zeros.csv", target)
+    part = load_participation(partitioned)
+    with pytest.raises(EvalutilsError) as exc_info:
+        participation_for(part, load_panel(partitioned, ["01"]))
+    check(exc_info, Expect(E, "firm ids lost their leading zeros (e.g. '12' where the panel has '0012')",
+                           "export firm_id as text", "firm_id", [0]), target)
+    # the clean file gives the province's supported firm
+    shutil.copy(CORPUS / "participation/clean.csv", target)
+    assert participation_for(load_participation(partitioned), load_panel(partitioned, ["01"]))["firm_id"].tolist() \
+        == ["0012"]
