@@ -78,6 +78,14 @@ class ProvinceContext:
     def synthetic(self) -> bool:
         return bool(self.data_manifest.get("synthetic"))
 
+    def scorecard(self, member: MemberProvince) -> pd.DataFrame:
+        """The member province's scorecard, computed once per context."""
+        cache = self.__dict__.setdefault("_scorecards", {})
+        if member.slug not in cache:
+            cache[member.slug] = scorecard(member.params, self.monitoring, member.code,
+                                           about_tolerance=self.defaults.about_tolerance)
+        return cache[member.slug]
+
     @property
     def params_files(self) -> list[Path]:
         return [province_params_path(self.params_dir, m.slug) for m in self.members]
@@ -188,7 +196,7 @@ def _goal_text(row: pd.Series, lang: Lang) -> str:
 
 def scorecard_table(ctx: ProvinceContext, member: MemberProvince) -> pd.DataFrame:
     """The scorecard of one province's targets in the report's language, one row per target."""
-    sc = scorecard(member.params, ctx.monitoring, member.code, about_tolerance=ctx.defaults.about_tolerance)
+    sc = ctx.scorecard(member)
     lang = ctx.lang
     return pd.DataFrame({
         t("col_target", lang): sc["label_vi"] if lang == "vi" else sc["label_en"],
@@ -232,11 +240,23 @@ def scorecard_html(ctx: ProvinceContext) -> str:
 
 # ------------------------------------------------------------ productivity
 
+def _cached(ctx: ProvinceContext, key: str, build):
+    """Compute ``build()`` once per context (reports call some blocks from several sections)."""
+    cache = ctx.__dict__.setdefault("_cache", {})
+    if key not in cache:
+        cache[key] = build()
+    return cache[key]
+
+
 def productivity_trend(ctx: ProvinceContext) -> pd.DataFrame:
     """Real value added per worker by year, province and whole country, with firm counts.
 
     Years built from fewer firms than the disclosure threshold are suppressed.
     """
+    return _cached(ctx, "trend", lambda: _productivity_trend(ctx)).copy()
+
+
+def _productivity_trend(ctx: ProvinceContext) -> pd.DataFrame:
     tot = ctx.totals
     prov = tot[tot["province_code"].isin(ctx.codes)].groupby("year")[
         ["value_added_real", "employment", "n_firms"]].sum()
@@ -311,7 +331,11 @@ def figure_image(fig):
 # ------------------------------------------------------------------ effect
 
 def analysis_panel(ctx: ProvinceContext) -> pd.DataFrame:
-    """The firm-year panel with the outcome (log real VA per worker) and the post-support indicator."""
+    """The firm-year panel with the outcomes (log real VA per worker, log TFP) and the post-support indicator."""
+    return _cached(ctx, "analysis_panel", lambda: _analysis_panel(ctx)).copy()
+
+
+def _analysis_panel(ctx: ProvinceContext) -> pd.DataFrame:
     df = ctx.panel.merge(ctx.participation[["firm_id", "support_start_year", "support_type"]],
                          on="firm_id", how="left")
     defl = ctx.deflators.set_index("year")["deflator"] if ctx.deflators is not None else None
@@ -386,7 +410,7 @@ def results_payload(ctx: ProvinceContext, bundle=None) -> dict:
     statuses: dict[str, int] = {}
     targets = []
     for m in ctx.members:
-        sc = scorecard(m.params, ctx.monitoring, m.code, about_tolerance=ctx.defaults.about_tolerance)
+        sc = ctx.scorecard(m)
         for r in sc.itertuples():
             statuses[r.status] = statuses.get(r.status, 0) + 1
             targets.append({"province": m.slug, "target_id": r.target_id, "status": r.status,
@@ -514,7 +538,7 @@ def key_findings_html(ctx: ProvinceContext, bundle) -> str:
     counts: dict[str, int] = {}
     n = 0
     for m in ctx.members:
-        sc = scorecard(m.params, ctx.monitoring, m.code, about_tolerance=ctx.defaults.about_tolerance)
+        sc = ctx.scorecard(m)
         for s in sc["status"]:
             counts[s] = counts.get(s, 0) + 1
             n += 1
@@ -543,7 +567,7 @@ def scorecard_figure(ctx: ProvinceContext):
 
     rows = []
     for m in ctx.members:
-        sc = scorecard(m.params, ctx.monitoring, m.code, about_tolerance=ctx.defaults.about_tolerance)
+        sc = ctx.scorecard(m)
         for r in sc.itertuples():
             goal = r.target_range[0] if r.comparison == "between" else r.target_value
             ratio = (r.observed / goal) if (r.observed is not None and pd.notna(r.observed) and goal) else np.nan
@@ -837,9 +861,7 @@ def limitations_html(ctx: ProvinceContext, bundle) -> str:
         a, b = est["twfe"][0], est["callaway_santanna"][0]
         if np.sign(a) != np.sign(b) or abs(a - b) > max(est["twfe"][1], est["callaway_santanna"][1]):
             items.append(t("lim_disagree", lang))
-    nd = sum(int((scorecard(m.params, ctx.monitoring, m.code,
-                            about_tolerance=ctx.defaults.about_tolerance)["status"] == "no_data").sum())
-             for m in ctx.members)
+    nd = sum(int((ctx.scorecard(m)["status"] == "no_data").sum()) for m in ctx.members)
     if nd:
         items.append(t("lim_no_data", lang, n=nd))
     for k, reason in bundle.reasons.items():
