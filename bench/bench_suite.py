@@ -26,9 +26,12 @@ Usage (from the repository root, in the project venv):
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import re
 import shlex
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -43,9 +46,9 @@ def ensure_data(data: Path, scale: float) -> None:
     print(f"[bench] generated data at {data} in {r['seconds']:.1f} s", flush=True)
 
 
-def loop_script(provinces: list[str], langs: list[str], data: Path, params: Path, out: Path, national: bool) -> str:
+def loop_script(provinces: list[str], langs: list[str], data: Path, params: Path, out: Path, national: bool,
+                nbdir: Path = REPO / "notebooks") -> str:
     pm, jup = shlex.quote(tool("papermill")), shlex.quote(tool("jupyter"))
-    nbdir = REPO / "notebooks"
     lines = ["set -e"]
     for p in provinces:
         for lang in langs:
@@ -79,6 +82,36 @@ def plan_line(tail: list[str], full: str = "") -> str:
     return ""
 
 
+def manifest_inputs(reports: Path) -> dict:
+    try:
+        m = json.loads((reports / "manifest.json").read_text(encoding="utf-8"))
+        return {k: e.get("inputs", {}) for k, e in m.get("reports", {}).items()}
+    except (OSError, ValueError):
+        return {}
+
+
+def changed_inputs(before: dict, after: dict) -> dict:
+    """Per report key, the input labels whose hashes differ between two manifests (why a report was rebuilt)."""
+    out = {}
+    for k in after:
+        diff = sorted(x for x in set(before.get(k, {})) | set(after[k]) if before.get(k, {}).get(x) != after[k].get(x))
+        if diff:
+            out[k] = diff
+    return out
+
+
+def snapshot(work: Path) -> dict:
+    """Copy src/ and notebooks/ so that edits by others during the run do not change what is measured."""
+    snap = work / "snapshot"
+    shutil.copytree(REPO / "src", snap / "src", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "notebooks", snap / "notebooks")
+    env = dict(os.environ, PYTHONPATH=str(snap / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    rev = subprocess.run(["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "-C", str(REPO), "status", "--short", "src", "notebooks"], capture_output=True,
+                           text=True).stdout.strip()
+    return {"env": env, "root": snap, "git": rev, "dirty": dirty}
+
+
 def bump_target(params: Path, province: str, step: int) -> str:
     """Change the first numeric target `value:` of a province's parameter file (a real parameter change)."""
     f = params / "provinces" / f"{province}.yml"
@@ -107,6 +140,11 @@ def main() -> None:
                     help="add the national synthesis notebook to the loop (auto: when the suite writes one)")
     ap.add_argument("--extra-run-args", default="", help="extra arguments for `evalutils run`, e.g. '--site'")
     ap.add_argument("--skip-loop", action="store_true")
+    ap.add_argument("--reruns-only", action="store_true",
+                    help="rows 2-3 only: one (recorded, not compared) suite build, then the re-runs")
+    ap.add_argument("--snapshot", action="store_true",
+                    help="run src/ and notebooks/ from a copy taken at start (PYTHONPATH), so that concurrent "
+                         "edits of the code do not invalidate the re-run rows")
     ap.add_argument("--name", default=None, help="results file name (default suite_s<scale>)")
     ap.add_argument("--timeout", type=float, default=7200)
     a = ap.parse_args()
@@ -119,33 +157,38 @@ def main() -> None:
     params = work / "params"
     shutil.copytree(REPO / "params", params)
     log = work / "log.txt"
+    snap = snapshot(work) if a.snapshot else None
+    env = snap["env"] if snap else None
+    nbroot = snap["root"] / "notebooks" if snap else REPO / "notebooks"
     res = {"machine": machine(), "data_dir": str(data), "provinces": provinces, "langs": langs,
            "workers": a.workers, "repeat": a.repeat, "loop": [], "suite": [], "rerun": [], "one_changed": [],
-           "one_by_hand": []}
+           "one_by_hand": [], "snapshot": {k: str(v) for k, v in (snap or {}).items() if k != "env"}}
 
     def suite_cmd(reports: Path) -> list[str]:
         cmd = [tool("evalutils"), "run", "--provinces", ",".join(provinces), "--lang", ",".join(langs),
                "--data", str(data), "--params", str(params), "--reports", str(reports)]
         if a.workers:
             cmd += ["--workers", str(a.workers)]
+        if snap:
+            cmd += ["--notebook", str(nbroot / "province_report.ipynb")]
         return cmd + shlex.split(a.extra_run_args)
 
     res["suite_command"] = " ".join(suite_cmd(Path("REPORTS")))
     national = a.national == "yes"
     reports = None
-    for i in range(a.repeat):
-        if not a.skip_loop:
+    for i in range(1 if a.reruns_only else a.repeat):
+        if not (a.skip_loop or a.reruns_only):
             shutil.rmtree(data / "derived", ignore_errors=True)
             out = fresh_dir(work / f"loop{i}")
-            script = loop_script(provinces, langs, data, params, out, national)
+            script = loop_script(provinces, langs, data, params, out, national, nbroot)
             (work / "loop.sh").write_text(script + "\n", encoding="utf-8")
-            r = timed(["bash", str(work / "loop.sh")], cwd=REPO, log=log, timeout=a.timeout)
+            r = timed(["bash", str(work / "loop.sh")], cwd=REPO, env=env, log=log, timeout=a.timeout)
             r["outputs"] = outputs(out)
             res["loop"].append(r)
             print(f"[bench] loop   #{i}: {r['seconds']:.1f} s rc={r['rc']} peak {r['peak_tree_rss_gb']:.2f} GB", flush=True)
         shutil.rmtree(data / "derived", ignore_errors=True)
         reports = fresh_dir(work / f"suite{i}")
-        r = timed(suite_cmd(reports), cwd=REPO, log=log, timeout=a.timeout)
+        r = timed(suite_cmd(reports), cwd=REPO, env=env, log=log, timeout=a.timeout)
         r["outputs"] = outputs(reports)
         res["suite"].append(r)
         print(f"[bench] suite  #{i}: {r['seconds']:.1f} s rc={r['rc']} peak {r['peak_tree_rss_gb']:.2f} GB "
@@ -158,24 +201,29 @@ def main() -> None:
 
     # row 2: nothing changed
     for i in range(a.repeat):
-        r = timed(suite_cmd(reports), cwd=REPO, log=log, timeout=a.timeout)
+        before = manifest_inputs(reports)
+        r = timed(suite_cmd(reports), cwd=REPO, env=env, log=log, timeout=a.timeout)
         r["plan"] = plan_line(r["tail"])
+        r["rebuilt_because"] = changed_inputs(before, manifest_inputs(reports))
         res["rerun"].append(r)
-        print(f"[bench] re-run #{i}: {r['seconds']:.2f} s ({r['plan']})", flush=True)
+        print(f"[bench] re-run #{i}: {r['seconds']:.2f} s ({r['plan']}) rebuilt because {r['rebuilt_because']}", flush=True)
 
     # row 3: one province's parameters changed
     target = provinces[0]
     for i in range(a.repeat):
         change = bump_target(params, target, i)
-        r = timed(suite_cmd(reports), cwd=REPO, log=log, timeout=a.timeout)
+        before = manifest_inputs(reports)
+        r = timed(suite_cmd(reports), cwd=REPO, env=env, log=log, timeout=a.timeout)
         r["plan"], r["change"] = plan_line(r["tail"]), change
+        r["rebuilt_because"] = changed_inputs(before, manifest_inputs(reports))
         res["one_changed"].append(r)
-        print(f"[bench] one changed #{i}: {r['seconds']:.2f} s ({change}; {r['plan']})", flush=True)
+        print(f"[bench] one changed #{i}: {r['seconds']:.2f} s ({change}; {r['plan']}) rebuilt because "
+              f"{r['rebuilt_because']}", flush=True)
         if not a.skip_loop:
             out = fresh_dir(work / f"byhand{i}")
-            script = loop_script([target], langs, data, params, out, False)
+            script = loop_script([target], langs, data, params, out, False, nbroot)
             (work / "byhand.sh").write_text(script + "\n", encoding="utf-8")
-            r = timed(["bash", str(work / "byhand.sh")], cwd=REPO, log=log, timeout=a.timeout)
+            r = timed(["bash", str(work / "byhand.sh")], cwd=REPO, env=env, log=log, timeout=a.timeout)
             res["one_by_hand"].append(r)
             print(f"[bench] by hand   #{i}: {r['seconds']:.2f} s", flush=True)
 

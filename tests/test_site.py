@@ -71,7 +71,7 @@ def _hrefs(html_text: str) -> list[str]:
     return p.links
 
 
-def test_index_escapes_and_links_relatively(built):
+def check_index(built):
     index = (built / "site" / "index.html").read_text(encoding="utf-8")
     assert "<script>alert" not in index and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp;" in index
     assert "<b>bad</b>" not in index  # the failure reason is escaped too
@@ -101,7 +101,7 @@ def test_figure_map_lists_every_report_call_of_the_notebook():
     assert any(k == "figure" for k in kinds.values())
 
 
-def test_publish_is_self_contained(built, tmp_path, capsys):
+def check_publish(built, tmp_path):
     out = tmp_path / "public"
     assert main(["publish", "--reports", str(built), "--to", str(out)]) == 0
     files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
@@ -125,10 +125,13 @@ def _chromium(url: str, tmp_path: Path, *extra: str) -> subprocess.CompletedProc
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (.ci/run installs it)")
-def test_browser_loads_the_site_and_every_link_resolves(built, tmp_path):
+def test_index_publish_and_browser(built, tmp_path):
+    """One test (one build of the fixture under pytest-xdist): the index, publish, then the browser."""
+    check_index(built)
+    check_publish(built, tmp_path)
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
     site = tmp_path / "public"
-    assert main(["publish", "--reports", str(built), "--to", str(site)]) == 0
 
     # from file://: every link of every site page points at an existing file
     for page in ("index.html", "methods.html", "figures.html"):

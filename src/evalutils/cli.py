@@ -236,18 +236,22 @@ def _cmd_publish(args: argparse.Namespace) -> int:
 
 def _cmd_open(args: argparse.Namespace) -> int:
     from .geography import resolve_province, resolve_unit_2025
-    from .runner import ReportTask
+    from .runner import NATIONAL, ReportTask
 
-    if args.geography == "2025":
+    geography = args.geography
+    if args.province.strip().lower() == NATIONAL:
+        slug, geography = NATIONAL, NATIONAL
+    elif geography == "2025":
         slug = resolve_unit_2025(args.province)["slug"]
     else:
         slug = resolve_province(args.province)["slug"]
-    task = ReportTask(slug, args.lang, Path("."), Path("."), Path(args.reports), geography=args.geography)
+    task = ReportTask(slug, args.lang, Path("."), Path("."), Path(args.reports), geography=geography)
     path = task.html_path.resolve()
     if not path.exists():
         raise EvalutilsError(f"no {args.lang} report for {slug} yet", file=path,
-                             hint=f"build it: evalutils run --provinces {slug} --lang {args.lang}"
-                                  + (" --geography 2025" if args.geography == "2025" else ""))
+                             hint=f"build it: evalutils run --national --lang {args.lang}" if slug == NATIONAL
+                             else f"build it: evalutils run --provinces {slug} --lang {args.lang}"
+                                  + (" --geography 2025" if geography == "2025" else ""))
     print(path)
     if not args.no_browser:
         import webbrowser
@@ -345,7 +349,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_publish)
 
     p = sub.add_parser("open", help="print the path of a report and open it in the web browser")
-    p.add_argument("province", help="slug, GSO code or name, e.g. bac-lieu, 95 or 'Bạc Liêu'")
+    p.add_argument("province", help="slug, GSO code or name, e.g. bac-lieu, 95 or 'Bạc Liêu'; or national")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language (default vi)")
     p.add_argument("--geography", choices=("pre2025", "2025"), default="pre2025")
     p.add_argument("--reports", default="reports", help="output directory (default reports)")

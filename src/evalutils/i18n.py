@@ -215,6 +215,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Kiểm định xu hướng song song trước hỗ trợ (Wald, {df} bậc tự do): p = {p}; BÁC BỎ — cần thận trọng khi diễn giải.",
         "en": "Pre-trend test (joint Wald test of pre-support effects, {df} df): p = {p}; REJECTED — interpret with care.",
     },
+    "pretest_few": {
+        "vi": "Với ít doanh nghiệp được hỗ trợ trong mỗi nhóm năm, sai số chuẩn phân tích bị ước lượng thấp: kiểm định này "
+              "và các khoảng tin cậy ở trên dễ bác bỏ sai.",
+        "en": "With few supported firms in each cohort, analytic standard errors are underestimated: this test and the "
+              "intervals above reject too easily.",
+    },
     "by_type_heading": {"vi": "Tác động theo loại hỗ trợ", "en": "Effects by type of support"},
     "by_type_unavailable": {"vi": "Không ước lượng theo loại hỗ trợ: {reason}.", "en": "No effects by type: {reason}."},
     "by_type_text": {

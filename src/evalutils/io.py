@@ -155,7 +155,7 @@ def load_panel(data_dir: str | Path, province_codes: list[str] | None = None) ->
     """The enterprise panel, validated; only the given provinces' partitions when asked."""
     paths = DataPaths(Path(data_dir))
     if province_codes is None:
-        return read_table(paths.panel, PANEL)
+        return _check_deflator_years(paths, read_table(paths.panel, PANEL))
     if not paths.panel.exists():
         raise DataValidationError("enterprise panel: directory not found", file=paths.panel,
                                   hint="run `evalutils demo-data` or point --data at a delivered panel")
@@ -169,7 +169,22 @@ def load_panel(data_dir: str | Path, province_codes: list[str] | None = None) ->
         raise DataValidationError("enterprise panel: no rows for these provinces", file=paths.panel,
                                   province=", ".join(province_codes),
                                   hint="check the province code; the panel may not cover it")
-    return validate_table(df, PANEL, file=str(paths.panel))
+    return _check_deflator_years(paths, validate_table(df, PANEL, file=str(paths.panel)))
+
+
+def _check_deflator_years(paths: DataPaths, panel: pd.DataFrame) -> pd.DataFrame:
+    """With a deflators file, every panel year needs a deflator (else real values would silently be missing)."""
+    if paths.deflators.exists():
+        deflators = read_table(paths.deflators, DEFLATORS)
+        missing = sorted(set(int(y) for y in panel["year"].unique()) - set(int(y) for y in deflators["year"]))
+        if missing:
+            raise DataValidationError(
+                f"price deflators: no deflator for panel year(s) {', '.join(map(str, missing))}",
+                file=paths.deflators, column="year",
+                hint="add the value-added deflator of these years (2015 = 1), or remove deflators.csv to "
+                     "report nominal values",
+            )
+    return panel
 
 
 def load_participation(data_dir: str | Path, panel: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -812,7 +812,10 @@ def effects_html(ctx: ProvinceContext, bundle) -> str:
         out.append(f"<p>{_h(t(key, lang, d=_fmt(d, lang, 4), neg=neg, n=w.n_treated_obs if w else '—'))}</p>")
     if bundle.pretest is not None:
         p = bundle.pretest["p_value"]
-        out.append(f"<p>{_h(t('pretest_reject' if p < 0.05 else 'pretest_ok', lang, p=_fmt(p, lang, 3), df=int(bundle.pretest['df'])))}</p>")
+        text = t("pretest_reject" if p < 0.05 else "pretest_ok", lang, p=_fmt(p, lang, 3), df=int(bundle.pretest["df"]))
+        if bundle.n_supported < 30:
+            text += " " + t("pretest_few", lang)
+        out.append(f"<p>{_h(text)}</p>")
     for note in bundle.notes:
         out.append(f"<p><small>{_h(note)}</small></p>")
     return "".join(out)

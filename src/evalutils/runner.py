@@ -17,6 +17,7 @@ manifest as soon as it is known, so an interrupted run keeps what it finished.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import re
 import signal
@@ -37,6 +38,17 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_NOTEBOOK = PROJECT_ROOT / "notebooks" / "province_report.ipynb"
 NATIONAL_NOTEBOOK = PROJECT_ROOT / "notebooks" / "national_synthesis.ipynb"
 NATIONAL = "national"  # the geography (and unit) of the national synthesis report
+
+_SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,80}")
+
+
+def _safe_name(text: str) -> str:
+    """``text`` when it is a plain slug; otherwise a file name made of safe characters (never a path)."""
+    if _SAFE_NAME.fullmatch(text):
+        return text
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return (re.sub(r"[^a-z0-9-]+", "_", text.lower()).strip("_")[:40] or "unnamed") + f"_{digest}"
+
 
 # several threads of one Dask worker process must not run papermill at the same time
 _PAPERMILL_LOCK = threading.Lock()
@@ -86,16 +98,21 @@ class ReportTask:
         return {"province": self.province, "geography": self.geography, **common}
 
     @property
+    def _name(self) -> str:
+        # output paths are made from the province and language: never let either point outside out_dir
+        return _safe_name(self.province)
+
+    @property
     def html_path(self) -> Path:
-        return self.out_dir / self.lang / f"{self._sub}{self.province}.html"
+        return self.out_dir / _safe_name(self.lang) / f"{self._sub}{self._name}.html"
 
     @property
     def executed_path(self) -> Path:
-        return self.out_dir / "notebooks" / self.lang / f"{self._sub}{self.province}.ipynb"
+        return self.out_dir / "notebooks" / _safe_name(self.lang) / f"{self._sub}{self._name}.ipynb"
 
     @property
     def failed_path(self) -> Path:
-        return self.out_dir / "_failed" / f"{self._sub}{self.province}-{self.lang}.ipynb"
+        return self.out_dir / "_failed" / f"{self._sub}{self._name}-{_safe_name(self.lang)}.ipynb"
 
     def resolved(self) -> ReportTask:
         """The same task with absolute paths (what a worker in another directory or machine needs)."""
@@ -221,18 +238,11 @@ def run_task(task: ReportTask) -> TaskOutcome:
         raise
 
 
-_SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
-
-
 def _run_task(task: ReportTask) -> TaskOutcome:
     import papermill as pm
 
     start = time.perf_counter()
     extra = {"started_at": _utc_now(), "worker": f"{socket.gethostname()}:{os.getpid()}"}
-    if not _SAFE_NAME.fullmatch(task.province) or task.lang not in ("vi", "en"):
-        # output paths are made from these: never let one point outside the reports directory
-        return TaskOutcome(task, False, 0.0, error=f"unknown province {task.province!r} or language {task.lang!r}: "
-                                                   "expected a slug (a-z, 0-9, -) and vi or en", extra=extra)
     task.executed_path.parent.mkdir(parents=True, exist_ok=True)
     tmp_nb = _partial_name(task.executed_path, ".ipynb")
     try:

@@ -179,6 +179,15 @@ def validate_table(df: pd.DataFrame, schema: TableSchema, *, file: str) -> pd.Da
             f"{schema.name}: missing column(s) {', '.join(missing)}",
             file=file, column=missing[0], hint=_missing_columns_hint(df, schema, missing),
         )
+    twice = [str(c) for c in df.columns if str(c).rsplit(".", 1)[0] in schema.names
+             and str(c).rsplit(".", 1)[-1].isdigit()]
+    if twice:
+        name = twice[0].rsplit(".", 1)[0]
+        raise DataValidationError(
+            f"{schema.name}: the header names column {name} more than once (read as {name}, {twice[0]})",
+            file=file, column=name,
+            hint="keep one column of each name: evalutils does not guess which of the two is right",
+        )
     if len(df) == 0:
         raise DataValidationError(f"{schema.name}: the table has no rows", file=file,
                                   hint="check that the right file was delivered")
@@ -206,6 +215,17 @@ def validate_table(df: pd.DataFrame, schema: TableSchema, *, file: str) -> pd.Da
             if nulls.any():
                 raise DataValidationError(f"{schema.name}: empty values in {col.name}", file=file,
                                           column=col.name, rows=_bad_rows(nulls), hint="fill or drop these rows")
+            if col.name == "firm_id" or col.name.endswith("_code"):
+                # a spreadsheet turned the ids into numbers and back: '1.2E+04', '12.0'
+                mangled = (s.astype("string").str.strip().str.fullmatch(r"\d+(?:\.\d+)?[eE][+-]?\d+|\d+\.0+")
+                           .fillna(False).astype(bool))
+                if mangled.any():
+                    raise DataValidationError(
+                        f"{schema.name}: {col.name} values were turned into numbers by a spreadsheet "
+                        f"(e.g. '{s[mangled].iloc[0]}'); ids and codes must be text",
+                        file=file, column=col.name, rows=_bad_rows(mangled),
+                        hint="export the column formatted as text (not General or Number) and deliver it again",
+                    )
             out[col.name] = s.astype("string").str.strip().astype(str)
         else:
             num = pd.to_numeric(s, errors="coerce")

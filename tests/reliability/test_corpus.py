@@ -74,6 +74,12 @@ DATA_CASES: dict[str, Expect] = {
     "panel/merged_two_row_header.csv": Expect(E, f"missing column(s) {ALL_PANEL}",
                                               "the column names are on line 2 of the file", "firm_id"),
     "panel/semicolon_separated.csv": Expect(E, "missing column(s)", "separated by semicolons", "firm_id"),
+    "panel/duplicate_column.csv": Expect(E, "the header names column capital more than once (read as capital, "
+                                            "capital.1)", "keep one column of each name", "capital"),
+    "panel/firm_id_scientific.csv": Expect(E, "firm_id values were turned into numbers by a spreadsheet "
+                                              "(e.g. '6.78E+02')", "formatted as text", "firm_id", [4]),
+    "panel/province_code_as_float.csv": Expect(E, "province_code values were turned into numbers by a spreadsheet "
+                                                  "(e.g. '1.0')", "formatted as text", "province_code", [0, 1]),
     "panel/wrong_type.csv": Expect(E, "column employment must be numeric (persons); found ['many']",
                                    "write a plain number", "employment", [2]),
     "panel/decimal_comma.csv": Expect(E, "column revenue must be numeric (million VND); found ['60,5']",
@@ -421,3 +427,15 @@ def test_report_loader_refuses_participation_ids_that_lost_their_zeros(partition
     shutil.copy(CORPUS / "participation/clean.csv", target)
     assert participation_for(load_participation(partitioned), load_panel(partitioned, ["01"]))["firm_id"].tolist() \
         == ["0012"]
+
+
+def test_deflators_must_cover_the_panel_years(partitioned):
+    """Without it, real value added would silently be missing for the uncovered years."""
+    target = partitioned / "deflators.csv"
+    target.write_text("year,deflator\n2020,1.10\n", encoding="utf-8")
+    with pytest.raises(EvalutilsError) as exc_info:
+        load_panel(partitioned, ["95"])
+    check(exc_info, Expect(E, "price deflators: no deflator for panel year(s) 2021", "add the value-added deflator",
+                           "year"), target)
+    shutil.copy(CORPUS / "deflators/clean.csv", target)
+    assert len(load_panel(partitioned, ["95"])) == 4

@@ -17,7 +17,7 @@ import pytest
 from evalutils.demo import generate_demo, write_demo
 from evalutils.runner import ReportTask, run_task
 
-from ._support import ROOT, embedded_pngs, results_payload
+from ._support import ROOT, embedded_pngs, publishing_problems, read_k, results_payload
 
 pytestmark = pytest.mark.slow
 
@@ -65,6 +65,8 @@ def test_two_clean_runs_give_identical_results_and_figures(tmp_path):
         assert b"tEXtSoftware" not in png and b"Creation Time" not in png
     # the HTML differs only in the time of the run (and the git revision, which others may commit meanwhile)
     assert _mask(html1) == _mask(html2)
+    # and what is published is publishable
+    assert publishing_problems(html1, k=read_k(), lang="en", forbidden_paths=[tmp_path]) == []
 
 
 def _mask(html: str) -> str:
