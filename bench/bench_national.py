@@ -6,7 +6,8 @@ size) this script, in order:
      when the directory exists);
   2. builds one province report cold: `evalutils run --provinces P --lang en --workers 1` into a fresh reports
      directory after deleting ROOT/sS/derived (so the national aggregates and TFP model are built too);
-  3. builds it again warm (fresh reports directory, aggregates cache kept): the cost of a report by itself.
+  3. builds it again warm (fresh reports directory, aggregates cache kept): the cost of a report by itself;
+  4. runs the same command again on that reports directory (nothing changed: row 2 at this scale).
 Each step's wall time (perf_counter) and peak memory (largest sum of RSS over the process tree, sampled from /proc)
 are recorded. Data live outside the repository (default ROOT=/tmp/bench-data).
 
@@ -50,12 +51,13 @@ def main() -> None:
             print(f"[bench] s{s:g} generate {row['generate']['seconds']:.1f} s, peak "
                   f"{row['generate']['peak_tree_rss_gb']:.2f} GB: {row['generate']['tail'][-1:]}", flush=True)
 
-        def report(tag: str) -> dict:
-            reports = fresh_dir(work / f"reports-s{s:g}-{tag}")
+        def report(tag: str, reuse: Path | None = None) -> dict:
+            reports = reuse or fresh_dir(work / f"reports-s{s:g}-{tag}")
             cmd = [tool("evalutils"), "run", "--provinces", a.province, "--lang", a.lang, "--workers", "1",
                    "--data", str(data), "--params", str(REPO / "params"), "--reports", str(reports)]
             r = timed(cmd, cwd=REPO, log=log, timeout=a.timeout)
             r["command"] = " ".join(cmd)
+            r["reports"] = str(reports)
             print(f"[bench] s{s:g} report {tag}: {r['seconds']:.1f} s rc={r['rc']} peak {r['peak_tree_rss_gb']:.2f} GB",
                   flush=True)
             return r
@@ -63,6 +65,8 @@ def main() -> None:
         shutil.rmtree(data / "derived", ignore_errors=True)
         row["report_cold"] = report("cold")
         row["report_warm"] = [report(f"warm{i}") for i in range(a.repeat)]
+        # an immediate re-run of the same command on the same reports directory (row 2 at this scale)
+        row["rerun_nothing_changed"] = report("rerun", Path(row["report_warm"][-1]["reports"]))
         res["scales"][f"{s:g}"] = row
         save(a.name, res)
 

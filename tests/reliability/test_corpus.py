@@ -407,7 +407,7 @@ def test_misspelled_province_suggests_the_closest(typed, suggestion):
 
 def test_corpus_is_large_enough():
     """Issue 8 asks for at least 30 cases; count the distinct bad inputs exercised here."""
-    n_bad = len(DATA_CASES) + len(CROSS_CASES) + len(PARAM_CASES) + 4 + 10  # + defaults, generated binary
+    n_bad = len(DATA_CASES) + len(CROSS_CASES) + len(PARAM_CASES) + 4 + 12 + 3  # + defaults, generated, typos
     assert n_bad >= 30
 
 

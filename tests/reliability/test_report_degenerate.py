@@ -80,7 +80,7 @@ def test_every_firm_supported_report_explains_there_is_no_comparison_group(data_
 
 
 def test_single_firm_province_report_explains_and_suppresses(data_dir, tmp_path):
-    html, payload = _run("bac-kan", data_dir, tmp_path, counts=False)  # counts: see the xfail test below
+    html, payload = _run("bac-kan", data_dir, tmp_path)
     text = visible_text(html)
     assert payload["n_firms"] == 1 and payload["n_supported"] == 0 and payload["effect"] is None
     k = read_k()
