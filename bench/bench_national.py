@@ -35,8 +35,14 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1, help="repeats of the warm report")
     ap.add_argument("--timeout", type=float, default=3600)
     ap.add_argument("--name", default="national")
+    ap.add_argument("--full-run", type=float, default=None, metavar="SCALE",
+                    help="instead: time the whole national run `evalutils run --all --lang vi,en` at this scale, "
+                         "cold (aggregates cache deleted), with --workers")
+    ap.add_argument("--workers", type=int, default=2)
     a = ap.parse_args()
     root = a.data_root.resolve()
+    if a.full_run is not None:
+        return full_run(a, root)
     work = fresh_dir(root / "national-work")
     log = work / "log.txt"
     res = {"machine": machine(), "province": a.province, "lang": a.lang, "scales": {}}
@@ -69,6 +75,20 @@ def main() -> None:
         row["rerun_nothing_changed"] = report("rerun", Path(row["report_warm"][-1]["reports"]))
         res["scales"][f"{s:g}"] = row
         save(a.name, res)
+
+
+def full_run(a: argparse.Namespace, root: Path) -> None:
+    data = root / f"s{a.full_run:g}"
+    reports = fresh_dir(root / f"full-run-s{a.full_run:g}")
+    shutil.rmtree(data / "derived", ignore_errors=True)
+    cmd = [tool("evalutils"), "run", "--all", "--lang", "vi,en", "--workers", str(a.workers), "--data", str(data),
+           "--params", str(REPO / "params"), "--reports", str(reports)]
+    r = timed(cmd, cwd=REPO, log=root / f"full-run-s{a.full_run:g}.log", timeout=a.timeout)
+    r["command"] = " ".join(cmd)
+    r["html_written"] = len(list(reports.rglob("*.html")))
+    print(f"[bench] full run s{a.full_run:g}: {r['seconds']:.1f} s rc={r['rc']} peak {r['peak_tree_rss_gb']:.2f} GB, "
+          f"{r['html_written']} HTML files; {r['tail'][-3:]}", flush=True)
+    save(f"full_run_s{a.full_run:g}", {"machine": machine(), **r})
 
 
 if __name__ == "__main__":

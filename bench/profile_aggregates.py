@@ -1,0 +1,46 @@
+"""Where the time of the national aggregates cache goes (the serial step before the report workers start).
+
+Deletes <data>/derived, then runs `evalutils.aggregates.build_national` under pyinstrument (pip install
+pyinstrument); writes bench/results/profile_aggregates_<data>.txt and a JSON with the wall time and ru_maxrss.
+
+Usage: python bench/profile_aggregates.py --data-dir /tmp/bench-data/s100
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import RESULTS, machine, save  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data-dir", type=Path, required=True)
+    a = ap.parse_args()
+    from pyinstrument import Profiler
+
+    from evalutils.aggregates import build_national
+
+    shutil.rmtree(a.data_dir / "derived", ignore_errors=True)
+    prof = Profiler(interval=0.01)
+    t0 = time.perf_counter()
+    prof.start()
+    build_national(a.data_dir)
+    prof.stop()
+    secs = time.perf_counter() - t0
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"profile_aggregates_{a.data_dir.name}.txt").write_text(
+        prof.output_text(unicode=False, color=False), encoding="utf-8")
+    save(f"profile_aggregates_{a.data_dir.name}", {"machine": machine(), "seconds": secs,
+                                                    "peak_rss_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2})
+    print(f"[bench] build_national {secs:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
