@@ -27,8 +27,8 @@ def run(script: str, *args: str) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data-root", default="/tmp/bench-data")
-    ap.add_argument("--only", default="suite,estimators,acf,national,profile")
-    ap.add_argument("--scales", default="1,100", help="data scales for the estimator rows (1 = demo, 100 = national)")
+    ap.add_argument("--only", default="suite,estimators,acf,national,profile,fullrun")
+    ap.add_argument("--scales", default="1,10,100", help="data scales for the estimator rows (1 = demo, 100 = national)")
     ap.add_argument("--provinces", default="bac-lieu,quang-nam,khanh-hoa", help="provinces of rows 1-3")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--summary", action="store_true")
@@ -40,7 +40,7 @@ def main() -> None:
             run("bench_national.py", "--scales", "1,10,100", "--data-root", root)
         if "suite" in only:
             run("bench_suite.py", "--data-dir", f"{root}/s1", "--scale", "1", "--provinces", a.provinces,
-                "--repeat", str(a.repeat))
+                "--repeat", str(a.repeat), "--snapshot", "--name", "suite_s1_snapshot")
         if "estimators" in only:
             for s in a.scales.split(","):
                 run("bench_estimators.py", "--data-dir", f"{root}/s{s}", "--rows", "twfe,attgt", "--repeat",
@@ -49,6 +49,10 @@ def main() -> None:
             run("bench_estimators.py", "--rows", "acf", "--repeat", str(a.repeat), "--name", "acf_1m")
         if "profile" in only:
             run("profile_report.py", "--data-dir", f"{root}/s1")
+            run("profile_aggregates.py", "--data-dir", f"{root}/s100")
+            run("bench_noop_plan.py", "--data-dir", f"{root}/s100")
+        if "fullrun" in only:
+            run("bench_national.py", "--full-run", "100", "--workers", "2", "--data-root", root)
     run("summarise.py")
 
 

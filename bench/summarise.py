@@ -27,6 +27,9 @@ def main() -> None:
         n = len(r["provinces"]) * len(r["langs"])
         rows.append(f"| 1 full suite vs papermill+nbconvert loop ({tag}, {n} reports) | {f(s['suite'])} s | "
                     f"{f(s['loop'])} s | {f(s['speedup_suite_vs_loop'], 2)}× faster | ≥3× |")
+        rebuilt = [r_["plan"] for r_ in r["rerun"] if "0 to build" not in r_.get("plan", "")]
+        if rebuilt:
+            tag += ", INVALID: a re-run rebuilt reports (code or inputs changed during the run)"
         rows.append(f"| 2 re-run, nothing changed ({tag}) | {f(s['rerun'], 2)} s | {f(s['loop'])} s (loop redoes all) | "
                     f"{f(s['speedup_rerun_vs_loop'], 0)}× faster | <5 s |")
         rows.append(f"| 3 one province's parameters changed ({tag}) | {f(s['one_changed'], 1)} s | "
@@ -65,6 +68,15 @@ def main() -> None:
                         f" warm {f(warm)} s; no-op re-run "
                         f"{f(row['rerun_nothing_changed']['seconds'], 2) if 'rerun_nothing_changed' in row else 'n/a'} s"
                         f" | | | | <8 GB |")
+    plan = load("noop_plan_s100")
+    if plan:
+        m = plan["median"]
+        rows.append(f"| 2 national no-op planning, 126 tasks: import {f(m['import'], 2)} + aggregates check "
+                    f"{f(m['aggregates_check'], 2)} + plan {f(m['plan'], 2)} = {f(m['total'], 2)} s | | | | <5 s |")
+    for path in sorted(RESULTS.glob("full_run_*.json")):
+        r = json.loads(path.read_text())
+        rows.append(f"| 7 whole national run ({path.stem}): {f(r['seconds'])} s, rc={r['rc']}, {r.get('html_written')} "
+                    f"HTML, peak {f(r['peak_tree_rss_gb'], 2)} GB | | | | <8 GB |")
     print("| row | evalutils | alternative (same run) | ratio | goal |\n|---|---|---|---|---|")
     print("\n".join(rows))
 
