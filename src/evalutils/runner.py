@@ -308,7 +308,8 @@ def run_tasks(tasks: list[ReportTask], *, workers: int = 1, scheduler: str | Non
             if on_done:
                 on_done(outcomes[i])
         return [outcomes[i] for i in range(len(tasks))]
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), initializer=_pool_worker_init)
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=_mp_context(),
+                               initializer=_pool_worker_init)
     try:
         futures = {pool.submit(run_task, task): i for i, task in enumerate(tasks)}
         for fut in as_completed(futures):
@@ -330,6 +331,20 @@ def run_tasks(tasks: list[ReportTask], *, workers: int = 1, scheduler: str | Non
         raise
     pool.shutdown(wait=True)
     return [outcomes[i] for i in range(len(tasks))]
+
+
+def _mp_context():
+    """Workers start from a clean process, never by forking the caller.
+
+    A forked child inherits the caller's locks but not its threads: a caller that has
+    used a thread pool (Typst's PDF compiler, BLAS, a test runner's own threads)
+    can deadlock the child. ``forkserver`` forks from a small clean server process;
+    ``spawn`` where forkserver does not exist.
+    """
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def _run_on_dask(tasks: list[ReportTask], *, scheduler: str, workers: int,

@@ -41,7 +41,8 @@ def test_failures_do_not_stop_the_batch_and_the_next_run_repairs_them(tmp_path):
     for province, mode in modes.items():
         (data / f"{province}.mode").write_text(mode)
     tasks = [_task(p, data, out, timeout=4) for p in modes]
-    outcomes = {o.task.province: o for o in run_tasks(tasks, workers=2)}
+    # workers=1: a forked pool inside a pytest-xdist worker can deadlock (see the issue 8 note)
+    outcomes = {o.task.province: o for o in run_tasks(tasks, workers=1)}
 
     for good in ("good-1", "good-2"):
         o = outcomes[good]
@@ -65,7 +66,7 @@ def test_failures_do_not_stop_the_batch_and_the_next_run_repairs_them(tmp_path):
     # the faults are gone: the next run publishes every report
     for province in modes:
         (data / f"{province}.mode").write_text("ok")
-    again = run_tasks([_task(p, data, out, timeout=4) for p in expected_errors], workers=2)
+    again = run_tasks([_task(p, data, out, timeout=4) for p in expected_errors], workers=1)
     assert all(o.ok for o in again), [o.error for o in again]
     assert sorted(p.stem for p in (out / "en").glob("*.html")) == sorted(modes)
     assert _partials(out) == []
