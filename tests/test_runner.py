@@ -191,7 +191,8 @@ def _start_and_stop(cmd, reports: Path, sig: int) -> tuple[int, str, set[str]]:
 
 def test_interrupted_and_killed_runs_leave_no_partial_file_and_resume(env, tmp_path):
     reports = tmp_path / "reports"
-    provinces = "bac-lieu,khanh-hoa,quang-nam,quang-ninh"
+    provinces = "bac-lieu,khanh-hoa,quang-nam,quang-ninh,an-giang,ca-mau"
+    n = 6
     cmd = [str(Path(sys.executable).with_name("evalutils")), "run", "--data", str(env["data"]),
            "--params", str(env["params"]), "--reports", str(reports), "--notebook", str(env["nb"]),
            "--provinces", provinces, "--lang", "en"]
@@ -203,19 +204,19 @@ def test_interrupted_and_killed_runs_leave_no_partial_file_and_resume(env, tmp_p
     t0 = time.time()
     rc, out, built = _start_and_stop(cmd + ["--workers", "2"], reports, signal.SIGINT)
     assert rc == 130 and "interrupted" in out, out
-    assert 1 <= len(built) < 4 and time.time() - t0 < 90
+    assert 1 <= len(built) < n - 1 and time.time() - t0 < 120, (built, out)
     assert not [f for f in reports.rglob("*") if ".partial" in f.name]  # the workers cleaned up
     assert {f.stem for f in (reports / "en").glob("*.html")} >= {k.rsplit("/", 1)[1] for k in built}
 
     # SIGKILL of everything (no chance to clean up) in the middle of the next report
     rc, _, built2 = _start_and_stop(cmd + ["--workers", "1"], reports, signal.SIGKILL)
-    assert rc == -signal.SIGKILL and len(built) < len(built2) < 4
+    assert rc == -signal.SIGKILL and len(built) < len(built2) <= n, (built, built2)
     assert not visible_partials()
 
     # the next run builds only what is missing and removes the dead run's temporary files
     res = subprocess.run(cmd + ["--workers", "2"], capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stdout + res.stderr
-    assert f"built {4 - len(built2)}, skipped as unchanged {len(built2)}, failed 0" in res.stdout
+    assert f"built {n - len(built2)}, skipped as unchanged {len(built2)}, failed 0" in res.stdout, res.stdout
     assert not [f for f in reports.rglob("*") if ".partial" in f.name]
 
 

@@ -112,6 +112,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Firms in {year} by sector (VSIC), employment size and ownership. Cells with fewer than {k} firms, or "
               "dominated by one firm, are suppressed.",
     },
+    "suppression_marks": {
+        "vi": "Ký hiệu: <{k} ít hơn {k} doanh nghiệp; ‡ một doanh nghiệp chi phối; × ẩn để không suy ra được ô bị ẩn khác.",
+        "en": "Marks: <{k} fewer than {k} firms; ‡ dominated by one firm; × hidden so that another hidden cell cannot be derived.",
+    },
     "dim_sector": {"vi": "Ngành", "en": "Sector"},
     "dim_size": {"vi": "Quy mô (lao động)", "en": "Size (workers)"},
     "dim_ownership": {"vi": "Sở hữu", "en": "Ownership"},

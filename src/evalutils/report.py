@@ -601,16 +601,26 @@ def landscape_table(ctx: ProvinceContext) -> pd.DataFrame:
     p["size"] = pd.cut(p["employment"], [0, 9, 49, 199, np.inf], labels=[c[2] for c in SIZE_CLASSES])
     total_emp = p["employment"].sum()
     rows = []
+    k = _k(ctx)
     for dim, col in (("dim_sector", "vsic_section"), ("dim_size", "size"), ("dim_ownership", "ownership")):
+        groups = []
         for level, g in p.groupby(col, observed=True):
             n = g["firm_id"].nunique()
             share_top = g["value_added"].max() / g["value_added"].sum()
-            small = n < _k(ctx) or share_top > ctx.defaults.disclosure.max_firm_share
+            reason = "small" if n < k else ("dominated" if share_top > ctx.defaults.disclosure.max_firm_share else "")
+            groups.append([level, g, n, reason])
+        # complementary suppression: shares add to 100% and counts to the province total, so a dimension
+        # with exactly one hidden group would give it away by subtraction; hide the next smallest too
+        hidden = [x for x in groups if x[3]]
+        if len(hidden) == 1 and len(groups) > 1:
+            min(((x for x in groups if not x[3])), key=lambda x: x[2])[3] = "complementary"
+        for level, g, n, reason in groups:
             label = t(f"own_{level}", lang) if col == "ownership" else (
                 t(f"vsic_{level}", lang) if col == "vsic_section" else str(level))
+            shown = {"small": f"<{k}", "dominated": "‡", "complementary": "×", "": fmt_number(n, lang)}[reason]
             rows.append({t("col_dimension", lang): t(dim, lang), t("col_group", lang): label,
-                         t("col_firms", lang): "<" + str(_k(ctx)) if small else fmt_number(n, lang),
-                         t("col_emp_share", lang): "—" if small else
+                         t("col_firms", lang): shown,
+                         t("col_emp_share", lang): "—" if reason else
                          fmt_number(100 * g["employment"].sum() / total_emp, lang, 1) + "%"})
     return pd.DataFrame(rows)
 
@@ -619,7 +629,8 @@ def landscape_html(ctx: ProvinceContext) -> str:
     lang = ctx.lang
     year = int(ctx.panel["year"].max())
     tab = landscape_table(ctx)
-    return (f"<h2>{_h(t('landscape_heading', lang))}</h2><p>{_h(t('landscape_text', lang, year=year, k=_k(ctx)))}</p>"
+    return (f"<h2>{_h(t('landscape_heading', lang))}</h2><p>{_h(t('landscape_text', lang, year=year, k=_k(ctx)))} "
+            f"{_h(t('suppression_marks', lang, k=_k(ctx)))}</p>"
             + _table_html(tab, numeric=[t("col_firms", lang), t("col_emp_share", lang)]))
 
 
@@ -716,18 +727,28 @@ def support_html(ctx: ProvinceContext) -> str:
         return out[0] + f"<p>{_h(t('support_none', lang))}</p>"
     ct = pd.crosstab(part["support_type"], part["support_start_year"])
     years = [int(y) for y in ct.columns]
+    k = _k(ctx)
+    # a row total pins its hidden cells (e.g. "<3 <3 | 2"): hide the total of every row with a hidden cell,
+    # and when that leaves a single hidden total (recoverable from the overall count), hide the smallest other
+    hidden_total = {typ for typ, r in ct.iterrows() if ((r > 0) & (r < k)).any() or 0 < r.sum() < k}
+    if len(hidden_total) == 1 and len(ct) > 1:
+        others = ct.drop(index=list(hidden_total)).sum(axis=1)
+        hidden_total.add(others.idxmin())
     rows = []
     for typ, r in ct.iterrows():
         row = {t("col_support_type", lang): SUPPORT_TYPES[typ][lang]}
         for y in years:
             v = int(r[y])
-            row[str(y)] = "0" if v == 0 else (f"<{_k(ctx)}" if v < _k(ctx) else fmt_number(v, lang))
-        tot = int(r.sum())
-        row[t("col_total", lang)] = f"<{_k(ctx)}" if 0 < tot < _k(ctx) else fmt_number(tot, lang)
+            row[str(y)] = "0" if v == 0 else (f"<{k}" if v < k else fmt_number(v, lang))
+        row[t("col_total", lang)] = "×" if typ in hidden_total else fmt_number(int(r.sum()), lang)
         rows.append(row)
     tab = pd.DataFrame(rows)
-    out.append(f"<p>{_h(t('support_text', lang, n=count_text(len(part), ctx), k=_k(ctx)))}</p>")
+    out.append(f"<p>{_h(t('support_text', lang, n=count_text(len(part), ctx), k=k))} "
+               f"{_h(t('suppression_marks', lang, k=k))}</p>")
     out.append(_table_html(tab, numeric=[str(y) for y in years] + [t("col_total", lang)]))
+    if ctx.participation["firm_id"].nunique() >= ctx.panel["firm_id"].nunique():
+        out.append(f"<h3>{_h(t('balance_heading', lang))}</h3><p>{_h(t('reason_all_supported', lang))}.</p>")
+        return "".join(out)
     bal = balance_table(analysis_panel(ctx).merge(ctx.deflators, on="year", how="left")
                         if ctx.deflators is not None else analysis_panel(ctx), min_firms=_k(ctx))
     btab = pd.DataFrame({
@@ -854,7 +875,7 @@ def limitations_html(ctx: ProvinceContext, bundle) -> str:
     est = _estimates(bundle)
     if bundle.pretest is not None and bundle.pretest["p_value"] < 0.05:
         items.append(t("lim_pretrend", lang, p=_fmt(bundle.pretest["p_value"], lang, 3)))
-    if bundle.n_supported < 30:
+    if 0 < bundle.n_supported < 30 and est:
         items.append(t("lim_few_supported", lang, n=count_text(bundle.n_supported, ctx)))
     if "callaway_santanna" in est:
         e, se, lo, hi, _ = est["callaway_santanna"]
@@ -867,9 +888,8 @@ def limitations_html(ctx: ProvinceContext, bundle) -> str:
     nd = sum(int((ctx.scorecard(m)["status"] == "no_data").sum()) for m in ctx.members)
     if nd:
         items.append(t("lim_no_data", lang, n=nd))
-    for k, reason in bundle.reasons.items():
-        if k in ("att_gt", "twfe"):
-            items.append(t("lim_missing_estimate", lang, reason=reason))
+    for reason in dict.fromkeys(r for k, r in bundle.reasons.items() if k in ("att_gt", "twfe")):
+        items.append(t("lim_missing_estimate", lang, reason=reason))
     items.append(t("lim_selection", lang))
     return f"<h2>{_h(t('limitations_heading', lang))}</h2><ul>" + "".join(f"<li>{_h(x)}</li>" for x in items) + "</ul>"
 

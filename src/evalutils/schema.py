@@ -125,7 +125,9 @@ def _bad_rows(mask: pd.Series) -> list[int]:
 
 
 def _blank(s: pd.Series) -> pd.Series:
-    """True where a value is missing or only whitespace."""
+    """True where a value is missing or only whitespace (text columns only can hold whitespace)."""
+    if not (pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s)):
+        return s.isna().astype(bool)
     return (s.isna() | s.astype("string").str.strip().eq("").fillna(True)).astype(bool)
 
 

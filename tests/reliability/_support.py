@@ -217,12 +217,12 @@ def recoverable_suppressed_cells(html: str, *, k: int, lang: str) -> list[str]:
                 if m == 1 or rest == m or rest == m * (k - 1):
                     found.append(f"support table, {r[0]}: {m} suppressed cell(s) sum to {rest:g} of {total:g}")
         if t("col_emp_share", lang) in heads and t("col_dimension", lang) in heads:
-            i_dim, i_firms = heads.index(t("col_dimension", lang)), heads.index(t("col_firms", lang))
+            i_dim, i_share = heads.index(t("col_dimension", lang)), heads.index(t("col_emp_share", lang))
             by_dim: dict[str, list[list[str]]] = {}
             for r in rows:
                 by_dim.setdefault(r[i_dim], []).append(r)
             for dim, rs in by_dim.items():
-                hidden = [r for r in rs if r[i_firms] == sup]
+                hidden = [r for r in rs if not r[i_share].endswith("%")]  # any suppression mark hides the share
                 if len(hidden) == 1 and len(rs) > 1:
                     found.append(f"landscape table, {dim}: the one suppressed group ({hidden[0][1]}) has the "
                                  "employment share 100% minus the others")

@@ -166,9 +166,6 @@ def test_province_parameter_cannot_write_outside_the_output_directory(data_dir, 
     assert outside == [], f"files written outside the output directory: {outside}"
 
 
-@pytest.mark.xfail(strict=False, reason="report.py: suppressed cells ('<k') of the support and landscape tables can "
-                   "be recovered by subtraction from the row totals / the 100% employment shares; needs "
-                   "complementary suppression (see the issue 8 note)")
 def test_suppressed_cells_cannot_be_recovered_by_subtraction(data_dir):
     from evalutils import report
 
