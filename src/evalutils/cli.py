@@ -261,7 +261,12 @@ def _cmd_open(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
+    # the whole demo: every province (or unit) in both languages, HTML and PDF, the national synthesis, the site
     args.site = True
+    args.national = True
+    args.pdf = True
+    if not args.provinces:
+        args.all = True
     rc = _cmd_demo_data(args)
     return rc or _cmd_run(args)
 
@@ -356,7 +361,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-browser", action="store_true", help="only print the path")
     p.set_defaults(func=_cmd_open)
 
-    p = sub.add_parser("demo", help="write the demo data, then build the seed provinces' reports and the site")
+    p = sub.add_parser("demo", help="write the demo data, then build every province's report (vi and en, HTML "
+                                    "and PDF), the national synthesis and the site")
     data_opts(p, out=True)
     run_opts(p)
     p.set_defaults(func=_cmd_demo)
