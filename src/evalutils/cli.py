@@ -377,6 +377,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if argv is None and args.command in ("run", "demo", "verify"):
         signal.signal(signal.SIGTERM, _terminate)
+        # Ctrl-C must stop a run even when the shell started us with SIGINT ignored (background jobs of a
+        # non-interactive shell inherit SIG_IGN, and Python then keeps it)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         return args.func(args)
     except EvalutilsError as exc:
