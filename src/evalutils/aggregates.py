@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .io import DataPaths, load_deflators, load_panel
+from .io import DataPaths, atomic_write_text, load_deflators, load_panel
 
 
 def files_digest(files: list[Path]) -> str:
@@ -89,9 +89,7 @@ def firm_log_tfp(panel: pd.DataFrame, deflators: pd.DataFrame | None, model: dic
 
 
 def _atomic_json(path: Path, obj: dict) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.partial")
-    tmp.write_text(json.dumps(obj, indent=1, sort_keys=True))
-    os.replace(tmp, path)
+    atomic_write_text(path, json.dumps(obj, indent=1, sort_keys=True))
 
 
 def _digest(data_dir: Path) -> str:

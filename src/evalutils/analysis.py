@@ -125,6 +125,18 @@ def evaluate_effects(df: pd.DataFrame, *, outcome: str, seed: int, min_supported
     return b
 
 
+def outcome_panel(panel: pd.DataFrame, participation: pd.DataFrame,
+                  deflators: pd.DataFrame | None) -> pd.DataFrame:
+    """The firm-year panel joined to participation, with the outcome ``log_va_per_worker`` (deflated when
+    deflators are given), ``supported`` and the post-support indicator ``post_support``."""
+    df = panel.merge(participation[["firm_id", "support_start_year", "support_type"]], on="firm_id", how="left")
+    d = df["year"].map(deflators.set_index("year")["deflator"]) if deflators is not None else 1.0
+    df["log_va_per_worker"] = np.log(df["value_added"] / d / df["employment"])
+    df["supported"] = df["support_start_year"].notna()
+    df["post_support"] = (df["supported"] & (df["year"] >= df["support_start_year"])).astype(int)
+    return df
+
+
 def _drop_singleton_cohorts(df: pd.DataFrame, keys: list[str]) -> tuple[pd.DataFrame, int]:
     """Drop supported firms that are alone in their cohort (cell of ``keys``); return the count dropped."""
     firms = df.loc[df["first_support"] > 0].drop_duplicates("firm_id")

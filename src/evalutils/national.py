@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .aggregates import province_year_totals
-from .analysis import evaluate_effects
+from .analysis import evaluate_effects, outcome_panel
 from .errors import EstimationError
 from .geography import provinces, units_2025
 from .i18n import Lang, fmt_number, t
@@ -44,10 +44,7 @@ def load_national_context(*, data_dir: str | Path, params_dir: str | Path, lang:
     panel = load_panel(data_dir)
     part = load_participation(data_dir, panel)
     defl = load_deflators(data_dir)
-    df = panel.merge(part, on="firm_id", how="left")
-    d = df["year"].map(defl.set_index("year")["deflator"]) if defl is not None else 1.0
-    df["log_va_per_worker"] = np.log(df["value_added"] / d / df["employment"])
-    df["post_support"] = (df["support_start_year"].notna() & (df["year"] >= df["support_start_year"])).astype(int)
+    df = outcome_panel(panel, part, defl)
     province_year_totals(data_dir)
     return NationalContext(lang, load_defaults(params_dir / "defaults.yml"), df, load_monitoring(data_dir),
                            load_data_manifest(data_dir), params_dir, data_dir)

@@ -23,7 +23,6 @@ import pandas as pd
 from . import __version__
 from .aggregates import files_digest, province_year_totals
 from .disclosure import suppress_small_cells
-from .errors import EstimationError
 from .geography import REGIONS, Geography, province_codes, provinces, resolve_province, resolve_unit_2025, \
     units_2025
 from .i18n import Lang, fmt_number, t
@@ -336,16 +335,11 @@ def analysis_panel(ctx: ProvinceContext) -> pd.DataFrame:
 
 
 def _analysis_panel(ctx: ProvinceContext) -> pd.DataFrame:
-    df = ctx.panel.merge(ctx.participation[["firm_id", "support_start_year", "support_type"]],
-                         on="firm_id", how="left")
-    defl = ctx.deflators.set_index("year")["deflator"] if ctx.deflators is not None else None
-    va = df["value_added"] / (df["year"].map(defl) if defl is not None else 1.0)
-    df["log_va_per_worker"] = np.log(va / df["employment"])
     from .aggregates import firm_log_tfp, tfp_model
+    from .analysis import outcome_panel
 
+    df = outcome_panel(ctx.panel, ctx.participation, ctx.deflators)
     df["log_tfp"] = firm_log_tfp(df, ctx.deflators, tfp_model(ctx.data_dir)).to_numpy()
-    df["supported"] = df["support_start_year"].notna()
-    df["post_support"] = (df["supported"] & (df["year"] >= df["support_start_year"])).astype(int)
     return df
 
 
