@@ -11,6 +11,9 @@ languages, one process at a time:
       jupyter nbconvert --to html --no-input NB/$l/$p.ipynb --output-dir HTML/$l
     done; done
     (+ the national synthesis notebook once per language when the suite builds one)
+    (+ with --pdf, per report: python -c "from evalutils.pdf import render_report_pdf; ..." -- plain nbconvert has
+       no PDF engine on a machine without TeX or a downloadable Chromium, so the loop calls the same pandoc+Typst
+       route the suite uses, as a command of its own, as a user scripting it would)
 
 Both sides start cold: the national aggregates cache (<data>/derived/) is deleted before each timed run and
 every suite run writes into a fresh reports directory. Repeats alternate loop / suite so both see the same
@@ -47,9 +50,16 @@ def ensure_data(data: Path, scale: float) -> None:
 
 
 def loop_script(provinces: list[str], langs: list[str], data: Path, params: Path, out: Path, national: bool,
-                nbdir: Path = REPO / "notebooks") -> str:
+                nbdir: Path = REPO / "notebooks", pdf: bool = False) -> str:
     pm, jup = shlex.quote(tool("papermill")), shlex.quote(tool("jupyter"))
+    py = shlex.quote(sys.executable)
     lines = ["set -e"]
+
+    def to_pdf(nb: Path, lang: str) -> None:
+        if pdf:
+            lines.append(f"{py} -c \"import sys; from pathlib import Path; from evalutils.pdf import render_report_pdf; "
+                         f"render_report_pdf(Path(sys.argv[1]), Path(sys.argv[2]))\" {nb} "
+                         f"{out}/html/{lang}/{nb.stem}.pdf")
     for p in provinces:
         for lang in langs:
             nb = out / "nb" / lang / f"{p}.ipynb"
@@ -57,12 +67,14 @@ def loop_script(provinces: list[str], langs: list[str], data: Path, params: Path
             lines.append(f"{pm} {nbdir}/province_report.ipynb {nb} -p province {p} -p lang {lang} "
                          f"-p data_dir {data} -p params_dir {params} --cwd {nbdir} --no-progress-bar")
             lines.append(f"{jup} nbconvert --to html --no-input {nb} --output-dir {out}/html/{lang}")
+            to_pdf(nb, lang)
     if national:
         for lang in langs:
             nb = out / "nb" / lang / "national.ipynb"
             lines.append(f"{pm} {nbdir}/national_synthesis.ipynb {nb} -p lang {lang} -p data_dir {data} "
                          f"-p params_dir {params} --cwd {nbdir} --no-progress-bar")
             lines.append(f"{jup} nbconvert --to html --no-input {nb} --output-dir {out}/html/{lang}")
+            to_pdf(nb, lang)
     return "\n".join(lines)
 
 
@@ -131,7 +143,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data-dir", type=Path, required=True, help="data directory (generated if missing)")
     ap.add_argument("--scale", type=float, default=1.0, help="demo scale used when --data-dir must be generated")
-    ap.add_argument("--provinces", default="bac-lieu,quang-nam,khanh-hoa")
+    ap.add_argument("--provinces", default="bac-lieu,quang-nam,khanh-hoa", help="slugs, or 'all' (63, run --all)")
+    ap.add_argument("--pdf", action="store_true", help="PDF too: `evalutils run --pdf`, and a PDF step in the loop")
+    ap.add_argument("--byhand-repeat", type=int, default=None, help="repeats of rows 2-3 (default --repeat)")
     ap.add_argument("--lang", default="vi,en")
     ap.add_argument("--workers", type=int, default=0, help="passed to evalutils run (0 = its default, all cores)")
     ap.add_argument("--repeat", type=int, default=3)
@@ -151,7 +165,12 @@ def main() -> None:
 
     data = a.data_dir.resolve()
     ensure_data(data, a.scale)
-    provinces = [p.strip() for p in a.provinces.split(",") if p.strip()]
+    if a.provinces == "all":
+        from evalutils.geography import provinces as all_provinces
+
+        provinces = list(all_provinces()["slug"])
+    else:
+        provinces = [p.strip() for p in a.provinces.split(",") if p.strip()]
     langs = [x.strip() for x in a.lang.split(",") if x.strip()]
     work = fresh_dir(a.work.resolve())
     params = work / "params"
@@ -160,13 +179,16 @@ def main() -> None:
     snap = snapshot(work) if a.snapshot else None
     env = snap["env"] if snap else None
     nbroot = snap["root"] / "notebooks" if snap else REPO / "notebooks"
-    res = {"machine": machine(), "data_dir": str(data), "provinces": provinces, "langs": langs,
+    res = {"machine": machine(), "data_dir": str(data), "provinces": provinces, "langs": langs, "pdf": a.pdf,
            "workers": a.workers, "repeat": a.repeat, "loop": [], "suite": [], "rerun": [], "one_changed": [],
            "one_by_hand": [], "snapshot": {k: str(v) for k, v in (snap or {}).items() if k != "env"}}
 
     def suite_cmd(reports: Path) -> list[str]:
-        cmd = [tool("evalutils"), "run", "--provinces", ",".join(provinces), "--lang", ",".join(langs),
+        sel = ["--all"] if a.provinces == "all" else ["--provinces", ",".join(provinces)]
+        cmd = [tool("evalutils"), "run", *sel, "--lang", ",".join(langs),
                "--data", str(data), "--params", str(params), "--reports", str(reports)]
+        if a.pdf:
+            cmd.append("--pdf")
         if a.workers:
             cmd += ["--workers", str(a.workers)]
         if snap:
@@ -180,7 +202,7 @@ def main() -> None:
         if not (a.skip_loop or a.reruns_only):
             shutil.rmtree(data / "derived", ignore_errors=True)
             out = fresh_dir(work / f"loop{i}")
-            script = loop_script(provinces, langs, data, params, out, national, nbroot)
+            script = loop_script(provinces, langs, data, params, out, national, nbroot, a.pdf)
             (work / "loop.sh").write_text(script + "\n", encoding="utf-8")
             r = timed(["bash", str(work / "loop.sh")], cwd=REPO, env=env, log=log, timeout=a.timeout)
             r["outputs"] = outputs(out)
@@ -196,11 +218,14 @@ def main() -> None:
         if a.national == "auto" and i == 0 and r["outputs"]["national"]:
             national = True
             print("[bench] the suite wrote a national synthesis: the loop includes it from the next repeat", flush=True)
-    res["loop_script"] = loop_script(provinces, langs, Path("DATA"), Path("PARAMS"), Path("OUT"), national)
+    res["loop_script"] = loop_script(provinces[:1], langs, Path("DATA"), Path("PARAMS"), Path("OUT"), national,
+                                     pdf=a.pdf) + (f"\n# ... the same for each of the {len(provinces)} provinces"
+                                                   if len(provinces) > 1 else "")
     res["loop_includes_national"] = national
 
     # row 2: nothing changed
-    for i in range(a.repeat):
+    reps = a.repeat if a.byhand_repeat is None else a.byhand_repeat
+    for i in range(reps):
         before = manifest_inputs(reports)
         r = timed(suite_cmd(reports), cwd=REPO, env=env, log=log, timeout=a.timeout)
         r["plan"] = plan_line(r["tail"])
@@ -210,7 +235,7 @@ def main() -> None:
 
     # row 3: one province's parameters changed
     target = provinces[0]
-    for i in range(a.repeat):
+    for i in range(reps):
         change = bump_target(params, target, i)
         before = manifest_inputs(reports)
         r = timed(suite_cmd(reports), cwd=REPO, env=env, log=log, timeout=a.timeout)
@@ -221,7 +246,7 @@ def main() -> None:
               f"{r['rebuilt_because']}", flush=True)
         if not a.skip_loop:
             out = fresh_dir(work / f"byhand{i}")
-            script = loop_script([target], langs, data, params, out, False, nbroot)
+            script = loop_script([target], langs, data, params, out, False, nbroot, a.pdf)
             (work / "byhand.sh").write_text(script + "\n", encoding="utf-8")
             r = timed(["bash", str(work / "byhand.sh")], cwd=REPO, env=env, log=log, timeout=a.timeout)
             res["one_by_hand"].append(r)

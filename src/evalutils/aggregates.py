@@ -51,21 +51,28 @@ def production_inputs(panel: pd.DataFrame, deflators: pd.DataFrame | None) -> pd
     }, index=panel.index)
 
 
-def estimate_tfp_model(panel: pd.DataFrame, deflators: pd.DataFrame | None, *, seed: int) -> dict:
-    """ACF elasticities by VSIC section (sections with at least MIN_FIRMS_PER_SECTOR firms) and pooled."""
+def estimate_tfp_model(panel: pd.DataFrame, deflators: pd.DataFrame | None, *, seed: int,
+                       n_jobs: int = 1) -> dict:
+    """ACF elasticities by VSIC section (sections with at least MIN_FIRMS_PER_SECTOR firms) and pooled.
+
+    With ``n_jobs`` > 1 and at least :data:`PARALLEL_ROWS` rows, sections are
+    fitted in that many processes (started by ``forkserver``, so a calling
+    script needs the usual ``if __name__ == "__main__":`` guard; the CLI passes
+    its worker count, notebooks fit serially). Each section's fit does not
+    depend on the others: the numbers are the same whatever ``n_jobs`` is.
+    """
     from .productivity import estimate_production_function
 
     x = production_inputs(panel, deflators)
     opts = dict(method="acf", output="y", free="l", state="k", proxy="m", unit="firm_id", time="year",
                 seed=seed, on_failure="warn")
-    by = estimate_production_function(x, by="vsic_section", min_firms=MIN_FIRMS_PER_SECTOR,
-                                      on_small_group="skip", **opts)
+    fits, skipped = _fit_by_sector(x, opts, n_jobs=n_jobs)
 
     def coef(fit) -> dict:
         return {"labour": float(fit.params["l"]), "capital": float(fit.params["k"]), "n_obs": int(fit.n_obs),
                 "n_firms": int(fit.n_firms), "converged": bool(fit.converged)}
 
-    sectors = {str(g): coef(f) for g, f in by.fits.items()
+    sectors = {str(g): coef(f) for g, f in fits.items()
                if f.converged and np.isfinite(f.params).all()}
     if sectors:
         w = np.array([c["n_obs"] for c in sectors.values()], dtype=float)
@@ -74,9 +81,54 @@ def estimate_tfp_model(panel: pd.DataFrame, deflators: pd.DataFrame | None, *, s
                   "n_obs": int(w.sum()), "n_firms": int(sum(c["n_firms"] for c in sectors.values())),
                   "converged": True, "note": "average of the sections' estimates weighted by observations"}
     else:
+        from .productivity import estimate_production_function
+
         pooled = coef(estimate_production_function(x, **opts).fits["all"])
     return {"method": "acf", "pooled": pooled, "by_sector": sectors,
-            "skipped": {str(k): v for k, v in by.skipped.items()}}
+            "skipped": {str(k): v for k, v in skipped.items()}}
+
+
+PARALLEL_ROWS = 500_000  # below this, starting processes costs more than it saves
+
+
+def _fit_sector(x: pd.DataFrame, opts: dict):
+    import warnings
+
+    from .productivity import estimate_production_function
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = estimate_production_function(x, by="vsic_section", min_firms=MIN_FIRMS_PER_SECTOR,
+                                           on_small_group="skip", **opts)
+    return dict(res.fits), dict(res.skipped), [(str(w.message), w.category) for w in caught]
+
+
+def _fit_by_sector(x: pd.DataFrame, opts: dict, *, n_jobs: int) -> tuple[dict, dict]:
+    """ACF for each VSIC section, in parallel processes when asked and the panel is large; (fits, skipped)."""
+    import warnings
+
+    if len(x) < PARALLEL_ROWS:
+        n_jobs = 1
+    sections = sorted(x["vsic_section"].dropna().unique().tolist(), key=str)
+    if n_jobs <= 1 or len(sections) < 2:
+        parts = [_fit_sector(x, opts)]
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        methods = multiprocessing.get_all_start_methods()  # never fork: the caller may hold threads' locks
+        ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        by_size = sorted(sections, key=lambda s: -int((x["vsic_section"] == s).sum()))  # largest first
+        with ProcessPoolExecutor(max_workers=min(n_jobs, len(sections)), mp_context=ctx) as pool:
+            futures = [pool.submit(_fit_sector, x[x["vsic_section"] == s], opts) for s in by_size]
+            parts = [f.result() for f in futures]
+    fits, skipped = {}, {}
+    for f, sk, caught in parts:
+        fits.update(f)
+        skipped.update(sk)
+        for message, category in caught:
+            warnings.warn(message, category, stacklevel=3)
+    return dict(sorted(fits.items(), key=lambda kv: str(kv[0]))), dict(sorted(skipped.items(), key=lambda kv: str(kv[0])))
 
 
 def firm_log_tfp(panel: pd.DataFrame, deflators: pd.DataFrame | None, model: dict) -> pd.Series:
@@ -98,8 +150,9 @@ def _digest(data_dir: Path) -> str:
     return files_digest(panel_files + ([paths.deflators] if paths.deflators.exists() else []))
 
 
-def build_national(data_dir: str | Path, *, seed: int = 20200831) -> None:
-    """Build (or confirm up to date) the cached national totals and TFP model."""
+def build_national(data_dir: str | Path, *, seed: int = 20200831, n_jobs: int = 1) -> None:
+    """Build (or confirm up to date) the cached national totals and TFP model (``n_jobs``: see
+    :func:`estimate_tfp_model`)."""
     data_dir = Path(data_dir)
     derived = data_dir / "derived"
     out, model_path, meta = derived / "province_year.parquet", derived / "tfp_model.json", derived / "meta.json"
@@ -109,7 +162,7 @@ def build_national(data_dir: str | Path, *, seed: int = 20200831) -> None:
         return
     panel = load_panel(data_dir)
     defl = load_deflators(data_dir)
-    model = estimate_tfp_model(panel, defl, seed=seed)
+    model = estimate_tfp_model(panel, defl, seed=seed, n_jobs=n_jobs)
     panel = panel.assign(log_tfp=firm_log_tfp(panel, defl, model))
     totals = (panel.groupby(["province_code", "year"])
               .agg(value_added=("value_added", "sum"), employment=("employment", "sum"),
@@ -129,9 +182,9 @@ def build_national(data_dir: str | Path, *, seed: int = 20200831) -> None:
     _atomic_json(meta, {"digest": digest})
 
 
-def province_year_totals(data_dir: str | Path) -> pd.DataFrame:
+def province_year_totals(data_dir: str | Path, *, n_jobs: int = 1) -> pd.DataFrame:
     """Province-year totals (value added, employment, firms, log TFP sums); built on first use."""
-    build_national(data_dir)
+    build_national(data_dir, n_jobs=n_jobs)
     return pd.read_parquet(Path(data_dir) / "derived" / "province_year.parquet")
 
 

@@ -5,17 +5,22 @@ two-way fixed-effects regression and the estimators that are right under
 staggered adoption (Callaway–Sant'Anna, Borusyak–Jaravel–Spiess), the TWFE
 weights diagnostic, the pre-trend test and effects by type of support. Each
 piece that cannot be computed records why (``reasons``) instead of failing the
-report. Nothing here formats text: :mod:`evalutils.report` does.
+report. Nothing here formats text: :mod:`evalutils.report` does. Reasons and
+notes are kept as :class:`evalutils.i18n.Message` (key and values), so one
+evaluation serves the report in every language; :func:`evaluate_effects_cached`
+stores it on disk, keyed by the content it was computed from.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .errors import EstimationError
+from .i18n import Lang, Message, text
 
 
 @dataclass
@@ -31,14 +36,24 @@ class EffectsBundle:
     weights: object | None = None
     pretest: dict | None = None
     by_type: object | None = None
-    reasons: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+    reasons: dict[str, Message | str] = field(default_factory=dict)  # estimator errors are plain (English) text
+    notes: list[Message] = field(default_factory=list)
     secondary: dict[str, object] = field(default_factory=dict)  # outcome -> CS simple aggregate, or a reason
 
     @property
     def robust(self):
         """The headline heterogeneity-robust estimate (CS simple aggregate)."""
         return self.simple
+
+    def reason(self, key: str, lang: Lang, default: str = "") -> str:
+        """Why the piece ``key`` (twfe, att_gt, imputation, weights, pretest, by_type) is missing, in ``lang``."""
+        return text(self.reasons[key], lang) if key in self.reasons else default
+
+    def reasons_text(self, lang: Lang) -> dict[str, str]:
+        return {k: text(v, lang) for k, v in self.reasons.items()}
+
+    def notes_text(self, lang: Lang) -> list[str]:
+        return [text(n, lang) for n in self.notes]
 
 
 def _first_line(exc: Exception) -> str:
@@ -47,31 +62,30 @@ def _first_line(exc: Exception) -> str:
 
 def evaluate_effects(df: pd.DataFrame, *, outcome: str, seed: int, min_supported: int, n_boot: int = 499,
                      control_group: str = "never_treated", cluster: str = "firm_id",
-                     with_heterogeneity: bool = True, lang: str = "en",
+                     with_heterogeneity: bool = True,
                      secondary_outcomes: tuple[str, ...] = (), disclosure_k: int = 1) -> EffectsBundle:
     """Run every effect estimator on ``df`` (columns firm_id, year, ``outcome``, support_start_year,
     post_support, support_type) and collect results and reasons."""
     from .effects import att_gt, did_imputation, heterogeneity, twfe, twfe_weights
-    from .i18n import t
 
     df = df[np.isfinite(df[outcome])].copy()
     df["first_support"] = df["support_start_year"].fillna(0).astype(int)
     df, dropped = _drop_singleton_cohorts(df, ["first_support"])
     notes = []
     if dropped:
-        notes.append(t("note_singleton", lang, n=f"<{disclosure_k}" if dropped < disclosure_k else dropped))
+        notes.append(Message.of("note_singleton", n=f"<{disclosure_k}" if dropped < disclosure_k else dropped))
     n_firms = int(df["firm_id"].nunique())
     n_supported = int(df.loc[df["first_support"] > 0, "firm_id"].nunique())
     b = EffectsBundle(outcome=outcome, n_firms=n_firms, n_supported=n_supported, notes=notes)
     if n_supported < min_supported:
         shown = f"<{disclosure_k}" if 0 < n_supported < disclosure_k else n_supported
-        reason = t("reason_few_supported", lang, n=shown, k=min_supported)
+        reason = Message.of("reason_few_supported", n=shown, k=min_supported)
         for k in ("twfe", "att_gt", "imputation", "weights", "by_type"):
             b.reasons[k] = reason
         return b
     if n_supported == n_firms:
         for k in ("twfe", "att_gt", "imputation", "weights", "by_type"):
-            b.reasons[k] = t("reason_all_supported", lang)
+            b.reasons[k] = Message.of("reason_all_supported")
         return b
 
     try:
@@ -121,8 +135,73 @@ def evaluate_effects(df: pd.DataFrame, *, outcome: str, seed: int, min_supported
             except EstimationError as exc:
                 b.reasons["by_type"] = _first_line(exc)
         else:
-            b.reasons["by_type"] = t("reason_few_types", lang, k=min_supported)
+            b.reasons["by_type"] = Message.of("reason_few_types", k=min_supported)
     return b
+
+
+EFFECTS_CACHE_VERSION = 1
+
+
+def effects_cache_key(df: pd.DataFrame, options: dict) -> str:
+    """Content key of an evaluation: the evalutils code, the rows and columns it reads, and its options."""
+    import hashlib
+    import json
+
+    from .manifest import code_hash
+
+    cols = [c for c in ("firm_id", "year", options["outcome"], *options.get("secondary_outcomes", ()),
+                        "support_start_year", "post_support", "support_type", options.get("cluster", "firm_id"))
+            if c in df.columns]
+    h = hashlib.sha256(f"effects-v{EFFECTS_CACHE_VERSION}".encode())
+    h.update(code_hash().encode())
+    h.update(json.dumps(options, sort_keys=True, default=str).encode())
+    h.update(json.dumps(list(dict.fromkeys(cols))).encode())
+    h.update(pd.util.hash_pandas_object(df[list(dict.fromkeys(cols))], index=False).to_numpy().tobytes())
+    return h.hexdigest()
+
+
+def evaluate_effects_cached(df: pd.DataFrame, *, cache_dir: str | Path | None, name: str,
+                            **options) -> EffectsBundle:
+    """:func:`evaluate_effects`, computed once for all the report's languages.
+
+    The bundle is stored as ``<cache_dir>/<name>-<key>.pkl`` where ``key`` is
+    :func:`effects_cache_key` (code, data and options), so a stale entry is never
+    used: any change gives a new key and the older entries of ``name`` are
+    removed. The cache belongs beside the confidential data (the province report
+    uses ``<data_dir>/derived/effects/``): results hold firm-level influence
+    functions. ``cache_dir=None``, an unwritable directory or an unreadable
+    entry all fall back to computing.
+    """
+    import os
+    import pickle
+    import uuid
+
+    if cache_dir is None:
+        return evaluate_effects(df, **options)
+    cache_dir = Path(cache_dir)
+    key = effects_cache_key(df, options)
+    path = cache_dir / f"{name}-{key[:32]}.pkl"
+    if path.exists():
+        try:
+            with open(path, "rb") as fh:
+                bundle = pickle.load(fh)
+            if isinstance(bundle, EffectsBundle):
+                return bundle
+        except Exception:  # noqa: BLE001 - a damaged or foreign entry: compute again and overwrite it
+            pass
+    bundle = evaluate_effects(df, **options)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = cache_dir / f".{path.name}.{uuid.uuid4().hex}.partial"
+        with open(tmp, "wb") as fh:
+            pickle.dump(bundle, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        for old in cache_dir.glob(f"{name}-*.pkl"):
+            if old != path and len(old.stem) == len(path.stem):
+                old.unlink(missing_ok=True)
+    except OSError:  # read-only data directory: the report is still right, only slower
+        pass
+    return bundle
 
 
 def outcome_panel(panel: pd.DataFrame, participation: pd.DataFrame,

@@ -117,7 +117,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     provinces = _select_provinces(args)
     langs = _languages(args)
     seed = load_defaults(Path(args.params) / "defaults.yml").seed
-    province_year_totals(args.data)  # build the shared national aggregates once, before the workers start
+    workers = _workers(args)
+    # build the shared national aggregates once, before the workers start (sections' ACF on the workers' cores)
+    province_year_totals(args.data, n_jobs=1 if args.scheduler else workers)
     notebook = Path(args.notebook) if args.notebook else DEFAULT_NOTEBOOK
     tasks = [ReportTask(p, lang, Path(args.data), Path(args.params), Path(args.reports), notebook=notebook,
                         timeout=args.timeout, geography=args.geography, pdf=args.pdf)
@@ -126,7 +128,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
         tasks = [ReportTask(NATIONAL, lang, Path(args.data), Path(args.params), Path(args.reports),
                             notebook=NATIONAL_NOTEBOOK, timeout=args.timeout, geography=NATIONAL, pdf=args.pdf)
                  for lang in langs] + tasks
-    workers = _workers(args)
     manifest = RunManifest(args.reports)
     t0 = time.perf_counter()
     progress: list[_Progress] = []

@@ -8,6 +8,7 @@ published reports.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 Lang = Literal["vi", "en"]
@@ -366,6 +367,28 @@ MESSAGES: dict[str, dict[str, str]] = {
     "target_7pct": {"vi": "Mục tiêu 7%/năm", "en": "7% a year target"},
     "lp_axis": {"vi": "Triệu đồng / lao động (giá 2015)", "en": "Million VND per worker (2015 prices)"},
 }
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message kept by key and values, translated when displayed: results computed once serve every language."""
+
+    key: str
+    values: tuple[tuple[str, object], ...] = ()
+
+    @classmethod
+    def of(cls, key: str, **values: object) -> Message:
+        if key not in MESSAGES:
+            raise KeyError(f"message {key!r} is not in evalutils.i18n.MESSAGES")
+        return cls(key, tuple(sorted(values.items())))
+
+    def text(self, lang: Lang) -> str:
+        return t(self.key, lang, **dict(self.values))
+
+
+def text(message: Message | str, lang: Lang) -> str:
+    """``message`` in ``lang``; plain strings (estimator errors, always in English) are returned as they are."""
+    return message.text(lang) if isinstance(message, Message) else str(message)
 
 
 def t(key: str, lang: Lang, **values: object) -> str:

@@ -129,7 +129,9 @@ def task_input_files(task: ReportTask) -> dict[str, Path]:
         for f in sorted(part.rglob("*.parquet")) if part.exists() else []:
             files[f"data/{f.relative_to(paths.root).as_posix()}"] = f
     derived = paths.root / "derived"
-    national = sorted(f for f in derived.rglob("*") if f.is_file() and not f.name.startswith(".")) \
+    # the national aggregates only: derived/effects/ is the reports' own cache of results (see
+    # analysis.evaluate_effects_cached), keyed by content, never an input
+    national = sorted(f for f in derived.glob("*") if f.is_file() and not f.name.startswith(".")) \
         if derived.exists() else []
     for p in (paths.participation, paths.monitoring, paths.deflators, paths.manifest, *national):
         if p.exists():

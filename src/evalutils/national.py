@@ -65,7 +65,7 @@ def unit_effects(ctx: NationalContext, geography: str = "pre2025") -> pd.DataFra
     for unit, g in df.groupby(key, sort=True):
         b = evaluate_effects(g, outcome=d.outcome, seed=d.seed, min_supported=d.min_supported_for_estimate,
                              n_boot=d.n_boot, control_group=d.control_group, cluster=d.cluster,
-                             with_heterogeneity=False, lang=ctx.lang,
+                             with_heterogeneity=False,
                              disclosure_k=d.disclosure.min_firms_per_cell)
         row = {"unit": unit, "name_vi": names[unit], "n_firms": b.n_firms, "n_supported": b.n_supported}
         if b.simple is not None:
@@ -74,7 +74,7 @@ def unit_effects(ctx: NationalContext, geography: str = "pre2025") -> pd.DataFra
         if b.twfe is not None:
             r = b.twfe.tidy().iloc[0]
             row.update(twfe=r["estimate"], twfe_low=r["conf_low"], twfe_high=r["conf_high"])
-        row["reason"] = b.reasons.get("att_gt", "")
+        row["reason"] = b.reason("att_gt", ctx.lang)
         rows.append(row)
     out = pd.DataFrame(rows)
     out.attrs["k"] = d.disclosure.min_firms_per_cell

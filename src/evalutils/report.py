@@ -428,7 +428,7 @@ def results_payload(ctx: ProvinceContext, bundle=None) -> dict:
                     "estimate": float(agg.overall_estimate), "std_error": float(agg.overall_std_error),
                     "conf_low": float(r["conf_low"]), "conf_high": float(r["conf_high"])}
         payload["effect"] = payload["effects"].get("callaway_santanna") or payload["effects"].get("twfe")
-        payload["reasons"] = dict(bundle.reasons)
+        payload["reasons"] = bundle.reasons_text(ctx.lang)
     return payload
 
 
@@ -483,20 +483,27 @@ def _pct_effect(x: float, lang: Lang) -> str:
 
 # --------------------------------------------------------------- evaluation
 
-def evaluate(ctx: ProvinceContext):
-    """Run every effect estimator for the unit (see :func:`evalutils.analysis.evaluate_effects`)."""
-    from .analysis import evaluate_effects
+def evaluate(ctx: ProvinceContext, *, cache: bool = True):
+    """Run every effect estimator for the unit (see :func:`evalutils.analysis.evaluate_effects`).
+
+    The results do not depend on the report's language: they are computed once per unit, data,
+    parameters and code, and kept in ``<data_dir>/derived/effects/`` for the other language
+    (``cache=False`` always recomputes).
+    """
+    from .analysis import evaluate_effects_cached
 
     d = ctx.defaults
-    return evaluate_effects(analysis_panel(ctx), outcome=d.outcome, seed=d.seed,
-                            min_supported=d.min_supported_for_estimate, n_boot=d.n_boot,
-                            control_group=d.control_group, cluster=d.cluster, lang=ctx.lang,
-                            secondary_outcomes=("log_tfp",), disclosure_k=_k(ctx))
+    cache = Path(ctx.data_dir) / "derived" / "effects" if cache else None
+    return evaluate_effects_cached(analysis_panel(ctx), cache_dir=cache, name=f"{ctx.geography}-{ctx.slug}",
+                                   outcome=d.outcome, seed=d.seed,
+                                   min_supported=d.min_supported_for_estimate, n_boot=d.n_boot,
+                                   control_group=d.control_group, cluster=d.cluster,
+                                   secondary_outcomes=("log_tfp",), disclosure_k=_k(ctx))
 
 
 def _estimates(bundle) -> dict[str, tuple[float, float, float, float, float]]:
     """(estimate, SE, CI low, CI high, p) of each overall estimator that ran."""
-    from scipy import stats
+    from ._dist import norm
 
     out = {}
     if bundle.twfe is not None:
@@ -507,7 +514,7 @@ def _estimates(bundle) -> dict[str, tuple[float, float, float, float, float]]:
         r = bundle.simple.tidy().iloc[0]
         est, se = float(bundle.simple.overall_estimate), float(bundle.simple.overall_std_error)
         out["callaway_santanna"] = (est, se, float(r["conf_low"]), float(r["conf_high"]),
-                                    float(2 * stats.norm.sf(abs(est / se))) if se > 0 else float("nan"))
+                                    float(2 * norm.sf(abs(est / se))) if se > 0 else float("nan"))
     if bundle.imputation is not None:
         r = bundle.imputation.tidy().iloc[0]
         out["imputation"] = (float(r["estimate"]), float(r["std_error"]), float(r["conf_low"]),
@@ -527,7 +534,7 @@ def key_findings_html(ctx: ProvinceContext, bundle) -> str:
                        hi=_pct_effect(hi, lang), n=count_text(bundle.n_supported, ctx),
                        sig=t("kf_sig" if p < 0.05 else "kf_not_sig", lang)))
     else:
-        reason = bundle.reasons.get("att_gt", "")
+        reason = bundle.reason("att_gt", lang)
         items.append(t("kf_no_effect", lang, reason=reason))
     counts: dict[str, int] = {}
     n = 0
@@ -789,7 +796,7 @@ def effects_html(ctx: ProvinceContext, bundle) -> str:
            f"<p>{_h(t('effects_intro', lang, n=count_text(bundle.n_supported, ctx), N=count_text(bundle.n_firms, ctx)))}</p>"]
     est = _estimates(bundle)
     if not est:
-        reason = bundle.reasons.get("twfe") or bundle.reasons.get("att_gt") or ""
+        reason = bundle.reason("twfe", lang) or bundle.reason("att_gt", lang)
         return "".join(out) + f"<p>{_h(t('effect_unavailable', lang, reason=reason))}</p>"
     rows = []
     for name, (e, se, lo, hi, p) in est.items():
@@ -799,14 +806,14 @@ def effects_html(ctx: ProvinceContext, bundle) -> str:
                      t("col_ci", lang): f"[{_fmt(lo, lang, 4)}; {_fmt(hi, lang, 4)}]",
                      t("col_pct", lang): _pct_effect(e, lang),
                      t("col_p", lang): _fmt(p, lang, 3)})
-    from scipy import stats
+    from ._dist import norm
 
     for outcome, agg in bundle.secondary.items():
         if isinstance(agg, str):
             continue
         e, se = float(agg.overall_estimate), float(agg.overall_std_error)
         r = agg.tidy().iloc[0]
-        p = float(2 * stats.norm.sf(abs(e / se))) if se > 0 else float("nan")
+        p = float(2 * norm.sf(abs(e / se))) if se > 0 else float("nan")
         rows.append({t("col_estimator", lang): t("est_cs_" + outcome, lang),
                      t("col_estimate", lang): _fmt(e, lang, 4) + _stars(p), t("col_se", lang): _fmt(se, lang, 4),
                      t("col_ci", lang): f"[{_fmt(r['conf_low'], lang, 4)}; {_fmt(r['conf_high'], lang, 4)}]",
@@ -816,7 +823,7 @@ def effects_html(ctx: ProvinceContext, bundle) -> str:
     out.append(f"<p><small>{_h(t('stars_note', lang))}</small></p>")
     for k in ("att_gt", "imputation", "twfe"):
         if k in bundle.reasons:
-            out.append(f"<p><small>{_h(t('estimator_missing', lang, name=t(_EST_NAMES.get(k, 'est_cs') if k != 'att_gt' else 'est_cs', lang), reason=bundle.reasons[k]))}</small></p>")
+            out.append(f"<p><small>{_h(t('estimator_missing', lang, name=t(_EST_NAMES.get(k, 'est_cs') if k != 'att_gt' else 'est_cs', lang), reason=bundle.reason(k, lang)))}</small></p>")
     # why TWFE and the robust estimate differ
     if "twfe" in est and "callaway_santanna" in est:
         d = est["twfe"][0] - est["callaway_santanna"][0]
@@ -831,7 +838,7 @@ def effects_html(ctx: ProvinceContext, bundle) -> str:
         if bundle.n_supported < 30:
             text += " " + t("pretest_few", lang)
         out.append(f"<p>{_h(text)}</p>")
-    for note in bundle.notes:
+    for note in bundle.notes_text(lang):
         out.append(f"<p><small>{_h(note)}</small></p>")
     return "".join(out)
 
@@ -842,7 +849,7 @@ def by_type_html(ctx: ProvinceContext, bundle) -> str:
     lang = ctx.lang
     out = f"<h3>{_h(t('by_type_heading', lang))}</h3>"
     if bundle.by_type is None:
-        return out + f"<p>{_h(t('by_type_unavailable', lang, reason=bundle.reasons.get('by_type', '')))}</p>"
+        return out + f"<p>{_h(t('by_type_unavailable', lang, reason=bundle.reason('by_type', lang)))}</p>"
     e = bundle.by_type.tidy()
     rows = []
     for r in e.itertuples():
@@ -882,7 +889,7 @@ def limitations_html(ctx: ProvinceContext, bundle) -> str:
     nd = sum(int((ctx.scorecard(m)["status"] == "no_data").sum()) for m in ctx.members)
     if nd:
         items.append(t("lim_no_data", lang, n=nd))
-    for reason in dict.fromkeys(r for k, r in bundle.reasons.items() if k in ("att_gt", "twfe")):
+    for reason in dict.fromkeys(r for k, r in bundle.reasons_text(lang).items() if k in ("att_gt", "twfe")):
         items.append(t("lim_missing_estimate", lang, reason=reason))
     items.append(t("lim_selection", lang))
     return f"<h2>{_h(t('limitations_heading', lang))}</h2><ul>" + "".join(f"<li>{_h(x)}</li>" for x in items) + "</ul>"

@@ -26,7 +26,7 @@ import threading
 import time
 import traceback
 import uuid
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -289,6 +289,41 @@ def _summarise(exc: BaseException) -> str:
 
 # ------------------------------------------------------------- many reports
 
+def _task_cost(task: ReportTask) -> int:
+    """Bytes of panel data the report reads: a cheap stand-in for how long it takes."""
+    from .geography import province_codes, provinces
+    from .io import DataPaths
+
+    panel = DataPaths(Path(task.data_dir)).panel
+    try:
+        codes = list(provinces()["code"]) if task.geography == NATIONAL else province_codes(task.geography,
+                                                                                           task.province)
+    except Exception:  # noqa: BLE001 - an unknown province fails in its own report, with its own message
+        return 0
+    return sum(f.stat().st_size for c in codes for f in (panel / f"province_code={c}").glob("*.parquet"))
+
+
+def schedule(tasks: list[ReportTask], workers: int) -> tuple[list[int], dict[int, list[int]]]:
+    """Order in which to start the tasks: largest units first, and a unit's languages one after another.
+
+    Returns the indices to start at once (``leaders``, largest first, so the
+    longest reports do not finish last) and, for each leader, the tasks of the
+    same unit in other languages to start when it finishes (``followers``): they
+    find the unit's effect estimates cached (:func:`evalutils.report.evaluate`)
+    instead of fitting the same models a second time at the same moment. When
+    there are fewer units than workers the languages run side by side instead.
+    """
+    groups: dict[tuple, list[int]] = {}
+    for i, t in enumerate(tasks):
+        key = (t.geography, t.province, str(t.data_dir), str(t.params_dir), str(t.notebook))
+        groups.setdefault(key, []).append(i)
+    cost = {key: _task_cost(tasks[idx[0]]) for key, idx in groups.items()}
+    ordered = sorted(groups, key=lambda k: (-cost[k], groups[k][0]))
+    if len(groups) < max(workers, 2):
+        return [i for k in ordered for i in groups[k]], {}
+    return [groups[k][0] for k in ordered], {groups[k][0]: groups[k][1:] for k in ordered if len(groups[k]) > 1}
+
+
 def run_tasks(tasks: list[ReportTask], *, workers: int = 1, scheduler: str | None = None,
               on_done: Callable[[TaskOutcome], None] | None = None) -> list[TaskOutcome]:
     """Run tasks in separate processes (``workers`` at a time) or on Dask; results in task order.
@@ -308,18 +343,26 @@ def run_tasks(tasks: list[ReportTask], *, workers: int = 1, scheduler: str | Non
             if on_done:
                 on_done(outcomes[i])
         return [outcomes[i] for i in range(len(tasks))]
+    leaders, followers = schedule(tasks, workers)
     pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=_mp_context(),
                                initializer=_pool_worker_init)
     try:
-        futures = {pool.submit(run_task, task): i for i, task in enumerate(tasks)}
-        for fut in as_completed(futures):
-            i = futures[fut]
-            try:
-                outcomes[i] = fut.result()
-            except Exception as exc:  # noqa: BLE001 - a dead worker process
-                outcomes[i] = TaskOutcome(tasks[i], False, 0.0, error=f"worker process failed: {exc!r}")
-            if on_done:
-                on_done(outcomes[i])
+        futures = {pool.submit(run_task, tasks[i]): i for i in leaders}
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                i = futures[fut]
+                try:
+                    outcomes[i] = fut.result()
+                except Exception as exc:  # noqa: BLE001 - a dead worker process
+                    outcomes[i] = TaskOutcome(tasks[i], False, 0.0, error=f"worker process failed: {exc!r}")
+                for j in followers.get(i, ()):  # the unit's other languages: its results are now cached
+                    nxt = pool.submit(run_task, tasks[j])
+                    futures[nxt] = j
+                    pending.add(nxt)
+                if on_done:
+                    on_done(outcomes[i])
     except BaseException:  # Ctrl-C or SIGTERM: stop the workers (each cleans up its kernel and temporary file)
         processes = list((getattr(pool, "_processes", None) or {}).values())
         pool.shutdown(wait=False, cancel_futures=True)
@@ -368,11 +411,21 @@ def _run_on_dask(tasks: list[ReportTask], *, scheduler: str, workers: int,
     outcomes: dict[int, TaskOutcome] = {}
     try:
         # absolute paths: the workers may run in another directory (or machine with the same mounts)
-        futures = [client.submit(run_task, task.resolved(), pure=False, key=f"evalutils-report-{i}-{uuid.uuid4().hex[:8]}")
-                   for i, task in enumerate(tasks)]
-        index = {f.key: i for i, f in enumerate(futures)}
-        for fut in dask_completed(futures):
+        leaders, followers = schedule(tasks, workers)
+
+        def submit(i: int):
+            return client.submit(run_task, tasks[i].resolved(), pure=False,
+                                 key=f"evalutils-report-{i}-{uuid.uuid4().hex[:8]}")
+
+        futures = [submit(i) for i in leaders]
+        index = {f.key: i for i, f in zip(leaders, futures)}
+        queue = dask_completed(futures)
+        for fut in queue:
             i = index[fut.key]
+            for j in followers.get(i, ()):
+                nxt = submit(j)
+                index[nxt.key] = j
+                queue.add(nxt)
             try:
                 outcome = fut.result()
                 outcome = TaskOutcome(**{**outcome.__dict__, "task": tasks[i]})  # report paths as the user gave them

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from .. import _dist
 
 from evalutils.errors import DataValidationError, EstimationError
 
@@ -81,8 +81,8 @@ def check_binary(values: pd.Series, *, column: str, estimator: str) -> np.ndarra
 def t_or_z(df: float | None):
     """Return a frozen scipy distribution: Student t with ``df`` or the normal if df is None/inf."""
     if df is None or not np.isfinite(df):
-        return stats.norm()
-    return stats.t(df)
+        return _dist.norm
+    return _dist.StudentT(df)
 
 
 def tidy_rows(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy import stats
+from .. import _dist
 
 Multiplier = Literal["mammen", "rademacher"]
 BOOTSTRAP_CHOICES = ("mammen", "rademacher", "none")
@@ -26,7 +26,7 @@ _SQRT5 = np.sqrt(5.0)
 _MAMMEN_LOW = (1 - _SQRT5) / 2
 _MAMMEN_HIGH = (1 + _SQRT5) / 2
 _MAMMEN_P_LOW = (_SQRT5 + 1) / (2 * _SQRT5)
-_IQR_NORMAL = stats.norm.ppf(0.75) - stats.norm.ppf(0.25)
+_IQR_NORMAL = _dist.norm.ppf(0.75) - _dist.norm.ppf(0.25)
 
 
 def cluster_sums(psi: np.ndarray, codes: np.ndarray | None, n_clusters: int | None) -> np.ndarray:
@@ -99,7 +99,7 @@ def infer(
     n = psi.shape[0]
     psi_c = cluster_sums(psi, codes, n_clusters)
     se_a = np.sqrt(np.clip(np.einsum("ij,ij->j", psi_c, psi_c), 0, None)) / n
-    z = float(stats.norm.ppf(1 - alpha / 2))
+    z = float(_dist.norm.ppf(1 - alpha / 2))
     if bootstrap == "none" or psi.shape[1] == 0:
         return Inference(se_a, se_a, z, z, False)
     assert rng is not None

@@ -30,7 +30,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from .. import _dist
 
 from evalutils.errors import EstimationError
 
@@ -193,7 +193,7 @@ class AggregateResult:
         ``conf_low``/``conf_high`` are pointwise for the overall ATT and simultaneous
         (uniform) bands for the components when bootstrapped.
         """
-        z = stats.norm.ppf(1 - self.alpha / 2)
+        z = _dist.norm.ppf(1 - self.alpha / 2)
         terms = ["ATT"]
         est = [self.overall_estimate]
         se = [self.overall_std_error]
@@ -298,7 +298,7 @@ class ATTGTResult:
         a = self.cells["att"].to_numpy()[pre]
         W = float(a @ np.linalg.pinv(V) @ a)
         k = int(np.linalg.matrix_rank(V))
-        return {"statistic": W, "df": float(k), "p_value": float(stats.chi2.sf(W, k))}
+        return {"statistic": W, "df": float(k), "p_value": float(_dist.chi2_sf(W, k))}
 
     def aggregate(
         self,

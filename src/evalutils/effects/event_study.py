@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from .. import _dist
 
 from evalutils.errors import EstimationError
 
@@ -72,9 +72,9 @@ class EventStudyResult:
         W = float(b @ np.linalg.solve(V, b))
         q = len(b)
         F = W / q
-        p_f = float(stats.f.sf(F, q, self.df_resid)) if np.isfinite(self.df_resid) else float(stats.chi2.sf(W, q))
+        p_f = float(_dist.f_sf(F, q, self.df_resid)) if np.isfinite(self.df_resid) else float(_dist.chi2_sf(W, q))
         return {"statistic": F, "df1": float(q), "df2": self.df_resid, "p_value": p_f,
-                "wald": W, "p_value_chi2": float(stats.chi2.sf(W, q))}
+                "wald": W, "p_value_chi2": float(_dist.chi2_sf(W, q))}
 
     def _repr_html_(self) -> str:
         pt = self.pretrend_test() if (self.coefs["event_time"] < -1).any() else None

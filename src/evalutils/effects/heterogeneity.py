@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from .. import _dist
 
 from evalutils.errors import EstimationError
 
@@ -137,10 +137,10 @@ def heterogeneity(
         rows.append({by: lev, "estimate": est, "std_error": se, "n_obs": n_obs, "n_units": n_units,
                      "n_clusters": n_cl})
     eff = pd.DataFrame(rows)
-    z = stats.norm.ppf(1 - alpha / 2)
+    z = _dist.norm.ppf(1 - alpha / 2)
     eff["conf_low"] = eff["estimate"] - z * eff["std_error"]
     eff["conf_high"] = eff["estimate"] + z * eff["std_error"]
-    eff["p_value"] = 2 * stats.norm.sf(np.abs(eff["estimate"] / eff["std_error"]))
+    eff["p_value"] = 2 * _dist.norm.sf(np.abs(eff["estimate"] / eff["std_error"]))
     eff["p_holm"] = adjust_pvalues(eff["p_value"].to_numpy(), "holm")
     eff["p_bh"] = adjust_pvalues(eff["p_value"].to_numpy(), "bh")
 
@@ -166,6 +166,6 @@ def heterogeneity(
     R = np.column_stack([-np.ones(k - 1), np.eye(k - 1)])
     d = R @ b
     W = float(d @ np.linalg.pinv(R @ V @ R.T) @ d)
-    test = {"statistic": W, "df": float(k - 1), "p_value": float(stats.chi2.sf(W, k - 1)), "note": note}
+    test = {"statistic": W, "df": float(k - 1), "p_value": float(_dist.chi2_sf(W, k - 1)), "note": note}
     return HeterogeneityResult(effects=eff, by=by, equality_test=test, estimator=estimator, alpha=alpha)
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from .. import _dist
 
 from evalutils.errors import EstimationError
 
@@ -86,7 +86,7 @@ class ImputationResult:
         W = float(b @ np.linalg.solve(V, b))
         q = len(b)
         return {"statistic": W / q, "df1": float(q), "df2": fit.df_resid,
-                "p_value": float(stats.f.sf(W / q, q, fit.df_resid)),
+                "p_value": float(_dist.f_sf(W / q, q, fit.df_resid)),
                 **{f"coef_{nm}": float(v) for nm, v in zip(names, b, strict=True)}}
 
     def _repr_html_(self) -> str:
@@ -215,7 +215,7 @@ def did_imputation(
     if n_cl < 2:
         raise EstimationError(f"did_imputation: need at least 2 clusters, found {n_cl}", column=cluster)
 
-    z = stats.norm.ppf(1 - alpha / 2)
+    z = _dist.norm.ppf(1 - alpha / 2)
     ev = pd.DataFrame(
         {
             "event_time": ev_levels.astype(int),

@@ -9,7 +9,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from .. import _dist
 
 from evalutils.errors import DataValidationError, EstimationError
 
@@ -126,13 +126,13 @@ class ProductionFunctionResult:
 
     def tidy(self) -> pd.DataFrame:
         """One row per group and input: estimate, standard error, normal CI and p-value."""
-        z = stats.norm.ppf(0.5 + self.conf_level / 2)
+        z = _dist.norm.ppf(0.5 + self.conf_level / 2)
         rows = []
         for g, f in self.fits.items():
             for term in self.terms:
                 est = float(f.params[term])
                 se = float(f.std_errors[term])
-                p = 2 * stats.norm.sf(abs(est / se)) if np.isfinite(se) and se > 0 else np.nan
+                p = 2 * _dist.norm.sf(abs(est / se)) if np.isfinite(se) and se > 0 else np.nan
                 rows.append(
                     {
                         "group": g,
