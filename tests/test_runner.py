@@ -285,3 +285,18 @@ def test_extract_results_takes_the_payload_and_nulls_nan():
     nb.cells.append(cell)
     assert extract_results(nb) == {"a": None, "b": [1.5]}
     assert extract_results(nbformat.v4.new_notebook()) is None
+
+
+def test_a_second_run_on_the_same_reports_stops_with_a_clear_error(env, tmp_path, capsys):
+    from evalutils.manifest import LOCK_NAME, run_lock
+
+    reports = tmp_path / "reports"
+    with run_lock(reports):  # another run holds the directory
+        assert run_cli(env, reports, provinces="bac-lieu") == 2
+        err = capsys.readouterr().err
+        assert "another evalutils run is writing to" in err and f"pid {os.getpid()}" in err
+        assert "--reports" in err
+        assert not (reports / "manifest.json").exists()  # it wrote nothing
+    assert (reports / LOCK_NAME).exists()
+    assert run_cli(env, reports, provinces="bac-lieu") == 0  # released when the holder is done
+    assert "built 1" in capsys.readouterr().out

@@ -109,6 +109,13 @@ def _workers(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from .manifest import run_lock
+
+    with run_lock(args.reports):  # one run at a time per reports directory
+        return _run_locked(args)
+
+
+def _run_locked(args: argparse.Namespace) -> int:
     from .aggregates import province_year_totals
     from .manifest import RunManifest
     from .params import load_defaults

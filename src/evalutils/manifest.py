@@ -22,6 +22,7 @@ import os
 import platform
 import subprocess
 import uuid
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
@@ -169,6 +170,44 @@ def _rel(path: Path | None, root: Path) -> str | None:
         return Path(path).resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return str(path)
+
+
+LOCK_NAME = ".evalutils-run.lock"
+
+
+@contextmanager
+def run_lock(reports_dir: str | Path):
+    """Hold ``<reports>/.evalutils-run.lock`` for the length of a run.
+
+    Two runs writing the same reports directory would each save the manifest
+    from their own view and lose the other's records. The second run stops at
+    once with a :class:`ReportError` naming the run that holds the lock. The
+    lock is an OS file lock (``flock``): it is released when the holding process
+    ends, however it ends, so a crashed run never leaves a stale lock behind.
+    """
+    reports_dir = Path(reports_dir)
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    path = reports_dir / LOCK_NAME
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: no lock, as before
+        yield
+        return
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 4096, 0).decode("utf-8", "replace").strip() or "another process"
+            raise ReportError(f"another evalutils run is writing to {reports_dir} ({holder})",
+                              file=reports_dir,
+                              hint="wait for it to finish (its reports will be kept), or pass another "
+                                   "--reports directory") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()} on {platform.node()}, started {_now()}".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
 
 
 class RunManifest:
