@@ -113,3 +113,16 @@ def test_sector_fits_in_parallel_equal_serial(data_dir, monkeypatch):
     parallel = aggregates.estimate_tfp_model(panel, defl, seed=3, n_jobs=2)
     assert serial == parallel and len(serial["by_sector"]) >= 2
     assert np.isfinite(serial["pooled"]["labour"])
+
+
+def test_an_estimator_error_is_framed_in_the_reports_language(data_dir):
+    ctx = report.load_province_context("ha-noi", data_dir=data_dir, params_dir=ROOT / "params", lang="vi")
+    df = report.analysis_panel(ctx)
+    df["post_support"] = df["post_support"] * 2  # a real error from twfe: the treatment must be 0/1
+    b = evaluate_effects(df, **_opts(ctx))
+    assert b.twfe is None and b.simple is not None
+    en, vi = b.reason("twfe", "en"), b.reason("twfe", "vi")
+    assert en.startswith("twfe: treatment column must be 0/1")
+    assert vi.startswith("bộ ước lượng báo lỗi") and en in vi
+    html = report.effects_html(ctx, b)
+    assert "không ước lượng được" in html and "bộ ước lượng báo lỗi" in html

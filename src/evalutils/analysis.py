@@ -36,7 +36,7 @@ class EffectsBundle:
     weights: object | None = None
     pretest: dict | None = None
     by_type: object | None = None
-    reasons: dict[str, Message | str] = field(default_factory=dict)  # estimator errors are plain (English) text
+    reasons: dict[str, Message] = field(default_factory=dict)
     notes: list[Message] = field(default_factory=list)
     secondary: dict[str, object] = field(default_factory=dict)  # outcome -> CS simple aggregate, or a reason
 
@@ -58,6 +58,11 @@ class EffectsBundle:
 
 def _first_line(exc: Exception) -> str:
     return str(exc).splitlines()[0]
+
+
+def _why(exc: Exception) -> Message:
+    """An estimator's error as a reason: the estimators speak English; the Vietnamese report says so."""
+    return Message.of("reason_estimator_error", detail=_first_line(exc))
 
 
 def evaluate_effects(df: pd.DataFrame, *, outcome: str, seed: int, min_supported: int, n_boot: int = 499,
@@ -91,7 +96,7 @@ def evaluate_effects(df: pd.DataFrame, *, outcome: str, seed: int, min_supported
     try:
         b.twfe = twfe(df, outcome=outcome, unit="firm_id", time="year", treatment="post_support", cluster=cluster)
     except EstimationError as exc:
-        b.reasons["twfe"] = _first_line(exc)
+        b.reasons["twfe"] = _why(exc)
     try:
         b.att_gt = att_gt(df, outcome=outcome, unit="firm_id", time="year", group="first_support",
                           control_group=control_group, est_method="reg", unbalanced="pairwise",
@@ -101,18 +106,18 @@ def evaluate_effects(df: pd.DataFrame, *, outcome: str, seed: int, min_supported
         try:
             b.pretest = b.att_gt.pretest()
         except EstimationError as exc:
-            b.reasons["pretest"] = _first_line(exc)
+            b.reasons["pretest"] = _why(exc)
     except EstimationError as exc:
-        b.reasons["att_gt"] = _first_line(exc)
+        b.reasons["att_gt"] = _why(exc)
     try:
         b.imputation = did_imputation(df, outcome=outcome, unit="firm_id", time="year", group="first_support",
                                       cluster=cluster)
     except EstimationError as exc:
-        b.reasons["imputation"] = _first_line(exc)
+        b.reasons["imputation"] = _why(exc)
     try:
         b.weights = twfe_weights(df, outcome=outcome, unit="firm_id", time="year", treatment="post_support")
     except EstimationError as exc:
-        b.reasons["weights"] = _first_line(exc)
+        b.reasons["weights"] = _why(exc)
     for extra in secondary_outcomes:
         sub = df[np.isfinite(df[extra])]
         try:
@@ -133,7 +138,7 @@ def evaluate_effects(df: pd.DataFrame, *, outcome: str, seed: int, min_supported
                                           group="first_support", control_group=control_group,
                                           unbalanced="pairwise", cluster=cluster, min_units=min_supported)
             except EstimationError as exc:
-                b.reasons["by_type"] = _first_line(exc)
+                b.reasons["by_type"] = _why(exc)
         else:
             b.reasons["by_type"] = Message.of("reason_few_types", k=min_supported)
     return b

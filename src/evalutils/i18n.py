@@ -197,6 +197,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                        "en": "Callaway–Sant'Anna, outcome: firm log TFP"},
     "stars_note": {"vi": "* p<0,1; ** p<0,05; *** p<0,01. Sai số chuẩn cụm theo doanh nghiệp.",
                    "en": "* p<0.1; ** p<0.05; *** p<0.01. Standard errors clustered by firm."},
+    "reason_estimator_error": {"vi": "bộ ước lượng báo lỗi (chi tiết kỹ thuật bằng tiếng Anh: “{detail}”)",
+                               "en": "{detail}"},
     "estimator_missing": {"vi": "{name}: không ước lượng được ({reason}).", "en": "{name}: not estimated ({reason})."},
     "diff_large": {
         "vi": "TWFE khác ước lượng Callaway–Sant'Anna {d} điểm log, lớn hơn một sai số chuẩn. TWFE so sánh cả doanh nghiệp "
