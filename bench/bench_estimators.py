@@ -51,6 +51,7 @@ CHILD = r"""
 import json, resource, sys, time, warnings
 warnings.simplefilter("ignore")
 which, path, warm = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+backend = sys.argv[4] if len(sys.argv) > 4 else "auto"
 import pandas as pd
 df = pd.read_parquet(path) if path.endswith(".parquet") else pd.read_csv(path)
 out = {"which": which, "rows": len(df)}
@@ -58,9 +59,10 @@ def call(out):
     if which == "evalutils-twfe":
         from evalutils.effects import twfe
         t0 = time.perf_counter()
-        r = twfe(df, outcome="y", unit="firm_id", time="year", treatment="D", cluster="firm_id")
+        r = twfe(df, outcome="y", unit="firm_id", time="year", treatment="D", cluster="firm_id", backend=backend)
         out["seconds"] = time.perf_counter() - t0
         out["estimate"], out["se"] = float(r.estimate), float(r.std_error)
+        out["backend"] = r.backend
     elif which == "pyfixest":
         import pyfixest as pf
         t0 = time.perf_counter()
@@ -185,6 +187,8 @@ def main() -> None:
     ap.add_argument("--timeout", type=float, default=3600)
     ap.add_argument("--name", default=None)
     ap.add_argument("--no-warm", action="store_true", help="skip the second (warm) call in the same process")
+    ap.add_argument("--twfe-backend", default="auto", choices=("auto", "linearmodels", "numpy"),
+                    help="backend= of effects.twfe (auto: its default)")
     a = ap.parse_args()
     py = sys.executable
     warm = "0" if a.no_warm else "1"
@@ -197,10 +201,12 @@ def main() -> None:
         rs = {"evalutils-twfe": [], "pyfixest": []}
         for _ in range(a.repeat):
             for w in ("pyfixest", "evalutils-twfe"):
-                rs[w].append(child(py, CHILD, [w, str(path), warm], a.timeout))
+                rs[w].append(child(py, CHILD, [w, str(path), warm, a.twfe_backend], a.timeout))
         e, f = median(ok(rs["evalutils-twfe"])), median(ok(rs["pyfixest"]))
         good = [r for r in rs["evalutils-twfe"] + rs["pyfixest"] if "estimate" in r]
-        res["twfe"] = {"runs": rs, "median_evalutils": e, "median_pyfixest": f, "ratio_evalutils_over_pyfixest": e / f,
+        res["twfe"] = {"runs": rs, "backend_asked": a.twfe_backend,
+                       "backend_used": sorted({r.get("backend", "?") for r in rs["evalutils-twfe"]}),
+                       "median_evalutils": e, "median_pyfixest": f, "ratio_evalutils_over_pyfixest": e / f,
                        "rows": good[0]["rows"] if good else None,
                        "max_abs_diff_estimate": abs(rs["evalutils-twfe"][0]["estimate"] - rs["pyfixest"][0]["estimate"])
                        if len(good) == len(rs["evalutils-twfe"]) + len(rs["pyfixest"]) else None,

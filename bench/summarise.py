@@ -39,7 +39,7 @@ def main() -> None:
         r = json.loads(path.read_text())
         if "twfe" in r:
             t = r["twfe"]
-            rows.append(f"| 4 TWFE clustered ({path.stem}, {t['rows']:,} rows) | {f(t['median_evalutils'], 2)} s | "
+            rows.append(f"| 4 TWFE clustered ({path.stem}, {t['rows']:,} rows, backend {','.join(t.get('backend_used', ['?']))}) | {f(t['median_evalutils'], 2)} s | "
                         f"{f(t['median_pyfixest'], 2)} s pyfixest | {f(t['ratio_evalutils_over_pyfixest'], 2)}× its time "
                         f"(warm {f(t.get('warm_median_evalutils'), 2)} vs {f(t.get('warm_median_pyfixest'), 2)} s) | ≤1.5× |")
         if "attgt" in r:

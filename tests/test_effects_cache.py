@@ -46,6 +46,7 @@ def test_languages_share_one_evaluation(data_dir):
         assert b.simple.overall_estimate == fresh.simple.overall_estimate
         assert b.simple.overall_std_error == fresh.simple.overall_std_error
         assert b.twfe.estimate == fresh.twfe.estimate
+        assert b.twfe.backend == "linearmodels"  # the report's TWFE is PanelOLS itself
     # the text is the reader's language even though the evaluation was made once
     html_vi, html_en = report.effects_html(vi, b_en), report.effects_html(en, b_vi)
     assert "Ước lượng" in html_vi or "ước lượng" in html_vi

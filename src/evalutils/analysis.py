@@ -94,7 +94,10 @@ def evaluate_effects(df: pd.DataFrame, *, outcome: str, seed: int, min_supported
         return b
 
     try:
-        b.twfe = twfe(df, outcome=outcome, unit="firm_id", time="year", treatment="post_support", cluster=cluster)
+        # the reports show linearmodels' PanelOLS, the reference a reader can re-run (same numbers as the faster
+        # numpy backend, to 1e-10)
+        b.twfe = twfe(df, outcome=outcome, unit="firm_id", time="year", treatment="post_support", cluster=cluster,
+                      backend="linearmodels")
     except EstimationError as exc:
         b.reasons["twfe"] = _why(exc)
     try:

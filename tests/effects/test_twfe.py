@@ -125,3 +125,10 @@ def test_numpy_backend_errors(panel):
              backend="numpy")
     with pytest.raises(ValueError, match="'numpy'"):
         twfe(panel, outcome="y", unit="unit", time="year", treatment="treated", backend="cuda")
+
+
+def test_default_backend_is_the_numpy_within_estimator_with_panelols_numbers(panel):
+    kw = dict(outcome="y", unit="unit", time="year", treatment="treated")
+    auto, ref = twfe(panel, **kw), twfe(panel, backend="linearmodels", **kw)
+    assert auto.backend == "numpy" and ref.backend == "linearmodels"
+    assert abs(auto.estimate - ref.estimate) < 1e-10 and abs(auto.std_error - ref.std_error) < 1e-10

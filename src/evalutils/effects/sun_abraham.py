@@ -25,7 +25,7 @@ import pandas as pd
 from evalutils.errors import EstimationError
 
 from ._common import as_list, check_choice, check_columns, drop_missing, html_table, t_or_z, tidy_rows
-from .twfe import _BACKENDS, AUTO_NUMPY_ROWS, Backend, fit_panel_ols, fit_within_numpy
+from .twfe import _BACKENDS, AUTO_NUMPY_MAX_PERIODS, AUTO_NUMPY_ROWS, Backend, fit_panel_ols, fit_within_numpy
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,8 @@ def sun_abraham(
     if not names:
         raise EstimationError("sun_abraham: nothing to estimate", column=group)
     work = pd.concat([df, pd.DataFrame(cols)], axis=1)
-    use_numpy = backend == "numpy" or (backend == "auto" and len(work) >= AUTO_NUMPY_ROWS)
+    use_numpy = backend == "numpy" or (backend == "auto" and len(work) >= AUTO_NUMPY_ROWS
+                                       and work[time].nunique() <= AUTO_NUMPY_MAX_PERIODS)
     fitter = fit_within_numpy if use_numpy else fit_panel_ols
     fit = fitter(work, outcome=outcome, exog=[*names, *covs], unit=unit, time=time, cluster=cluster,
                  small_sample=small_sample, estimator="sun_abraham")

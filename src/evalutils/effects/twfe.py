@@ -1,8 +1,11 @@
 """Two-way fixed-effects (TWFE) regression of an outcome on a 0/1 support indicator.
 
-Estimation uses ``linearmodels.PanelOLS`` with entity (unit) and time effects, or, for large
-panels (``backend="auto"`` from 2 million rows, or ``backend="numpy"``), the same estimator
-computed with an exact two-way within transformation in numpy (identical numbers). The
+Estimation uses ``linearmodels.PanelOLS`` with entity (unit) and time effects
+(``backend="linearmodels"``, what the reports use), or the same estimator computed with an
+exact two-way within transformation in numpy (``backend="numpy"``; identical numbers, to
+1e-10 in the tests, several times faster). ``backend="auto"`` (the default) uses numpy for
+panels with up to :data:`AUTO_NUMPY_MAX_PERIODS` periods (every firm-year panel), PanelOLS
+beyond. The
 coefficient is the familiar "static" difference-in-differences; under staggered
 adoption with effects that change over time it is a weighted average of group-time
 effects with possibly negative weights (see :func:`evalutils.effects.twfe_weights`
@@ -56,8 +59,11 @@ SmallSample = Literal["fixest", "linearmodels"]
 _SMALL_SAMPLE = ("fixest", "linearmodels")
 Backend = Literal["auto", "linearmodels", "numpy"]
 _BACKENDS = ("auto", "linearmodels", "numpy")
-#: ``backend="auto"`` switches from PanelOLS to the numpy within-estimator at this many rows.
-AUTO_NUMPY_ROWS = 2_000_000
+#: ``backend="auto"`` uses the numpy within-estimator from this many rows on (0: always; BENCHMARKS.md,
+#: row 4: PanelOLS takes 3-5 times pyfixest's time below 2 million rows, numpy 0.3-0.6 times).
+AUTO_NUMPY_ROWS = 0
+#: ... and up to this many periods (its time effects come from one periods x periods solve).
+AUTO_NUMPY_MAX_PERIODS = 1_000
 
 #: Below this number of clusters analytic cluster-robust inference is unreliable;
 #: the result carries a note pointing to :func:`wild_cluster_bootstrap`.
@@ -159,8 +165,8 @@ def twfe(
     cluster : column to cluster on; defaults to ``unit``. Use the province when pooling provinces.
     small_sample : ``"fixest"`` (reghdfe/fixest/pyfixest convention) or ``"linearmodels"``.
     backend : ``"linearmodels"`` (PanelOLS), ``"numpy"`` (exact two-way within transformation with
-        few periods, same numbers, several times faster on millions of rows) or ``"auto"``
-        (numpy from :data:`AUTO_NUMPY_ROWS` rows on).
+        few periods, same numbers, several times faster) or ``"auto"`` (numpy up to
+        :data:`AUTO_NUMPY_MAX_PERIODS` periods, PanelOLS beyond).
     alpha : significance level of the confidence intervals in :meth:`TWFEResult.tidy`.
     """
     check_choice("backend", backend, _BACKENDS)
@@ -185,7 +191,8 @@ def twfe(
             "twfe: more than one row per unit and period", column=unit, rows=rows.tolist()
         )
 
-    use_numpy = backend == "numpy" or (backend == "auto" and len(df) >= AUTO_NUMPY_ROWS)
+    use_numpy = backend == "numpy" or (backend == "auto" and len(df) >= AUTO_NUMPY_ROWS
+                                       and df[time].nunique() <= AUTO_NUMPY_MAX_PERIODS)
     fitter = fit_within_numpy if use_numpy else fit_panel_ols
     fit = fitter(
         df, outcome=outcome, exog=[treatment, *covs], unit=unit, time=time, cluster=cluster,
