@@ -22,6 +22,8 @@ from _common import RESULTS, machine, save  # noqa: E402
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data-dir", type=Path, required=True)
+    ap.add_argument("--n-jobs", type=int, default=2, help="then time the build again with this many processes "
+                                                          "for the sector fits (what `evalutils run` does)")
     a = ap.parse_args()
     from pyinstrument import Profiler
 
@@ -37,9 +39,21 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"profile_aggregates_{a.data_dir.name}.txt").write_text(
         prof.output_text(unicode=False, color=False), encoding="utf-8")
-    save(f"profile_aggregates_{a.data_dir.name}", {"machine": machine(), "seconds": secs,
-                                                    "peak_rss_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2})
-    print(f"[bench] build_national {secs:.1f} s")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+    print(f"[bench] build_national, serial, profiled: {secs:.1f} s", flush=True)
+    par = None
+    if a.n_jobs > 1:
+        import json
+
+        model = json.loads((a.data_dir / "derived" / "tfp_model.json").read_text())
+        shutil.rmtree(a.data_dir / "derived", ignore_errors=True)
+        t0 = time.perf_counter()
+        build_national(a.data_dir, n_jobs=a.n_jobs)
+        par = time.perf_counter() - t0
+        same = json.loads((a.data_dir / "derived" / "tfp_model.json").read_text()) == model
+        print(f"[bench] build_national, n_jobs={a.n_jobs}, not profiled: {par:.1f} s; same TFP model: {same}")
+    save(f"profile_aggregates_{a.data_dir.name}", {"machine": machine(), "seconds": secs, "peak_rss_gb": peak,
+                                                    "n_jobs": a.n_jobs, "seconds_parallel_unprofiled": par})
 
 
 if __name__ == "__main__":
