@@ -127,3 +127,19 @@ def test_an_estimator_error_is_framed_in_the_reports_language(data_dir):
     assert vi.startswith("bộ ước lượng báo lỗi") and en in vi
     html = report.effects_html(ctx, b)
     assert "không ước lượng được" in html and "bộ ước lượng báo lỗi" in html
+
+
+def test_national_synthesis_evaluates_each_unit_once_for_both_languages(data_dir):
+    from evalutils import national
+
+    cache = data_dir / "derived" / "effects"
+    vi = national.load_national_context(data_dir=data_dir, params_dir=ROOT / "params", lang="vi")
+    a = national.unit_effects(vi)
+    files = sorted(cache.glob("national-pre2025-*.pkl"))
+    assert len(files) == len(a) == 63
+    stamps = [f.stat().st_mtime_ns for f in files]
+    en = national.load_national_context(data_dir=data_dir, params_dir=ROOT / "params", lang="en")
+    b = national.unit_effects(en)
+    assert [f.stat().st_mtime_ns for f in files] == stamps  # read, not re-estimated
+    pd_testing = __import__("pandas").testing
+    pd_testing.assert_frame_equal(a.drop(columns="reason"), b.drop(columns="reason"))

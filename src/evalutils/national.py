@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .aggregates import province_year_totals
-from .analysis import evaluate_effects, outcome_panel
+from .analysis import evaluate_effects_cached, outcome_panel
 from .errors import EstimationError
 from .geography import provinces, units_2025
 from .i18n import Lang, fmt_number, t
@@ -63,10 +63,14 @@ def unit_effects(ctx: NationalContext, geography: str = "pre2025") -> pd.DataFra
     d = ctx.defaults
     rows = []
     for unit, g in df.groupby(key, sort=True):
-        b = evaluate_effects(g, outcome=d.outcome, seed=d.seed, min_supported=d.min_supported_for_estimate,
-                             n_boot=d.n_boot, control_group=d.control_group, cluster=d.cluster,
-                             with_heterogeneity=False,
-                             disclosure_k=d.disclosure.min_firms_per_cell)
+        # cached like the province reports' (content-keyed): the other language, and a re-run after a change
+        # to some province's targets, read these instead of re-estimating every unit
+        b = evaluate_effects_cached(g, cache_dir=Path(ctx.data_dir) / "derived" / "effects",
+                                    name=f"national-{geography}-{unit}",
+                                    outcome=d.outcome, seed=d.seed, min_supported=d.min_supported_for_estimate,
+                                    n_boot=d.n_boot, control_group=d.control_group, cluster=d.cluster,
+                                    with_heterogeneity=False,
+                                    disclosure_k=d.disclosure.min_firms_per_cell)
         row = {"unit": unit, "name_vi": names[unit], "n_firms": b.n_firms, "n_supported": b.n_supported}
         if b.simple is not None:
             tidy = b.simple.tidy().iloc[0]
