@@ -246,7 +246,7 @@ def main() -> None:
               f"{r['rebuilt_because']}", flush=True)
         if not a.skip_loop:
             out = fresh_dir(work / f"byhand{i}")
-            script = loop_script([target], langs, data, params, out, False, nbroot, a.pdf)
+            script = loop_script([target], langs, data, params, out, national, nbroot, a.pdf)  # + national if built
             (work / "byhand.sh").write_text(script + "\n", encoding="utf-8")
             r = timed(["bash", str(work / "byhand.sh")], cwd=REPO, env=env, log=log, timeout=a.timeout)
             res["one_by_hand"].append(r)
