@@ -152,20 +152,9 @@ EFFECTS_CACHE_VERSION = 1
 
 def effects_cache_key(df: pd.DataFrame, options: dict) -> str:
     """Content key of an evaluation: the evalutils code, the rows and columns it reads, and its options."""
-    import hashlib
-    import json
-
-    from .manifest import code_hash
-
-    cols = [c for c in ("firm_id", "year", options["outcome"], *options.get("secondary_outcomes", ()),
-                        "support_start_year", "post_support", "support_type", options.get("cluster", "firm_id"))
-            if c in df.columns]
-    h = hashlib.sha256(f"effects-v{EFFECTS_CACHE_VERSION}".encode())
-    h.update(code_hash().encode())
-    h.update(json.dumps(options, sort_keys=True, default=str).encode())
-    h.update(json.dumps(list(dict.fromkeys(cols))).encode())
-    h.update(pd.util.hash_pandas_object(df[list(dict.fromkeys(cols))], index=False).to_numpy().tobytes())
-    return h.hexdigest()
+    cols = ["firm_id", "year", options["outcome"], *options.get("secondary_outcomes", ()), "support_start_year",
+            "post_support", "support_type", options.get("cluster", "firm_id")]
+    return content_key(df, cols, options)
 
 
 def evaluate_effects_cached(df: pd.DataFrame, *, cache_dir: str | Path | None, name: str,
@@ -180,36 +169,60 @@ def evaluate_effects_cached(df: pd.DataFrame, *, cache_dir: str | Path | None, n
     functions. ``cache_dir=None``, an unwritable directory or an unreadable
     entry all fall back to computing.
     """
+    if cache_dir is None:
+        return evaluate_effects(df, **options)
+    return cached(Path(cache_dir), name, effects_cache_key(df, options), lambda: evaluate_effects(df, **options),
+                  EffectsBundle)
+
+
+def cached(cache_dir: Path, name: str, key: str, compute, kind: type | tuple = object):
+    """``compute()``, or its result stored under ``<cache_dir>/<name>-<key[:32]>.pkl`` by an earlier call.
+
+    Written atomically; older entries of ``name`` are deleted; a damaged entry or an unwritable
+    directory falls back to computing. ``key`` must change whenever the result would.
+    """
     import os
     import pickle
     import uuid
 
-    if cache_dir is None:
-        return evaluate_effects(df, **options)
-    cache_dir = Path(cache_dir)
-    key = effects_cache_key(df, options)
     path = cache_dir / f"{name}-{key[:32]}.pkl"
     if path.exists():
         try:
             with open(path, "rb") as fh:
-                bundle = pickle.load(fh)
-            if isinstance(bundle, EffectsBundle):
-                return bundle
+                result = pickle.load(fh)
+            if isinstance(result, kind):
+                return result
         except Exception:  # noqa: BLE001 - a damaged or foreign entry: compute again and overwrite it
             pass
-    bundle = evaluate_effects(df, **options)
+    result = compute()
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         tmp = cache_dir / f".{path.name}.{uuid.uuid4().hex}.partial"
         with open(tmp, "wb") as fh:
-            pickle.dump(bundle, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
         for old in cache_dir.glob(f"{name}-*.pkl"):
             if old != path and len(old.stem) == len(path.stem):
                 old.unlink(missing_ok=True)
-    except OSError:  # read-only data directory: the report is still right, only slower
+    except OSError:  # read-only data directory: the result is still right, only slower next time
         pass
-    return bundle
+    return result
+
+
+def content_key(df: pd.DataFrame, columns: list[str], options: dict) -> str:
+    """sha256 of the evalutils code, ``options`` and the values of ``columns`` of ``df`` in row order."""
+    import hashlib
+    import json
+
+    from .manifest import code_hash
+
+    cols = list(dict.fromkeys(c for c in columns if c in df.columns))
+    h = hashlib.sha256(f"effects-v{EFFECTS_CACHE_VERSION}".encode())
+    h.update(code_hash().encode())
+    h.update(json.dumps(options, sort_keys=True, default=str).encode())
+    h.update(json.dumps(cols).encode())
+    h.update(pd.util.hash_pandas_object(df[cols], index=False).to_numpy().tobytes())
+    return h.hexdigest()
 
 
 def outcome_panel(panel: pd.DataFrame, participation: pd.DataFrame,

@@ -122,15 +122,24 @@ def attainment_table(ctx: NationalContext) -> pd.DataFrame:
 
 def pooled_estimate(ctx: NationalContext, *, n_boot: int = 999):
     """National TWFE with standard errors clustered by province, with a wild cluster bootstrap p-value and CI."""
-    from .effects import twfe, wild_cluster_bootstrap
+    from .analysis import cached, content_key
 
     df = ctx.panel
-    res = twfe(df, outcome=ctx.defaults.outcome, unit="firm_id", time="year", treatment="post_support",
-               cluster="province_code")
+    d = ctx.defaults
+    options = {"kind": "pooled", "outcome": d.outcome, "n_boot": n_boot, "seed": d.seed, "weights": "webb"}
+    key = content_key(df, ["firm_id", "year", d.outcome, "post_support", "province_code"], options)
+    # language-neutral: computed by the first language's report, read by the other
+    return cached(Path(ctx.data_dir) / "derived" / "effects", "national-pooled", key,
+                  lambda: _pooled(df, d.outcome, d.seed, n_boot), tuple)
+
+
+def _pooled(df: pd.DataFrame, outcome: str, seed: int, n_boot: int):
+    from .effects import twfe, wild_cluster_bootstrap
+
+    res = twfe(df, outcome=outcome, unit="firm_id", time="year", treatment="post_support", cluster="province_code")
     try:
-        wild = wild_cluster_bootstrap(df, outcome=ctx.defaults.outcome, unit="firm_id", time="year",
-                                      treatment="post_support", cluster="province_code", weights="webb",
-                                      n_boot=n_boot, seed=ctx.defaults.seed)
+        wild = wild_cluster_bootstrap(df, outcome=outcome, unit="firm_id", time="year", treatment="post_support",
+                                      cluster="province_code", weights="webb", n_boot=n_boot, seed=seed)
     except EstimationError as exc:
         wild = str(exc).splitlines()[0]
     return res, wild

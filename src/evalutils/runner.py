@@ -26,6 +26,7 @@ import threading
 import time
 import traceback
 import uuid
+from collections import deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -346,9 +347,21 @@ def run_tasks(tasks: list[ReportTask], *, workers: int = 1, scheduler: str | Non
     leaders, followers = schedule(tasks, workers)
     pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=_mp_context(),
                                initializer=_pool_worker_init)
+    # submitted one per free worker, so that the order is ours: a unit's other languages go to the front
+    # of the queue when its first language is done (they are quick: its estimates are cached)
+    queue = deque(leaders)
+    futures: dict = {}
+    pending: set = set()
+
+    def feed() -> None:
+        while queue and len(pending) < workers:
+            j = queue.popleft()
+            fut = pool.submit(run_task, tasks[j])
+            futures[fut] = j
+            pending.add(fut)
+
     try:
-        futures = {pool.submit(run_task, tasks[i]): i for i in leaders}
-        pending = set(futures)
+        feed()
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:
@@ -357,12 +370,10 @@ def run_tasks(tasks: list[ReportTask], *, workers: int = 1, scheduler: str | Non
                     outcomes[i] = fut.result()
                 except Exception as exc:  # noqa: BLE001 - a dead worker process
                     outcomes[i] = TaskOutcome(tasks[i], False, 0.0, error=f"worker process failed: {exc!r}")
-                for j in followers.get(i, ()):  # the unit's other languages: its results are now cached
-                    nxt = pool.submit(run_task, tasks[j])
-                    futures[nxt] = j
-                    pending.add(nxt)
+                queue.extendleft(reversed(followers.get(i, [])))
                 if on_done:
                     on_done(outcomes[i])
+            feed()
     except BaseException:  # Ctrl-C or SIGTERM: stop the workers (each cleans up its kernel and temporary file)
         processes = list((getattr(pool, "_processes", None) or {}).values())
         pool.shutdown(wait=False, cancel_futures=True)
