@@ -113,11 +113,11 @@ def _fit_by_sector(x: pd.DataFrame, opts: dict, *, n_jobs: int) -> tuple[dict, d
     if n_jobs <= 1 or len(sections) < 2:
         parts = [_fit_sector(x, opts)]
     else:
-        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        methods = multiprocessing.get_all_start_methods()  # never fork: the caller may hold threads' locks
-        ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        from ._processes import clean_context
+
+        ctx = clean_context()
         by_size = sorted(sections, key=lambda s: -int((x["vsic_section"] == s).sum()))  # largest first
         with ProcessPoolExecutor(max_workers=min(n_jobs, len(sections)), mp_context=ctx) as pool:
             futures = [pool.submit(_fit_sector, x[x["vsic_section"] == s], opts) for s in by_size]

@@ -181,9 +181,9 @@ def cached(cache_dir: Path, name: str, key: str, compute, kind: type | tuple = o
     Written atomically; older entries of ``name`` are deleted; a damaged entry or an unwritable
     directory falls back to computing. ``key`` must change whenever the result would.
     """
-    import os
     import pickle
-    import uuid
+
+    from .io import atomic_write_bytes
 
     path = cache_dir / f"{name}-{key[:32]}.pkl"
     if path.exists():
@@ -196,11 +196,7 @@ def cached(cache_dir: Path, name: str, key: str, compute, kind: type | tuple = o
             pass
     result = compute()
     try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = cache_dir / f".{path.name}.{uuid.uuid4().hex}.partial"
-        with open(tmp, "wb") as fh:
-            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        atomic_write_bytes(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
         for old in cache_dir.glob(f"{name}-*.pkl"):
             if old != path and len(old.stem) == len(path.stem):
                 old.unlink(missing_ok=True)

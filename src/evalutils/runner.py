@@ -33,6 +33,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
+from ._processes import clean_context
 from .errors import ReportError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -292,16 +293,13 @@ def _summarise(exc: BaseException) -> str:
 
 def _task_cost(task: ReportTask) -> int:
     """Bytes of panel data the report reads: a cheap stand-in for how long it takes."""
-    from .geography import province_codes, provinces
-    from .io import DataPaths
+    from .manifest import task_input_files
 
-    panel = DataPaths(Path(task.data_dir)).panel
     try:
-        codes = list(provinces()["code"]) if task.geography == NATIONAL else province_codes(task.geography,
-                                                                                           task.province)
+        files = task_input_files(task)
     except Exception:  # noqa: BLE001 - an unknown province fails in its own report, with its own message
         return 0
-    return sum(f.stat().st_size for c in codes for f in (panel / f"province_code={c}").glob("*.parquet"))
+    return sum(f.stat().st_size for label, f in files.items() if label.startswith("data/enterprise_panel/"))
 
 
 def schedule(tasks: list[ReportTask], workers: int) -> tuple[list[int], dict[int, list[int]]]:
@@ -345,7 +343,7 @@ def run_tasks(tasks: list[ReportTask], *, workers: int = 1, scheduler: str | Non
                 on_done(outcomes[i])
         return [outcomes[i] for i in range(len(tasks))]
     leaders, followers = schedule(tasks, workers)
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=_mp_context(),
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=clean_context(),
                                initializer=_pool_worker_init)
     # submitted one per free worker, so that the order is ours: a unit's other languages go to the front
     # of the queue when its first language is done (they are quick: its estimates are cached)
@@ -385,20 +383,6 @@ def run_tasks(tasks: list[ReportTask], *, workers: int = 1, scheduler: str | Non
         raise
     pool.shutdown(wait=True)
     return [outcomes[i] for i in range(len(tasks))]
-
-
-def _mp_context():
-    """Workers start from a clean process, never by forking the caller.
-
-    A forked child inherits the caller's locks but not its threads: a caller that has
-    used a thread pool (Typst's PDF compiler, BLAS, a test runner's own threads)
-    can deadlock the child. ``forkserver`` forks from a small clean server process;
-    ``spawn`` where forkserver does not exist.
-    """
-    import multiprocessing
-
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def _run_on_dask(tasks: list[ReportTask], *, scheduler: str, workers: int,
