@@ -300,3 +300,12 @@ def test_a_second_run_on_the_same_reports_stops_with_a_clear_error(env, tmp_path
     assert (reports / LOCK_NAME).exists()
     assert run_cli(env, reports, provinces="bac-lieu") == 0  # released when the holder is done
     assert "built 1" in capsys.readouterr().out
+
+
+def test_only_a_kernel_that_never_started_is_retried():
+    from evalutils.runner import _kernel_start_failure
+
+    # jupyter_client's message when the kernel process dies at start (e.g. a TCP port taken under it)
+    assert _kernel_start_failure(RuntimeError("Kernel died before replying to kernel_info"))
+    assert not _kernel_start_failure(RuntimeError("Kernel didn't respond in 60 seconds"))
+    assert not _kernel_start_failure(RuntimeError("DataValidationError in cell 4: ..."))

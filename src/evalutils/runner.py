@@ -248,10 +248,19 @@ def _run_task(task: ReportTask) -> TaskOutcome:
     task.executed_path.parent.mkdir(parents=True, exist_ok=True)
     tmp_nb = _partial_name(task.executed_path, ".ipynb")
     try:
-        pm.execute_notebook(str(task.notebook), str(tmp_nb), parameters=task.parameters, kernel_name="python3",
-                            cwd=str(Path(task.notebook).parent), progress_bar=False,
-                            execution_timeout=task.timeout, log_output=False,
-                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
+        for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+            try:
+                pm.execute_notebook(str(task.notebook), str(tmp_nb), parameters=task.parameters,
+                                    kernel_name="python3", cwd=str(Path(task.notebook).parent), progress_bar=False,
+                                    execution_timeout=task.timeout, log_output=False,
+                                    extra_arguments=["--IPKernelApp.log_level=ERROR"])
+                break
+            except RuntimeError as exc:
+                # the kernel could not start (another process took one of the TCP ports jupyter_client picked for
+                # it): no cell ran, so a fresh kernel is safe to try; anything else is the report's own failure
+                if attempt == KERNEL_START_ATTEMPTS or not _kernel_start_failure(exc):
+                    raise
+                extra["kernel_start_retries"] = attempt
         results = extract_results(tmp_nb)
         if results is None:
             raise ReportError("the notebook displayed no results payload",
@@ -276,6 +285,14 @@ def _run_task(task: ReportTask) -> TaskOutcome:
                            extra=extra)
     finally:  # Ctrl-C or a timeout signal: leave no temporary file behind
         tmp_nb.unlink(missing_ok=True)
+
+
+KERNEL_START_ATTEMPTS = 3
+
+
+def _kernel_start_failure(exc: BaseException) -> bool:
+    """True when ``exc`` says the kernel died before it could run anything."""
+    return "Kernel died before replying to kernel_info" in str(exc)
 
 
 def _summarise(exc: BaseException) -> str:
