@@ -358,7 +358,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("publish", help="copy a ready-to-serve website (index, methods, reports) to a directory")
     p.add_argument("--reports", default="reports", help="output directory (default reports)")
-    p.add_argument("--to", required=True, help="target directory (replaced as a whole), e.g. public/")
+    p.add_argument("--to", required=True, help="target folder, new or empty or published before (only files an "
+                   "earlier publish wrote are replaced or removed), outside the reports, data and project "
+                   "folders, e.g. ../public")
     p.set_defaults(func=_cmd_publish)
 
     p = sub.add_parser("open", help="print the path of a report and open it in the web browser")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import html
+import json
 import re
 import inspect
 import os
@@ -137,13 +138,15 @@ def _targets_cell(res: dict | None) -> str:
     return f'<td class="num">{_e(met)} / {_e(res.get("n_targets", 0))}</td>'
 
 
-def _links_cell(row: UnitRow, prefix: str) -> str:
+def _links_cell(row: UnitRow, prefix: str, *, public: bool = False) -> str:
     parts = []
     for lang in LANGS:
         if row.html.get(lang):
             parts.append(f'<a href="{_e(prefix + row.html[lang])}" hreflang="{lang}">{lang.upper()}</a>')
             if row.pdf.get(lang):
                 parts.append(f'<a href="{_e(prefix + row.pdf[lang])}" hreflang="{lang}">{lang.upper()} PDF</a>')
+        elif public:  # the public site shows no error text, no local path
+            parts.append(f'<span class="muted">{lang.upper()}: not yet available</span>')
         elif row.failed.get(lang):
             parts.append(f'<span class="muted" title="{_e(row.failed[lang])}">{lang.upper()}: failed</span>')
         else:
@@ -165,7 +168,7 @@ def _synthesis(rows: list[UnitRow]) -> str:
             f"{len(effects) - positive - negative}.</p>")
 
 
-def index_html(manifest: RunManifest, reports_dir: Path, *, prefix: str) -> str:
+def index_html(manifest: RunManifest, reports_dir: Path, *, prefix: str, public: bool = False) -> str:
     rows = _units(manifest, reports_dir)
     body = ["<h1>Enterprise productivity programme: province evaluation reports</h1>",
             "<p>Evaluation of the provinces' plans under the National Programme to support enterprises in raising "
@@ -182,7 +185,7 @@ def index_html(manifest: RunManifest, reports_dir: Path, *, prefix: str) -> str:
         body.append("<h2>National synthesis</h2><table><thead><tr><th>Pooled programme effect [95% CI]</th>"
                     "<th>Provinces with an estimate</th><th>Reports</th></tr></thead><tbody>"
                     f'<tr id="national">{_effect_cell(res or None)}<td class="num">{_e("–" if n is None else n)}</td>'
-                    f"{_links_cell(r, prefix)}</tr></tbody></table>")
+                    f"{_links_cell(r, prefix, public=public)}</tr></tbody></table>")
     for geo in GEOGRAPHIES:
         sel = [r for r in rows if r.geography == geo]
         if not sel:
@@ -198,7 +201,7 @@ def index_html(manifest: RunManifest, reports_dir: Path, *, prefix: str) -> str:
             n_sup = (r.results or {}).get("n_supported")
             body.append(f'<tr id="{_e(geo)}-{_e(r.slug)}"><td>{_e(r.name)}</td>{_effect_cell(r.results)}'
                         f'{_targets_cell(r.results)}<td class="num">{_e("–" if n_sup is None else n_sup)}</td>'
-                        f'{_links_cell(r, prefix)}</tr>')
+                        f'{_links_cell(r, prefix, public=public)}</tr>')
         body.append("</tbody></table>")
     body.append('<p class="muted">Figures come from the machine-readable results each report notebook emits, '
                 'recorded in the run manifest; see the <a href="methods.html">methods</a>.</p>')
@@ -357,8 +360,9 @@ def _write(path: Path, text: str) -> None:
 
 
 def _pages(manifest: RunManifest, reports_dir: Path, prefix: str,
-           notebooks: list[Path] | None) -> dict[str, str]:
-    return {"index.html": index_html(manifest, reports_dir, prefix=prefix), "methods.html": methods_html(),
+           notebooks: list[Path] | None, *, public: bool = False) -> dict[str, str]:
+    return {"index.html": index_html(manifest, reports_dir, prefix=prefix, public=public),
+            "methods.html": methods_html(),
             "figures.html": figures_html(notebooks)}
 
 
@@ -371,40 +375,154 @@ def build_site(reports_dir: str | Path = "reports", *, notebooks: list[Path] | N
     return site / "index.html"
 
 
+PUBLISH_MARKER = ".evalutils-published.json"
+_MARKER_KIND = "evalutils-publish"
+
+
+def _published_files(to: Path) -> list[str] | None:
+    """The files an earlier ``publish`` wrote into ``to`` (from its marker), or None when there is no marker.
+
+    Only plain relative paths inside ``to`` are returned: a hand-edited marker can never make ``publish`` delete
+    anything outside the folder."""
+    marker = to / PUBLISH_MARKER
+    if not marker.is_file():
+        return None
+    try:
+        data = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ReportError(f"the publish marker in {to} cannot be read ({exc})", file=marker,
+                          hint="delete the folder's published files by hand (or the marker, if the folder holds "
+                               "nothing else of value) and publish again") from None
+    if not isinstance(data, dict) or data.get("kind") != _MARKER_KIND or not isinstance(data.get("files"), list):
+        raise ReportError(f"{marker.name} in {to} is not a marker written by `evalutils publish`", file=marker,
+                          hint="publish into an empty or new folder")
+    out = []
+    for f in data["files"]:
+        if not isinstance(f, str) or not f or f.startswith("/") or "\\" in f:
+            continue
+        parts = Path(f).parts
+        if ".." in parts or "." in parts or parts[0] == PUBLISH_MARKER:
+            continue
+        out.append(Path(*parts).as_posix())
+    return out
+
+
+def _is_within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _protected_folders(reports_dir: Path, manifest: RunManifest) -> list[tuple[str, Path]]:
+    """Folders ``publish`` must never write into, nor into any of their parents: the reports, the data and
+    parameters each report was built from, and the project checkout."""
+    out = [("the reports folder", reports_dir.resolve())]
+    for e in manifest.reports.values():
+        p = e.get("parameters") or {}
+        for key, label in (("data_dir", "the data folder"), ("params_dir", "the parameters folder")):
+            if p.get(key):
+                out.append((label, Path(p[key]).resolve()))
+    out.append(("the project folder", PROJECT_ROOT.resolve()))
+    seen, unique = set(), []
+    for label, path in out:
+        if path not in seen:
+            seen.add(path)
+            unique.append((label, path))
+    return unique
+
+
+def _check_target(to: Path, reports_dir: Path, manifest: RunManifest) -> list[str] | None:
+    """Refuse a target that could hold anything but an earlier publication; return the earlier file list."""
+    shown = str(to)
+    for label, folder in _protected_folders(reports_dir, manifest):
+        if _is_within(folder, to):
+            what = "is" if folder == to else "contains"
+            raise ReportError(f"refusing to publish into {shown}: it {what} {label} ({folder})", file=to,
+                              hint="publish into a new or empty folder outside the project, e.g. "
+                                   "`evalutils publish --to ../public`")
+        if label in ("the reports folder", "the data folder") and _is_within(to, folder):
+            raise ReportError(f"refusing to publish into {shown}: it is inside {label} ({folder})", file=to,
+                              hint="publish into a new or empty folder outside the reports and data folders")
+    if to.exists() and not to.is_dir():
+        raise ReportError(f"cannot publish into {shown}: it is a file, not a folder", file=to,
+                          hint="choose a folder name that is new or empty")
+    if not to.exists():
+        return []
+    earlier = _published_files(to)
+    if earlier is None:
+        if any(to.iterdir()):
+            raise ReportError(f"refusing to publish into {shown}: the folder is not empty and was not written by "
+                              "`evalutils publish`", file=to,
+                              hint="publish into a new or empty folder; nothing in this one was changed")
+        return []
+    return earlier
+
+
+def _public_files(manifest: RunManifest, reports_dir: Path) -> dict[str, Path]:
+    """Published path -> source file: the rendered reports (HTML and PDF) of every unit that has one."""
+    out: dict[str, Path] = {}
+    for e in manifest.reports.values():
+        rel = e.get("html") or (e.get("last_built") or {}).get("html")
+        if not rel:
+            continue
+        for r in (rel, Path(rel).with_suffix(".pdf").as_posix()):
+            src = reports_dir / r
+            if src.is_file():
+                out[Path(r).as_posix()] = src
+    return out
+
+
 def publish(reports_dir: str | Path, to: str | Path, *,
             notebooks: list[Path] | None = None) -> tuple[Path, int]:
-    """Write a ready-to-serve copy to ``to`` (replaced whole, swapped in by renaming); return it and its file count."""
-    reports_dir, to = Path(reports_dir), Path(to)
+    """Write a ready-to-serve copy of the website into ``to``; return the folder and the number of files written.
+
+    ``publish`` never deletes what it did not write. It leaves a marker (:data:`PUBLISH_MARKER`) listing the files
+    it wrote; publishing again replaces those files and removes the ones no longer published, and nothing else.
+    It refuses (:class:`ReportError`, nothing changed) a non-empty folder without its marker, and the reports,
+    data, parameters and project folders, the folders inside the reports and data folders, and every parent of
+    them. Each file is written under a temporary name and renamed into place, so a reader never sees half a file.
+    """
+    reports_dir = Path(reports_dir)
+    to = Path(os.path.abspath(to)).resolve()
     manifest = RunManifest(reports_dir)
     if not manifest.reports:
         raise ReportError("nothing to publish: the run manifest lists no report", file=manifest.path,
                           hint="run `evalutils run` first")
-    if to.resolve() == reports_dir.resolve() or reports_dir.resolve() in to.resolve().parents:
-        raise ReportError("publish into a directory outside the reports directory", file=to)
-    tmp = to.with_name(f".{to.name}.{os.getpid()}-{uuid.uuid4().hex}.partial")
-    tmp.mkdir(parents=True)
+    earlier = _check_target(to, reports_dir, manifest)
+    pages = _pages(manifest, reports_dir, "", notebooks, public=True)
+    copies = _public_files(manifest, reports_dir)
+    new_files = sorted({*pages, *copies, ".nojekyll"})
+    clash = [f for f in new_files if (to / f).exists() and f not in earlier]
+    if clash:
+        raise ReportError(f"refusing to publish into {to}: {len(clash)} file(s) there were not written by "
+                          f"`evalutils publish` (e.g. {clash[0]})", file=to / clash[0],
+                          hint="move them away or publish into a new folder; nothing was changed")
     try:
-        n = 0
-        for name, text in _pages(manifest, reports_dir, "", notebooks).items():
-            (tmp / name).write_text(text, encoding="utf-8")
-            n += 1
-        for e in manifest.reports.values():
-            rel = e.get("html") or (e.get("last_built") or {}).get("html")
-            if not rel:
-                continue
-            for r in (rel, Path(rel).with_suffix(".pdf").as_posix()):
-                src = reports_dir / r
-                if src.exists():
-                    (tmp / r).parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copy2(src, tmp / r)
-                    n += 1
-        (tmp / ".nojekyll").write_text("")  # GitHub Pages: serve files as they are
-        old = to.with_name(f".{to.name}.{os.getpid()}-{uuid.uuid4().hex}.old")
-        if to.exists():
-            os.replace(to, old)
-        os.replace(tmp, to)
-        shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return to, n
+        to.mkdir(parents=True, exist_ok=True)
+        for name, text in pages.items():
+            _write(to / name, text)
+        for rel, src in copies.items():
+            dest = to / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            tmp = dest.with_name(f".{dest.name}.{os.getpid()}-{uuid.uuid4().hex}.partial")
+            shutil.copy2(src, tmp)
+            os.replace(tmp, dest)
+        _write(to / ".nojekyll", "")  # GitHub Pages: serve files as they are
+        _write(to / PUBLISH_MARKER, json.dumps({"kind": _MARKER_KIND, "files": new_files}, indent=1) + "\n")
+        for rel in sorted(set(earlier) - set(new_files)):
+            stale = to / rel
+            if not _is_within(stale.parent.resolve(), to):
+                continue  # a folder replaced by a link elsewhere: never delete through it
+            if stale.is_symlink() or stale.is_file():
+                stale.unlink()
+            parent = stale.parent
+            while parent != to and _is_within(parent, to):
+                try:
+                    parent.rmdir()  # only when empty
+                except OSError:
+                    break
+                parent = parent.parent
+    except OSError as exc:
+        raise ReportError(f"publishing into {to} failed: {exc.strerror or exc}",
+                          file=getattr(exc, "filename", None) or to,
+                          hint="check that the folder is writable and the disk is not full, then publish again "
+                               "(files already written are replaced, nothing else is touched)") from None
+    return to, len(new_files)
