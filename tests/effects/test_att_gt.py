@@ -62,7 +62,8 @@ def _by(res, key):
 
 @pytest.fixture(scope="module")
 def reg(mpdta):
-    return att_gt(mpdta, **KW, est_method="reg", seed=1)
+    # did's own inference (published numbers); the small-sample default is tested in test_small_sample.py
+    return att_gt(mpdta, **KW, est_method="reg", seed=1, inference="asymptotic")
 
 
 @pytest.mark.validation
@@ -93,7 +94,7 @@ def test_mpdta_aggregations_match_did_readme(reg):
 @pytest.mark.validation
 def test_mpdta_pretest_matches_did(reg):
     # did README: "P-value for pre-test of parallel trends assumption:  0.16812"
-    assert round(reg.pretest()["p_value"], 5) == 0.16812
+    assert round(reg.pretest(method="wald").p_value, 5) == 0.16812
 
 
 @pytest.mark.validation
@@ -106,7 +107,7 @@ def test_mpdta_bootstrap_se_close_to_did(reg):
 
 @pytest.mark.validation
 def test_mpdta_dr_with_covariate_matches_csdid_analytic(mpdta):
-    res = att_gt(mpdta, **KW, covariates="lpop", est_method="dr", bootstrap="none")
+    res = att_gt(mpdta, **KW, covariates="lpop", est_method="dr", bootstrap="none", inference="asymptotic")
     for (g, t, a, s) in zip(res.cells["group"], res.cells["time"], res.cells["att"], res.cells["std_error"], strict=True):
         want_a, want_s = CSDID_DR_LPOP[(g, t)]
         assert a == pytest.approx(want_a, abs=1e-6)
@@ -119,14 +120,14 @@ def test_mpdta_dr_with_covariate_matches_csdid_analytic(mpdta):
         for k, (a, s) in want.items():
             assert got[k][0] == pytest.approx(a, abs=1e-6), (kind, k)
             assert got[k][1] == pytest.approx(s, abs=1e-6), (kind, k)
-    pt = res.pretest()
-    assert round(pt["statistic"], 2) == CSDID_PRETREND[0]
-    assert round(pt["p_value"], 4) == CSDID_PRETREND[1]
+    pt = res.pretest(method="wald")
+    assert round(pt.statistic, 2) == CSDID_PRETREND[0]
+    assert round(pt.p_value, 4) == CSDID_PRETREND[1]
 
 
 def test_without_covariates_reg_ipw_dr_agree(mpdta, reg):
     for m in ("ipw", "dr"):
-        other = att_gt(mpdta, **KW, est_method=m, bootstrap="none")
+        other = att_gt(mpdta, **KW, est_method=m, bootstrap="none", inference="asymptotic")
         np.testing.assert_allclose(other.cells["att"], reg.cells["att"], atol=1e-12)
         np.testing.assert_allclose(other.cells["std_error"], reg.cells["std_error_analytic"], atol=1e-12)
 

@@ -36,12 +36,16 @@ from evalutils.errors import EstimationError
 
 from ._common import as_list, check_choice, check_columns, html_table, tidy_rows
 from ._drdid import did_panel
-from ._inference import BOOTSTRAP_CHOICES, infer
+from ._inference import BOOTSTRAP_CHOICES, Inference, cluster_sums, infer
+from ._smallsample import stratified_variance, t_power
 
 ControlGroup = Literal["never_treated", "not_yet_treated"]
 EstMethod = Literal["reg", "ipw", "dr"]
 Bootstrap = Literal["mammen", "rademacher", "none"]
 AggKind = Literal["simple", "dynamic", "group", "calendar"]
+InferenceKind = Literal["small_sample", "asymptotic"]
+PretestMethod = Literal["trend", "wald"]
+INFERENCE_CHOICES = ("small_sample", "asymptotic")
 
 _METHOD_LABEL = {"reg": "outcome regression", "ipw": "inverse probability weighting", "dr": "doubly robust"}
 
@@ -186,19 +190,41 @@ class AggregateResult:
     bootstrapped: bool
     crit_band: float
     method: str
+    overall_df: float | None = None  # t degrees of freedom of the overall ATT (None: normal)
+    inference: str = "asymptotic"
+
+    @property
+    def overall_crit(self) -> float:
+        """Critical value of the overall ATT's pointwise interval (t with ``overall_df``, else normal)."""
+        if self.overall_df is None:
+            return float(_dist.norm.ppf(1 - self.alpha / 2))
+        return float(_dist.StudentT(self.overall_df).ppf(1 - self.alpha / 2))
+
+    @property
+    def conf_int(self) -> tuple[float, float]:
+        """Pointwise (1 - alpha) interval of the overall ATT."""
+        c = self.overall_crit
+        return (self.overall_estimate - c * self.overall_std_error, self.overall_estimate + c * self.overall_std_error)
+
+    @property
+    def p_value(self) -> float:
+        stat = abs(self.overall_estimate / self.overall_std_error) if self.overall_std_error > 0 else np.inf
+        d = _dist.norm if self.overall_df is None else _dist.StudentT(self.overall_df)
+        return float(2 * d.sf(stat))
 
     def tidy(self) -> pd.DataFrame:
         """First row is the overall ATT, then one row per event time / group / period.
 
-        ``conf_low``/``conf_high`` are pointwise for the overall ATT and simultaneous
-        (uniform) bands for the components when bootstrapped.
+        ``conf_low``/``conf_high`` are pointwise for the overall ATT (Student t with ``overall_df``
+        under small-sample inference) and simultaneous (uniform) bands for the components when
+        bootstrapped. Column ``df`` gives the overall ATT's degrees of freedom.
         """
-        z = _dist.norm.ppf(1 - self.alpha / 2)
         terms = ["ATT"]
         est = [self.overall_estimate]
         se = [self.overall_std_error]
-        lo = [self.overall_estimate - z * self.overall_std_error]
-        hi = [self.overall_estimate + z * self.overall_std_error]
+        lo0, hi0 = self.conf_int
+        lo = [lo0]
+        hi = [hi0]
         if len(self.effects):
             prefix = {"event_time": "e=", "group": "g=", "time": "t="}[self.label]
             terms += [f"{prefix}{v}" for v in self.effects[self.label]]
@@ -206,11 +232,15 @@ class AggregateResult:
             se += self.effects["std_error"].tolist()
             lo += self.effects["conf_low"].tolist()
             hi += self.effects["conf_high"].tolist()
-        return tidy_rows(
+        out = tidy_rows(
             terms, np.array(est), np.array(se), df=None, alpha=self.alpha, n_obs=self.n_obs,
             n_units=self.n_units, n_clusters=self.n_clusters, method=self.method,
             conf_low=np.array(lo), conf_high=np.array(hi),
         )
+        out.loc[0, "p_value"] = self.p_value
+        out.insert(len(out.columns) - 1, "df", [np.nan if self.overall_df is None else self.overall_df]
+                   + [np.nan] * (len(out) - 1))
+        return out
 
     @property
     def estimate(self) -> float:
@@ -227,6 +257,88 @@ class AggregateResult:
             self.tidy()[["term", "estimate", "std_error", "conf_low", "conf_high", "p_value"]],
             [f"Overall ATT with pointwise CI; components with {band} {1 - self.alpha:.0%} bands."],
         )
+
+
+@dataclass(frozen=True)
+class PretestResult:
+    """Pre-trend test from :meth:`ATTGTResult.pretest`.
+
+    For the default method, ``estimate`` is the pre-period trend difference per period between
+    supported and comparison units, ``power`` the probability of rejecting when that difference
+    is ``trend`` per period, and ``detectable_trend`` the difference detected with probability
+    ``power_level``.
+    """
+
+    method: str
+    statistic: float
+    df: float
+    p_value: float
+    estimate: float
+    std_error: float
+    conf_low: float
+    conf_high: float
+    alpha: float
+    trend: float
+    power: float
+    detectable_trend: float
+    n_cells: int
+    power_level: float = 0.8
+
+    @property
+    def rejected(self) -> bool:
+        return bool(self.p_value < self.alpha)
+
+    def __getitem__(self, key: str) -> float:
+        """Dict-style access (``res["p_value"]``) kept for code written against the old dict return."""
+        return getattr(self, key)
+
+    def tidy(self) -> pd.DataFrame:
+        return pd.DataFrame([{
+            "term": "pre-trend", "estimate": self.estimate, "std_error": self.std_error,
+            "statistic": self.statistic, "df": self.df, "p_value": self.p_value, "conf_low": self.conf_low,
+            "conf_high": self.conf_high, "trend": self.trend, "power": self.power,
+            "detectable_trend": self.detectable_trend, "n_cells": self.n_cells, "method": self.method,
+        }])
+
+    def _repr_html_(self) -> str:
+        return html_table("Pre-trend test", self.tidy(), [self.method])
+
+
+def _cluster_strata(G: np.ndarray, codes: np.ndarray | None, n_clusters: int) -> np.ndarray | None:
+    """Cohort of each cluster, or None when a cluster holds units of different cohorts."""
+    if codes is None:
+        return G.copy()
+    lo = np.full(n_clusters, np.iinfo(np.int64).max)
+    hi = np.full(n_clusters, np.iinfo(np.int64).min)
+    np.minimum.at(lo, codes, G)
+    np.maximum.at(hi, codes, G)
+    return lo if (lo == hi).all() else None
+
+
+def _stratified(psi: np.ndarray, codes: np.ndarray | None, n_clusters: int, strata: np.ndarray | None):
+    n = psi.shape[0]
+    if psi.ndim == 1:
+        psi = psi[:, None]
+    pc = cluster_sums(psi, codes, n_clusters if codes is not None else None)
+    return stratified_variance(pc, strata, scale=1.0 / n)
+
+
+def _infer(psi: np.ndarray, *, codes, n_clusters: int, bootstrap: str, n_boot: int, seed: int, salt: int,
+           alpha: float, inference: str, strata: np.ndarray | None) -> Inference:
+    """Multiplier-bootstrap (or analytic) inference; under ``inference="small_sample"`` the standard
+    errors are never below the cohort-stratified small-sample ones and critical values never below
+    Student t with their Welch–Satterthwaite df (a collapsed bootstrap cannot shrink an interval)."""
+    res = infer(
+        psi, codes=codes, n_clusters=n_clusters if codes is not None else None, bootstrap=bootstrap,
+        n_boot=n_boot, rng=np.random.default_rng([seed, salt]) if bootstrap != "none" else None, alpha=alpha,
+    )
+    if inference != "small_sample" or psi.shape[1] == 0:
+        return res
+    sv = _stratified(psi, codes, n_clusters, strata)
+    se = np.maximum(res.std_error, sv.std_error)
+    tcrit = float(np.max(sv.crit(alpha)))
+    return Inference(se, res.std_error_analytic, max(res.crit_pointwise, tcrit), max(res.crit_band, tcrit),
+                     res.bootstrapped)
 
 
 @dataclass(frozen=True)
@@ -252,6 +364,8 @@ class ATTGTResult:
     crit_band: float
     notes: tuple[str, ...] = field(default_factory=tuple)
     units: pd.Index | None = None  # unit labels in the row order of ``influence``
+    strata: np.ndarray | None = None  # cohort of each cluster (None: clusters span cohorts, one stratum)
+    inference: str = "small_sample"
 
     @property
     def method(self) -> str:
@@ -272,33 +386,72 @@ class ATTGTResult:
     def _rng(self, salt: int) -> np.random.Generator:
         return np.random.default_rng([self.seed, salt])
 
-    def _infer(self, psi: np.ndarray, salt: int):
-        return infer(
-            psi, codes=self.cluster_codes, n_clusters=self.n_clusters if self.cluster_codes is not None else None,
-            bootstrap=self.bootstrap, n_boot=self.n_boot,
-            rng=self._rng(salt) if self.bootstrap != "none" else None, alpha=self.alpha,
-        )
+    def _infer(self, psi: np.ndarray, salt: int) -> Inference:
+        return _infer(psi, codes=self.cluster_codes, n_clusters=self.n_clusters, bootstrap=self.bootstrap,
+                      n_boot=self.n_boot, seed=self.seed, salt=salt, alpha=self.alpha,
+                      inference=self.inference, strata=self.strata)
 
-    def pretest(self) -> dict[str, float]:
-        """Wald test that all pre-treatment ATT(g,t) are zero (analytic, clustered covariance).
+    def _stratified(self, psi: np.ndarray):
+        """Small-sample variance (cohort strata, Welch–Satterthwaite df) of each column of ``psi``."""
+        return _stratified(psi, self.cluster_codes, self.n_clusters, self.strata)
 
-        Returns ``{"statistic", "df", "p_value"}`` (as did's "P-value for pre-test of parallel trends").
+    def pretest(self, *, method: PretestMethod = "trend", trend: float = 0.01,
+                power: float = 0.8) -> PretestResult:
+        """Test of parallel pre-trends between supported and not-yet/never-supported units.
+
+        ``method="trend"`` (default): the pre-support ATT(g,t) are summarised by one number, the
+        cohort-size-weighted least-squares slope of the pre-period effects on the distance to
+        their base period (with did's varying base period every pre-period ATT(g,t) is a one-period
+        trend difference, so the slope is their weighted mean). Under a linear pre-trend of
+        ``delta`` per period every pre-period ATT(g,t) equals ``delta * (t - base)``, so the slope
+        estimates ``delta``. It is tested with the small-sample (cohort-stratified) standard error
+        and a Student t critical value with Welch–Satterthwaite degrees of freedom, which keeps the
+        size at the nominal level with a few supported units per cohort (docs/inference.md). The
+        result also gives the power against a linear pre-trend of ``trend`` per period and the
+        trend detectable with probability ``power`` (Roth 2022).
+
+        ``method="wald"``: did's joint Wald test of every pre-period ATT(g,t) with the analytic
+        covariance (reproduces did's "P-value for pre-test of parallel trends"; it over-rejects
+        badly with few supported units per cohort and is kept for comparison only).
         """
+        check_choice("method", method, ("trend", "wald"))
         pre = np.flatnonzero(~self.cells["post"].to_numpy())
         if len(pre) == 0:
-            raise EstimationError("pretest: there are no pre-treatment cells to test")
+            raise EstimationError("pretest: there are no pre-treatment cells to test",
+                                  hint="every cohort is supported from the second observed period on")
         psi = self.influence[:, pre]
-        if self.cluster_codes is not None:
-            pc = np.zeros((self.n_clusters, len(pre)))
-            np.add.at(pc, self.cluster_codes, psi)
-        else:
-            pc = psi
-        n = psi.shape[0]
-        V = pc.T @ pc / n**2
         a = self.cells["att"].to_numpy()[pre]
-        W = float(a @ np.linalg.pinv(V) @ a)
-        k = int(np.linalg.matrix_rank(V))
-        return {"statistic": W, "df": float(k), "p_value": float(_dist.chi2_sf(W, k))}
+        n = psi.shape[0]
+        if method == "wald":
+            pc = cluster_sums(psi, self.cluster_codes, self.n_clusters if self.cluster_codes is not None else None)
+            V = pc.T @ pc / n**2
+            W = float(a @ np.linalg.pinv(V) @ a)
+            k = int(np.linalg.matrix_rank(V))
+            return PretestResult(
+                method="Wald test of all pre-period ATT(g,t) (analytic covariance, chi-squared)",
+                statistic=W, df=float(k), p_value=float(_dist.chi2_sf(W, k)), estimate=np.nan,
+                std_error=np.nan, conf_low=np.nan, conf_high=np.nan, alpha=self.alpha, trend=trend,
+                power=np.nan, detectable_trend=np.nan, n_cells=len(pre),
+            )
+        g = self.cells["group"].to_numpy()[pre]
+        x = (self.cells["time"].to_numpy() - self.cells["base_period"].to_numpy())[pre].astype(float)
+        glist, gsize = np.unique(self.unit_group, return_counts=True)
+        w = gsize[np.searchsorted(glist, g)].astype(float)
+        denom = float(np.sum(w * x * x))
+        lin = w * x / denom
+        slope = float(lin @ a)
+        sv = self._stratified(psi @ lin)
+        se, df = float(sv.std_error[0]), float(sv.df[0])
+        crit = float(_dist.StudentT(df).ppf(1 - self.alpha / 2))
+        stat = slope / se if se > 0 else np.inf
+        return PretestResult(
+            method="t test of the pre-period trend difference (cohort-stratified SE, Welch-Satterthwaite df)",
+            statistic=stat, df=df, p_value=float(2 * _dist.StudentT(df).sf(abs(stat))), estimate=slope,
+            std_error=se, conf_low=slope - crit * se, conf_high=slope + crit * se, alpha=self.alpha,
+            trend=float(trend), power=float(t_power(trend / se, df, crit)) if se > 0 else 1.0,
+            detectable_trend=float((crit + _dist.StudentT(df).ppf(power)) * se), n_cells=len(pre),
+            power_level=power,
+        )
 
     def aggregate(
         self,
@@ -399,6 +552,13 @@ class ATTGTResult:
 
         salt = {"simple": 1, "dynamic": 2, "group": 3, "calendar": 4}[kind]
         o = self._infer(oinf[:, None], salt * 100)
+        overall_df: float | None = None
+        if self.inference == "small_sample":
+            # the overall ATT: cohort-stratified variance and Welch–Satterthwaite t (docs/inference.md)
+            sv = self._stratified(oinf)
+            overall_se, overall_df = float(sv.std_error[0]), float(sv.df[0])
+        else:
+            overall_se = float(o.std_error[0])
         if comps:
             cinf = np.column_stack([cc[2] for cc in comps])
             ci = self._infer(cinf, salt * 100 + 1)
@@ -419,10 +579,10 @@ class ATTGTResult:
             crit = o.crit_pointwise
             allinf = oinf[:, None]
         return AggregateResult(
-            kind=kind, overall_estimate=overall, overall_std_error=float(o.std_error[0]),
+            kind=kind, overall_estimate=overall, overall_std_error=overall_se,
             effects=effects, label=label, influence=allinf, n_obs=self.n_obs, n_units=self.n_units,
             n_clusters=self.n_clusters, alpha=self.alpha, bootstrapped=o.bootstrapped, crit_band=crit,
-            method=f"{self.method}, {kind} aggregation",
+            method=f"{self.method}, {kind} aggregation", overall_df=overall_df, inference=self.inference,
         )
 
     def _repr_html_(self) -> str:
@@ -458,6 +618,7 @@ def att_gt(
     cluster: str | None = None,
     unbalanced: Literal["drop", "pairwise"] = "drop",
     alpha: float = 0.05,
+    inference: InferenceKind = "small_sample",
 ) -> ATTGTResult:
     """Callaway–Sant'Anna group-time average treatment effects ATT(g, t).
 
@@ -477,8 +638,14 @@ def att_gt(
     cluster : column to cluster on (units must be nested in it); default the unit.
     unbalanced : ``"drop"`` units not observed in every period, or ``"pairwise"`` (see module doc).
     alpha : 1 - confidence level.
+    inference : ``"small_sample"`` (default): the aggregated overall ATT uses a cohort-stratified
+        variance with Student t critical values and Welch–Satterthwaite degrees of freedom, and no
+        standard error or band falls below that (valid with a few supported units per cohort, see
+        docs/inference.md); ``"asymptotic"``: did's influence-function / multiplier-bootstrap
+        inference with normal critical values (reproduces did's published numbers).
     """
     check_choice("control_group", control_group, ("never_treated", "not_yet_treated"))
+    check_choice("inference", inference, INFERENCE_CHOICES)
     check_choice("est_method", est_method, ("reg", "ipw", "dr"))
     check_choice("base_period", base_period, ("varying", "universal"))
     check_choice("bootstrap", bootstrap, BOOTSTRAP_CHOICES)
@@ -615,17 +782,19 @@ def att_gt(
         )
     psi = np.column_stack(infl)
     cells = pd.DataFrame(rows)
-    result = ATTGTResult(
-        cells=cells, influence=psi, unit_group=G, cluster_codes=codes, n_units=n,
-        n_obs=int(observed.sum()), n_clusters=n_clusters, outcome=outcome, control_group=control_group,
-        est_method=est_method, anticipation=int(anticipation), base_period=base_period,
-        bootstrap=bootstrap, n_boot=int(n_boot), seed=int(seed), alpha=alpha, crit_band=np.nan,
-        notes=tuple(notes), units=unit_labels,
-    )
-    inf_res = result._infer(psi, 0)
+    strata = _cluster_strata(G, codes, n_clusters)
+    if strata is None and inference == "small_sample":
+        notes.append("clusters contain units of different cohorts: small-sample inference uses one stratum")
+    inf_res = _infer(psi, codes=codes, n_clusters=n_clusters, bootstrap=bootstrap, n_boot=int(n_boot),
+                     seed=int(seed), salt=0, alpha=alpha, inference=inference, strata=strata)
     cells["std_error"] = inf_res.std_error
     cells["std_error_analytic"] = inf_res.std_error_analytic
     cells["conf_low"] = cells["att"] - inf_res.crit_band * inf_res.std_error
     cells["conf_high"] = cells["att"] + inf_res.crit_band * inf_res.std_error
-    object.__setattr__(result, "crit_band", inf_res.crit_band)
-    return result
+    return ATTGTResult(
+        cells=cells, influence=psi, unit_group=G, cluster_codes=codes, n_units=n,
+        n_obs=int(observed.sum()), n_clusters=n_clusters, outcome=outcome, control_group=control_group,
+        est_method=est_method, anticipation=int(anticipation), base_period=base_period,
+        bootstrap=bootstrap, n_boot=int(n_boot), seed=int(seed), alpha=alpha, crit_band=inf_res.crit_band,
+        notes=tuple(notes), units=unit_labels, strata=strata, inference=inference,
+    )

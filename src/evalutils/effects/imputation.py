@@ -10,8 +10,15 @@ Standard errors follow BJS Theorem 3 (conservative, clustered): each estimate is
 tau_w = sum_it v_it y_it, with v_it = w_it on treated observations and v = -Z0 (Z0'Z0)^-1 Z1'w on
 untreated ones (computed by Gauss–Seidel on the two-way normal equations, no dense dummies);
 Var = sum_c (sum_{it in c} v_it e~_it)^2 where e~ is the step-1 residual for untreated rows and
-tau_it minus its cohort-by-period mean for treated rows. The small-cohort leave-out correction of
-BJS is not applied. Covariates are not supported in this version.
+tau_it minus its cohort-by-period mean for treated rows. Covariates are not supported in this
+version.
+
+Small-sample inference (``inference="small_sample"``, the default): the cluster terms
+sum_{it in c} v_it e~_it are treated as a stratified sample with the support cohorts as strata
+(:mod:`._smallsample`): each cohort's sum of squares is multiplied by n_g / (n_g - 1), which undoes
+the shrinkage from demeaning tau within cohort-by-period cells of a few firms (the role of BJS's
+leave-out correction), and intervals use Student t with Welch–Satterthwaite degrees of freedom.
+``inference="asymptotic"`` gives BJS's variance with normal critical values.
 
 Pre-trends: :meth:`ImputationResult.pretrend_test` is BJS's test, a regression on untreated
 observations of y on unit and time effects and indicators for the k periods before support.
@@ -20,6 +27,7 @@ observations of y on unit and time effects and indicators for the k periods befo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -27,8 +35,9 @@ from .. import _dist
 
 from evalutils.errors import EstimationError
 
-from ._common import check_columns, drop_missing, html_table, tidy_rows
+from ._common import check_choice, check_columns, drop_missing, html_table, tidy_rows
 from ._fe import fit_two_way, solve_normal_equations
+from ._smallsample import stratified_variance
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,25 @@ class ImputationResult:
     _cols: dict = field(repr=False)
     method: str = "Imputation (Borusyak-Jaravel-Spiess)"
     notes: tuple[str, ...] = field(default_factory=tuple)
+    overall_df: float | None = None  # t degrees of freedom of the overall ATT (None: normal)
+    inference: str = "small_sample"
+
+    @property
+    def overall_crit(self) -> float:
+        d = _dist.norm if self.overall_df is None else _dist.StudentT(self.overall_df)
+        return float(d.ppf(1 - self.alpha / 2))
+
+    @property
+    def conf_int(self) -> tuple[float, float]:
+        """Pointwise (1 - alpha) interval of the overall ATT."""
+        c = self.overall_crit
+        return (self.overall_estimate - c * self.overall_std_error, self.overall_estimate + c * self.overall_std_error)
+
+    @property
+    def p_value(self) -> float:
+        stat = abs(self.overall_estimate / self.overall_std_error) if self.overall_std_error > 0 else np.inf
+        d = _dist.norm if self.overall_df is None else _dist.StudentT(self.overall_df)
+        return float(2 * d.sf(stat))
 
     @property
     def estimate(self) -> float:
@@ -61,8 +89,18 @@ class ImputationResult:
         terms = ["ATT", *[f"e={e}" for e in ev["event_time"]]]
         est = np.r_[self.overall_estimate, ev["estimate"].to_numpy()]
         se = np.r_[self.overall_std_error, ev["std_error"].to_numpy()]
-        return tidy_rows(terms, est, se, df=None, alpha=self.alpha, n_obs=self.n_obs, n_units=self.n_units,
-                         n_clusters=self.n_clusters, method=self.method)
+        lo = np.r_[self.conf_int[0], ev["conf_low"].to_numpy()]
+        hi = np.r_[self.conf_int[1], ev["conf_high"].to_numpy()]
+        out = tidy_rows(terms, est, se, df=None, alpha=self.alpha, n_obs=self.n_obs, n_units=self.n_units,
+                        n_clusters=self.n_clusters, method=self.method, conf_low=lo, conf_high=hi)
+        dfs = np.r_[np.nan if self.overall_df is None else self.overall_df,
+                    ev["df"].to_numpy(dtype=float) if "df" in ev else np.full(len(ev), np.nan)]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            stat = np.abs(est / se)
+        out["p_value"] = [float(2 * (_dist.norm if not np.isfinite(d) else _dist.StudentT(d)).sf(s_))
+                          for d, s_ in zip(dfs, stat, strict=True)]
+        out.insert(len(out.columns) - 1, "df", dfs)
+        return out
 
     def pretrend_test(self, *, k: int = 3) -> dict[str, float]:
         """BJS pre-trend test on untreated observations: joint F test of k pre-period indicators."""
@@ -109,12 +147,16 @@ def did_imputation(
     anticipation: int = 0,
     cluster: str | None = None,
     alpha: float = 0.05,
+    inference: Literal["small_sample", "asymptotic"] = "small_sample",
 ) -> ImputationResult:
     """Borusyak–Jaravel–Spiess imputation estimator (see module docstring).
 
     ``group`` is the first treated period (0 = never). ``horizons``: event times to report
-    (default every observed e >= 0). ``cluster`` defaults to the unit.
+    (default every observed e >= 0). ``cluster`` defaults to the unit. ``inference``:
+    ``"small_sample"`` (cohort-stratified variance, Student t with Welch–Satterthwaite df) or
+    ``"asymptotic"`` (BJS's conservative variance with normal critical values).
     """
+    check_choice("inference", inference, ("small_sample", "asymptotic"))
     cluster = unit if cluster is None else cluster
     check_columns(data, [outcome, unit, time, group, cluster], estimator="did_imputation")
     df = drop_missing(data, [outcome, unit, time, group, cluster])
@@ -202,7 +244,16 @@ def did_imputation(
     etilde = resid.copy()
     cl_codes, uniq = pd.factorize(df[cluster])
     n_cl = len(uniq)
+    # cohort of each cluster (strata of the small-sample variance); None when clusters span cohorts
+    cl_lo = np.full(n_cl, np.iinfo(np.int64).max)
+    cl_hi = np.full(n_cl, np.iinfo(np.int64).min)
+    np.minimum.at(cl_lo, cl_codes, g)
+    np.maximum.at(cl_hi, cl_codes, g)
+    strata = cl_lo if (cl_lo == cl_hi).all() else None
+    if strata is None and inference == "small_sample":
+        notes.append("clusters contain units of different cohorts: small-sample inference uses one stratum")
     ses = np.empty(K)
+    dfs = np.full(K, np.inf)
     for k in range(K):
         v1 = V[tr, k]
         num = np.bincount(cell, weights=v1 * tau[tr])
@@ -211,18 +262,23 @@ def did_imputation(
             tbar = np.where(den != 0, num / den, 0.0)
         etilde[tr] = tau[tr] - tbar[cell]
         s = np.bincount(cl_codes, weights=V[:, k] * etilde, minlength=n_cl)
-        ses[k] = np.sqrt(np.sum(s**2))
+        if inference == "small_sample":
+            sv = stratified_variance(s, strata)
+            ses[k], dfs[k] = float(sv.std_error[0]), float(sv.df[0])
+        else:
+            ses[k] = np.sqrt(np.sum(s**2))
     if n_cl < 2:
         raise EstimationError(f"did_imputation: need at least 2 clusters, found {n_cl}", column=cluster)
 
-    z = _dist.norm.ppf(1 - alpha / 2)
+    crit = np.array([(_dist.norm if not np.isfinite(d) else _dist.StudentT(d)).ppf(1 - alpha / 2) for d in dfs])
     ev = pd.DataFrame(
         {
             "event_time": ev_levels.astype(int),
             "estimate": est[1:],
             "std_error": ses[1:],
-            "conf_low": est[1:] - z * ses[1:],
-            "conf_high": est[1:] + z * ses[1:],
+            "conf_low": est[1:] - crit[1:] * ses[1:],
+            "conf_high": est[1:] + crit[1:] * ses[1:],
+            "df": np.where(np.isfinite(dfs[1:]), dfs[1:], np.nan),
             "n_obs": [int((treated & (e == lev)).sum()) for lev in ev_levels],
         }
     )
@@ -232,4 +288,5 @@ def did_imputation(
         weights_check=weights_check, n_obs=len(df), n_treated_obs=n1, n_units=int(len(np.unique(u_codes))),
         n_clusters=n_cl, alpha=alpha, outcome=outcome, _data=store,
         _cols={"outcome": outcome, "unit": unit, "time": time, "cluster": cluster}, notes=tuple(notes),
+        overall_df=float(dfs[0]) if np.isfinite(dfs[0]) else None, inference=inference,
     )
