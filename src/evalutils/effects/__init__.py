@@ -5,12 +5,13 @@ returns a typed result with ``tidy()``. Estimation never prints or plots.
 """
 
 from .diagnostics import BaconDecomposition, TWFEWeights, bacon_decomposition, twfe_weights
-from .did import AggregateResult, ATTGTResult, att_gt
+from .did import AggregateResult, ATTGTResult, PretestResult, att_gt
 from .event_study import EventStudyResult, event_study
 from .heterogeneity import HeterogeneityResult, adjust_pvalues, heterogeneity
 from .imputation import ImputationResult, did_imputation
 from .inference import RandomizationResult, WildBootstrapResult, randomization_inference, wild_cluster_bootstrap
 from .plots import plot_event_study
+from .power import MDEResult, minimum_detectable_effect
 from .sun_abraham import SunAbrahamResult, sun_abraham
 from .tables import etable
 from .twfe import TWFEResult, twfe
@@ -22,6 +23,8 @@ __all__ = [
     "EventStudyResult",
     "HeterogeneityResult",
     "ImputationResult",
+    "MDEResult",
+    "PretestResult",
     "RandomizationResult",
     "SunAbrahamResult",
     "TWFEResult",
@@ -34,6 +37,7 @@ __all__ = [
     "etable",
     "event_study",
     "heterogeneity",
+    "minimum_detectable_effect",
     "plot_event_study",
     "randomization_inference",
     "sun_abraham",

@@ -95,8 +95,12 @@ def true_imputation_att(df: pd.DataFrame) -> float:
 
 def replicate(design: Design, rng: np.random.Generator, *, alpha: float = 0.05, trend: float = 0.01,
               estimators: tuple[str, ...] = ("att_gt", "imputation"), n_boot: int = 999,
-              with_mde: bool = True) -> dict[str, float]:
-    """One replication: each estimator's overall ATT, interval and coverage; the pre-trend test; the MDE."""
+              with_mde: bool = True, compare_asymptotic: bool = False) -> dict[str, float]:
+    """One replication: each estimator's overall ATT, interval and coverage; the pre-trend test; the MDE.
+
+    ``compare_asymptotic`` adds the previous inference (did's multiplier-bootstrap SE with normal
+    critical values, BJS's variance with normal critical values, did's Wald pre-test) for the table.
+    """
     from .did import att_gt
     from .imputation import did_imputation
     from .power import minimum_detectable_effect
@@ -115,6 +119,11 @@ def replicate(design: Design, rng: np.random.Generator, *, alpha: float = 0.05, 
             "cs_width": hi - lo, "cs_reject0": float(agg.p_value < alpha), "cs_df": float(agg.overall_df or np.nan),
             "pre_reject": float(pt.p_value < alpha), "pre_power": pt.power, "pre_detectable": pt.detectable_trend,
         })
+        if compare_asymptotic:
+            old = att_gt(df, **kw, n_boot=n_boot, seed=int(rng.integers(2**31)), inference="asymptotic")
+            lo, hi = old.aggregate("simple").conf_int
+            out.update({"cs_asy_covered": float(lo <= truth <= hi), "cs_asy_width": hi - lo,
+                        "pre_wald_reject": float(old.pretest(method="wald").p_value < alpha)})
     if "imputation" in estimators:
         bj = did_imputation(df, **kw)
         lo, hi = bj.conf_int
@@ -123,6 +132,9 @@ def replicate(design: Design, rng: np.random.Generator, *, alpha: float = 0.05, 
             "bjs_estimate": bj.overall_estimate, "bjs_truth": truth, "bjs_covered": float(lo <= truth <= hi),
             "bjs_width": hi - lo, "bjs_reject0": float(bj.p_value < alpha),
         })
+        if compare_asymptotic:
+            lo, hi = did_imputation(df, **kw, inference="asymptotic").conf_int
+            out.update({"bjs_asy_covered": float(lo <= truth <= hi), "bjs_asy_width": hi - lo})
     if with_mde:
         out["mde"] = minimum_detectable_effect(df, **kw, alpha=alpha).mde
     return out

@@ -127,8 +127,8 @@ def design_weights(G: np.ndarray, observed: np.ndarray, periods: np.ndarray, *, 
 def variogram(Y: np.ndarray, untreated: np.ndarray) -> pd.DataFrame:
     """gamma(h) = mean (u_{t+h} - u_t)^2 over untreated, observed pairs, after removing year means."""
     Yu = np.where(untreated, Y, np.nan)
-    with np.errstate(invalid="ignore"):
-        mu = np.nanmean(Yu, axis=0)
+    counts = np.isfinite(Yu).sum(axis=0)
+    mu = np.where(counts > 0, np.nansum(Yu, axis=0) / np.maximum(counts, 1), np.nan)
     U = Yu - mu[None, :]
     T = Y.shape[1]
     rows = []
