@@ -36,7 +36,7 @@ from evalutils.errors import EstimationError
 
 from ._common import as_list, check_choice, check_columns, html_table, tidy_rows
 from ._drdid import did_panel
-from ._inference import BOOTSTRAP_CHOICES, Inference, cluster_sums, infer
+from ._inference import BOOTSTRAP_CHOICES, Inference, analytic_vcov, cluster_sums, infer
 from ._smallsample import stratified_variance, t_power
 
 ControlGroup = Literal["never_treated", "not_yet_treated"]
@@ -192,6 +192,9 @@ class AggregateResult:
     method: str
     overall_df: float | None = None  # t degrees of freedom of the overall ATT (None: normal)
     inference: str = "asymptotic"
+    # analytic clustered covariance of (overall, effects...) from ``influence`` (used by honest_did)
+    vcov: np.ndarray | None = None
+    base_period: str | None = None  # att_gt's base period: "varying" or "universal"
 
     @property
     def overall_crit(self) -> float:
@@ -583,6 +586,8 @@ class ATTGTResult:
             effects=effects, label=label, influence=allinf, n_obs=self.n_obs, n_units=self.n_units,
             n_clusters=self.n_clusters, alpha=self.alpha, bootstrapped=o.bootstrapped, crit_band=crit,
             method=f"{self.method}, {kind} aggregation", overall_df=overall_df, inference=self.inference,
+            vcov=analytic_vcov(cluster_sums(allinf, self.cluster_codes, self.n_clusters), allinf.shape[0]),
+            base_period=self.base_period,
         )
 
     def _repr_html_(self) -> str:

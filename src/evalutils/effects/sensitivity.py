@@ -36,7 +36,7 @@ Robust confidence sets (the defaults of HonestDiD, which are the ones implemente
   ``cv_alpha(max bias / sd) * sd`` is smallest, ``cv_alpha(b)`` being the 1 - alpha quantile of
   ``|N(b, 1)|``. The worst-case bias over ``Delta^SD(M)`` has a closed form (M times an L1 norm
   of the weights on the second differences of ``delta``), and the half-length is a convex
-  function of the free weights, minimised with L-BFGS-B (HonestDiD: bisection over the standard
+  function of the free weights, minimised with SLSQP (HonestDiD: bisection over the standard
   deviation with a conic solver and a simulated folded-normal quantile).
 
 The breakdown value is the largest ``M`` (or ``Mbar``) for which the robust set excludes zero,
@@ -46,6 +46,7 @@ found by bisection to a relative tolerance of 0.1 %.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -65,7 +66,9 @@ Target = int | Literal["average"]
 _RESTRICTIONS = ("relative_magnitudes", "smoothness")
 _METHOD = {"relative_magnitudes": "C-LF", "smoothness": "FLCI"}
 _LABEL = {"relative_magnitudes": "Mbar", "smoothness": "M"}
-_MAX_POST_RM = 8  # vertex enumeration grows as C(2T, T); beyond this the analysis is too slow
+_SQRT2 = math.sqrt(2.0)
+_SQRT2PI = math.sqrt(2.0 * math.pi)
+_MAX_POST_RM = 20  # beyond this the grid inversion gets slow and the design is unusual
 
 
 # --------------------------------------------------------------------------------------------
@@ -304,15 +307,31 @@ def _truncnorm_upper_quantile(p_upper: float, lo: np.ndarray, hi: np.ndarray) ->
 
 
 def _folded_normal_cv(b: float, alpha: float) -> float:
-    """1 - alpha quantile of |N(b, 1)|."""
+    """1 - alpha quantile of |N(b, 1)| (safeguarded Newton iterations on the cdf)."""
     b = abs(float(b))
     if b == 0:
         return float(special.ndtri(1 - alpha / 2))
 
-    def f(c: float) -> float:
-        return special.ndtr(c - b) - special.ndtr(-c - b) - (1 - alpha)
+    def g(c: float) -> float:  # P(|N(b,1)| > c) - alpha, written with upper tails for accuracy
+        return 0.5 * math.erfc((c - b) / _SQRT2) + 0.5 * math.erfc((c + b) / _SQRT2) - alpha
 
-    return float(optimize.brentq(f, 0.0, b + 10.0, xtol=1e-14, rtol=1e-14))
+    lo, hi = b, b + 12.0  # g(lo) >= 0.5 - alpha > 0 > g(hi)
+    c = b + float(special.ndtri(1 - alpha))
+    for _ in range(100):
+        gc = g(c)
+        if gc > 0:
+            lo = c
+        else:
+            hi = c
+        dens = (math.exp(-0.5 * (c - b) ** 2) + math.exp(-0.5 * (c + b) ** 2)) / _SQRT2PI
+        step = gc / dens if dens > 0 else 0.0
+        new = c + step
+        if not lo < new < hi:
+            new = (lo + hi) / 2
+        if abs(new - c) <= 1e-14 * max(1.0, c):
+            return new
+        c = new
+    return c
 
 
 def _folded_normal_cv_deriv(b: float, c: float) -> float:
@@ -356,6 +375,51 @@ def _extreme_rays(X_bytes: bytes, k: int, p: int) -> np.ndarray:
     return np.array(rays).reshape(-1, k)
 
 
+def _rm_rays(X: np.ndarray) -> np.ndarray:
+    """Extreme rays of {lambda >= 0, X' lambda = 0} for the relative-magnitudes moments, in closed form.
+
+    Rows 2t and 2t+1 of X are +x_t and -x_t (the post-period parts of +-(delta_t - delta_{t-1}));
+    the x_t (t = 1..T) span a space of dimension T - 1. Rays: the pair (2t, 2t+1) for x_t != 0, the
+    single rows of an x_t = 0 (at most one), and, when no x_t is zero, the positive and negative
+    parts of +-c where c spans {c : sum_t c_t x_t = 0}. Falls back on enumeration otherwise.
+    """
+    k, p = X.shape
+    T = k // 2
+    xs = X[0::2]
+    if k % 2 or not np.allclose(X[1::2], -xs, atol=1e-12):
+        return _extreme_rays(np.ascontiguousarray(X).tobytes(), k, p)
+    scale = max(1.0, float(np.abs(X).max())) if X.size else 1.0
+    zero = np.all(np.abs(xs) <= 1e-12 * scale, axis=1) if p else np.ones(T, dtype=bool)
+    rays: list[np.ndarray] = []
+    for t in range(T):
+        if zero[t]:
+            for r in (2 * t, 2 * t + 1):
+                v = np.zeros(k)
+                v[r] = 1.0
+                rays.append(v)
+        else:
+            v = np.zeros(k)
+            v[2 * t] = v[2 * t + 1] = 1.0
+            rays.append(v)
+    if zero.sum() > 1:
+        return _extreme_rays(np.ascontiguousarray(X).tobytes(), k, p)
+    if not zero.any():
+        if p == 0:
+            c = np.ones(1)
+        else:
+            _, sv, vt = np.linalg.svd(xs.T, full_matrices=True)  # xs.T: p x T
+            rank = int((sv > 1e-10 * scale).sum())
+            if T - rank != 1:
+                return _extreme_rays(np.ascontiguousarray(X).tobytes(), k, p)
+            c = vt[-1]
+        for sgn in (1.0, -1.0):
+            v = np.zeros(k)
+            v[0::2] = np.clip(sgn * c, 0, None)
+            v[1::2] = np.clip(-sgn * c, 0, None)
+            rays.append(v)
+    return np.array(rays)
+
+
 def _gamma_inverse(l_vec: np.ndarray) -> np.ndarray:
     """Inverse of an invertible matrix whose first row is l' (the rest standard basis rows)."""
     T = len(l_vec)
@@ -380,41 +444,37 @@ class _Polyhedron:
     lf_cv: float
 
 
-def _rm_rows(num_pre: int, num_post: int, s: int, sign: int, mbar: float) -> np.ndarray:
-    """Post-period rows of Delta^RM_{s,sign}(Mbar): +-(delta_t - delta_{t-1}) - Mbar*sign*fd_s <= 0.
+def _fd_row(num_pre: int, num_post: int, t: int) -> np.ndarray:
+    """Row vector of delta_t - delta_{t-1} over the columns of betahat (HonestDiD's period index t).
 
-    Columns: delta at event-time periods -num_pre..-1 (HonestDiD's t = -num_pre..-1, i.e. event
-    times -num_pre-1..-2) then 1..num_post; the reference period 0 is normalised to 0.
+    Columns: delta at HonestDiD periods -num_pre..-1 (event times -num_pre-1..-2) then 1..num_post
+    (event times 0..num_post-1); the reference period t = 0 (event time -1) is normalised to 0.
     """
-    n = num_pre + num_post
+    v = np.zeros(num_pre + num_post)
+    for tt, w in ((t, 1.0), (t - 1, -1.0)):
+        if tt < 0:
+            v[num_pre + tt] += w
+        elif tt > 0:
+            v[num_pre + tt - 1] += w
+    return v
 
-    def col(t: int) -> int | None:  # HonestDiD period t -> column (None for the reference t = 0)
-        if t < 0:
-            return num_pre + t
-        if t > 0:
-            return num_pre + t - 1
-        return None
 
-    def fd(t: int) -> np.ndarray:
-        v = np.zeros(n)
-        for tt, w in ((t, 1.0), (t - 1, -1.0)):
-            c = col(tt)
-            if c is not None:
-                v[c] += w
-        return v
-
-    base = sign * mbar * fd(s)
+def _rm_rows(num_pre: int, num_post: int, s: int, sign: int, mbar: float) -> np.ndarray:
+    """Post-period rows of Delta^RM_{s,sign}(Mbar): +-(delta_t - delta_{t-1}) - Mbar*sign*fd_s <= 0."""
+    base = sign * mbar * _fd_row(num_pre, num_post, s)
     rows = []
     for t in range(1, num_post + 1):
-        rows.append(fd(t) - base)
-        rows.append(-fd(t) - base)
+        f = _fd_row(num_pre, num_post, t)
+        rows.append(f - base)
+        rows.append(-f - base)
     return np.array(rows)
 
 
 class _RMTester:
     """Vectorised C-LF tests of H0: theta = theta0 over the polyhedra of Delta^RM(Mbar)."""
 
-    def __init__(self, betahat, sigma, num_pre, num_post, l_vec, mbar, alpha, kappa, beta_draws):
+    def __init__(self, betahat, sigma, num_pre, num_post, l_vec, mbar, alpha, kappa, fd_draws):
+        """``fd_draws[:, t + num_pre - 1]``: draws of the estimation error of delta_t - delta_{t-1}."""
         self.alpha = alpha
         self.kappa = kappa
         self.alpha_tilde = (alpha - kappa) / (1 - kappa)
@@ -432,10 +492,23 @@ class _RMTester:
                 if np.any(sd <= 0):
                     raise EstimationError("honest_did: a moment of the relative-magnitudes restriction has "
                                           "zero variance; check that sigma is positive definite")
-                R = _extreme_rays(np.round(X, 12).tobytes(), X.shape[0], X.shape[1])
+                R = _rm_rays(X)
                 V = R / (R @ sd)[:, None] if len(R) else R
                 if len(V):
-                    eta_sim = (beta_draws @ (V @ A).T).max(axis=1)  # draws of A (betahat - beta)
+                    # draws of the moments' estimation error, built elementwise from the first
+                    # differences (no per-polyhedron matrix product: BLAS threads are slow on a busy machine)
+                    base = sign * mbar * fd_draws[:, s + num_pre - 1]
+                    eta_sim = np.full(fd_draws.shape[0], -np.inf)
+                    for r in range(len(V)):
+                        acc = np.zeros(fd_draws.shape[0])
+                        for t in range(1, num_post + 1):
+                            d = fd_draws[:, t + num_pre - 1]
+                            wp, wm = V[r, 2 * (t - 1)], V[r, 2 * (t - 1) + 1]
+                            if wp:
+                                acc += wp * (d - base)
+                            if wm:
+                                acc += wm * (-d - base)
+                        np.maximum(eta_sim, acc, out=eta_sim)
                     lf = float(np.quantile(eta_sim, 1 - kappa))
                 else:
                     lf = np.inf
@@ -593,15 +666,23 @@ class _FLCI:
         H = Vc.T @ S_pp @ Vc
         g = Vc.T @ (S_pp @ v0 + S_pl)
         c0 = -np.linalg.lstsq(H, g, rcond=None)[0]
+        scale = self._sd(c0)[0]  # the objective in units of the smallest standard deviation
+
+        def f_scaled(x: np.ndarray) -> tuple[float, np.ndarray]:
+            val, grad = f(x)
+            return val / scale, grad / scale
+
         best = None
         for start in (c0, np.zeros(n)):
             x0 = np.concatenate([np.clip(start, 0, None), np.clip(-start, 0, None)])
-            res = optimize.minimize(f, x0, jac=True, method="L-BFGS-B", bounds=[(0, None)] * (2 * n),
-                                    options={"ftol": 1e-15, "gtol": 1e-12, "maxiter": 2000})
+            # SLSQP: convex objective with bounds; (L-BFGS-B gives the same optimum but its BLAS calls
+            # are slow when the machine's cores are busy)
+            res = optimize.minimize(f_scaled, x0, jac=True, method="SLSQP", bounds=[(0, None)] * (2 * n),
+                                    options={"ftol": 1e-13, "maxiter": 1000})
             if best is None or res.fun < best.fun:
                 best = res
         c = best.x[:n] - best.x[n:]
-        return self._weights(c), float(best.fun)
+        return self._weights(c), float(best.fun) * scale
 
 
 # --------------------------------------------------------------------------------------------
@@ -718,10 +799,11 @@ def honest_did(
     if restriction == "relative_magnitudes":
         kappa = alpha / 10
         z_draws = np.random.default_rng(seed).standard_normal((int(n_sims), num_pre + num_post))
-        beta_draws = z_draws @ _psd_sqrt(sigma).T  # common random numbers for every M and polyhedron
+        FD = np.array([_fd_row(num_pre, num_post, t) for t in range(-num_pre + 1, num_post + 1)])
+        fd_draws = z_draws @ (FD @ _psd_sqrt(sigma)).T  # common random numbers for every M and polyhedron
 
         def tester_for(m: float) -> _RMTester:
-            return _RMTester(betahat, sigma, num_pre, num_post, l_vec, m, alpha, kappa, beta_draws)
+            return _RMTester(betahat, sigma, num_pre, num_post, l_vec, m, alpha, kappa, fd_draws)
 
         def interval(m: float) -> tuple[float, float]:
             lb, ub, _, _ = _invert(tester_for(m), sd_theta, theta_hat, int(grid_points), refine)
