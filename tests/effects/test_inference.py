@@ -26,7 +26,7 @@ def _fe_projector(u, t):
     return lambda v: v - Q @ (Q.T @ v)
 
 
-def _brute_force_p(df, h0):
+def _brute_force_p(df, h0, ties="strict"):
     """Loop over all 2^G Rademacher sign vectors, re-estimating the regression (with its unit and
     year effects) on each bootstrap sample."""
     u, t = df["unit"].to_numpy(), df["year"].to_numpy()
@@ -57,16 +57,32 @@ def _brute_force_p(df, h0):
         v = np.array([1.0 if (m >> j) & 1 else -1.0 for j in range(G)])
         bb, ss = fit(fitted + ur * v[c])
         ts.append((bb[0] - h0) / ss)
-    return float(np.mean(np.abs(np.array(ts)) >= abs(t_obs) - 1e-12))
+    ts = np.abs(np.array(ts))
+    if ties == "strict":
+        return float(np.mean(ts > abs(t_obs) + 1e-9))
+    return float(np.mean(ts >= abs(t_obs) - 1e-9))
 
 
 @pytest.mark.validation
+@pytest.mark.parametrize("ties", ["strict", "inclusive"])
 @pytest.mark.parametrize("h0", [0.0, 0.15])
-def test_wcr_rademacher_enumeration_matches_brute_force(few, h0):
+def test_wcr_rademacher_enumeration_matches_brute_force(few, h0, ties):
     res = wild_cluster_bootstrap(few, outcome="y", unit="unit", time="year", treatment="treated", covariates="x",
-                                 cluster="cluster", n_boot=999, h0=h0, conf_int=False)
-    assert res.enumerated and res.n_boot == 2**8
-    assert res.p_value == pytest.approx(_brute_force_p(few, h0), abs=1e-12)
+                                 cluster="cluster", n_boot=999, h0=h0, conf_int=False, ties=ties)
+    assert res.enumerated and res.n_boot == 2**8 and res.ties == ties
+    assert res.p_value == pytest.approx(_brute_force_p(few, h0, ties), abs=1e-12)
+
+
+def test_wcr_ties_default_is_strict_and_differs_by_the_two_tied_sign_vectors(few):
+    kw = dict(outcome="y", unit="unit", time="year", treatment="treated", covariates="x", cluster="cluster",
+              n_boot=999, h0=0.15, conf_int=False)
+    strict = wild_cluster_bootstrap(few, **kw)
+    inclusive = wild_cluster_bootstrap(few, ties="inclusive", **kw)
+    assert strict.ties == "strict"
+    # under full enumeration v = 1 reproduces the data and v = -1 its mirror image: both tie with |t|
+    assert inclusive.p_value - strict.p_value == pytest.approx(2 / 2**8, abs=1e-12)
+    with pytest.raises(ValueError, match="'strict', 'inclusive'"):
+        wild_cluster_bootstrap(few, ties=">=", **kw)
 
 
 def test_wcr_estimate_se_match_twfe_and_ci_brackets(few):
@@ -154,13 +170,55 @@ def _wildboottest_panel(seed: int, G: int) -> pd.DataFrame:
     return pd.DataFrame({"unit": unit, "year": year, "treated": treated, "x": x, "y": y, "cl": cl})
 
 
+def _wildboottest_draws(df: pd.DataFrame, h0: float) -> tuple[float, np.ndarray, float, int]:
+    """wildboottest's own WCR11 run (statsmodels-style design with unit and year dummies): its observed
+    t, its bootstrap t draws (full enumeration of the Rademacher sign vectors), its reported p and the
+    number of columns of its design."""
+    wbt = pytest.importorskip("wildboottest.wildboottest")
+    dummies = pd.get_dummies(df[["unit", "year"]].astype(str), drop_first=True).astype(float)
+    X = np.column_stack([np.ones(len(df)), df["treated"].to_numpy(float), df["x"].to_numpy(float),
+                         dummies.to_numpy()])
+    R = np.zeros(X.shape[1])
+    R[1] = 1.0
+    y = df["y"].to_numpy(float) - h0 * df["treated"].to_numpy(float)  # H0: beta = h0 as beta = 0 on y - h0 d
+    boot = wbt.WildboottestCL(X=X, Y=y, cluster=df["cl"].to_numpy(), R=R, B=99999, seed=1, parallel=False)
+    boot.get_scores(bootstrap_type="11", impose_null=True)
+    boot.get_weights(weights_type="rademacher")
+    assert boot.full_enumeration
+    boot.get_numer()
+    boot.get_denom()
+    boot.get_tboot()
+    boot.get_vcov()
+    boot.get_tstat()
+    boot.get_pvalue(pval_type="two-tailed")
+    return float(np.ravel(boot.t_stat)[0]), np.ravel(boot.t_boot), float(boot.pvalue), X.shape[1]
+
+
 @pytest.mark.validation
-def test_wcr_matches_wildboottest_reference_values():
-    # wildboottest 0.3.2 (statsmodels OLS with unit and year dummies, WCR11, full enumeration of the
-    # 2^10 Rademacher vectors), values produced by bench/effects/validate_wcr_wildboottest.py:
-    # 148/1024 for H0: beta = 0 and 826/1024 for H0: beta = 0.15.
+@pytest.mark.parametrize("h0", [0.0, 0.15])
+def test_wcr_matches_wildboottest_under_full_enumeration(h0):
+    """Our p-values equal those computed from wildboottest 0.3.2's own bootstrap draws, under both conventions.
+
+    wildboottest counts |t*| > |t| with no tolerance, so its two draws that tie with the observed
+    statistic by construction (sign vectors +1 and -1) count or not by rounding error: here they
+    count, and its reported p (148/1024 and 826/1024) equals our ``ties="inclusive"`` p.
+    """
     df = _wildboottest_panel(2, 10)
+    t_obs, t_boot, p_reported, k_dummies = _wildboottest_draws(df, h0)
+    assert len(t_boot) == 2**10
+    tol = 1e-9 * abs(t_obs)
+    theirs = {"strict": np.mean(np.abs(t_boot) > abs(t_obs) + tol),
+              "inclusive": np.mean(np.abs(t_boot) >= abs(t_obs) - tol)}
+    assert np.sum(np.abs(np.abs(t_boot) - abs(t_obs)) <= tol) == 2  # exactly the two tied sign vectors
     kw = dict(outcome="y", unit="unit", time="year", treatment="treated", covariates="x", cluster="cl",
-              n_boot=99999, conf_int=False)
-    assert wild_cluster_bootstrap(df, **kw).p_value == pytest.approx(148 / 1024, abs=1e-12)
-    assert wild_cluster_bootstrap(df, h0=0.15, **kw).p_value == pytest.approx(826 / 1024, abs=1e-12)
+              n_boot=99999, conf_int=False, h0=h0)
+    for ties in ("strict", "inclusive"):
+        res = wild_cluster_bootstrap(df, ties=ties, **kw)
+        assert res.enumerated and res.n_boot == 1024
+        # same CRV1 t up to the small-sample factor, which cancels in the bootstrap comparison: wildboottest
+        # counts every dummy in K, fixest (ours) K = 2 slopes + 6 year effects (units nest in clusters)
+        n = len(df)
+        assert res.t_stat == pytest.approx(t_obs * np.sqrt((n - 8) / (n - k_dummies)), rel=1e-8)
+        assert res.p_value == pytest.approx(theirs[ties], abs=1e-12)
+    assert p_reported == pytest.approx(theirs["inclusive"], abs=1e-12)
+    assert p_reported * 1024 == pytest.approx({0.0: 148, 0.15: 826}[h0])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -132,3 +134,123 @@ def test_default_backend_is_the_numpy_within_estimator_with_panelols_numbers(pan
     auto, ref = twfe(panel, **kw), twfe(panel, backend="linearmodels", **kw)
     assert auto.backend == "numpy" and ref.backend == "linearmodels"
     assert abs(auto.estimate - ref.estimate) < 1e-10 and abs(auto.std_error - ref.std_error) < 1e-10
+
+
+# ---------------------------------------------------------------------------------------------------------
+# vcov = "iid" | "hetero" | "cluster" | {"cluster": column}, and R², against pyfixest and linearmodels
+
+
+def _demo_panel() -> pd.DataFrame:
+    try:
+        from evalutils.panel.demo import generate_demo
+    except ImportError:  # before the panel/ package existed
+        from evalutils.demo import generate_demo
+    d = generate_demo(scale=0.2, seed=20200831)
+    p = d.panel.merge(d.participation[["firm_id", "support_start_year"]], on="firm_id", how="left")
+    g = p["support_start_year"].fillna(0).astype(int)
+    p["supported"] = ((g > 0) & (p["year"] >= g)).astype(int)
+    p["log_va_per_worker"] = np.log(p["value_added"] / p["employment"])
+    p["log_capital_per_worker"] = np.log(p["capital"] / p["employment"])
+    return p
+
+
+def _mpdta() -> pd.DataFrame:
+    from .conftest import FIXTURES
+
+    m = pd.read_csv(FIXTURES / "mpdta.csv")
+    m["d"] = ((m["first.treat"] > 0) & (m["year"] >= m["first.treat"])).astype(int)
+    m["state"] = m["countyreal"].astype(int) // 1000  # county FIPS = state FIPS * 1000 + county
+    return m
+
+
+_CASES = {
+    "demo": dict(outcome="log_va_per_worker", unit="firm_id", time="year", treatment="supported",
+                 covariates=["log_capital_per_worker"], coarse="province_code"),
+    "mpdta": dict(outcome="lemp", unit="countyreal", time="year", treatment="d", covariates=None, coarse="state"),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(_CASES))
+def case(request):
+    data = _demo_panel() if request.param == "demo" else _mpdta()
+    return request.param, data, dict(_CASES[request.param])
+
+
+@pytest.mark.validation
+@pytest.mark.parametrize("vcov", ["iid", "hetero", "cluster", "coarse"])
+def test_vcov_choices_match_pyfixest(case, vcov):
+    name, data, kw = case[0], case[1], dict(case[2])
+    coarse = kw.pop("coarse")
+    if vcov == "coarse":  # clusters coarser than the unit (province, state): units nest in them, years do not
+        ours_vcov, pf_vcov = {"cluster": coarse}, {"CRV1": coarse}
+    elif vcov == "cluster":
+        ours_vcov, pf_vcov = "cluster", {"CRV1": kw["unit"]}
+    else:
+        ours_vcov, pf_vcov = vcov, vcov
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # few provinces in the demo: the few-clusters note
+        res = twfe(data, vcov=ours_vcov, **kw)
+        rhs = " + ".join([kw["treatment"], *(kw["covariates"] or [])])
+        # singletons kept, as R fixest's feols and linearmodels (pyfixest drops them by default, which leaves
+        # the coefficients and, here, the SEs unchanged but removes their perfectly fitted rows from the R²)
+        fit = pf.feols(f"{kw['outcome']} ~ {rhs} | {kw['time']} + {kw['unit']}", data=data, vcov=pf_vcov,
+                       fixef_rm="none", fixef_tol=1e-13)  # its alternating projections to full precision
+    ref = fit.tidy()
+    tidy = res.tidy().set_index("term")
+    for ours, theirs in (("estimate", "Estimate"), ("std_error", "Std. Error"), ("p_value", "Pr(>|t|)"),
+                         ("conf_low", "2.5%"), ("conf_high", "97.5%")):
+        np.testing.assert_allclose(tidy[ours].to_numpy(), ref[theirs].to_numpy(), rtol=1e-8, atol=1e-10)
+    assert res.r2 == pytest.approx(fit._r2, abs=1e-8)
+    assert res.r2_within == pytest.approx(fit._r2_within, abs=1e-8)
+    assert res.vcov_type == ("cluster" if vcov == "coarse" else vcov)
+    if res.vcov_type == "cluster":
+        assert res.n_clusters == data[res.cluster].nunique() and res.df_resid == res.n_clusters - 1
+    else:
+        assert res.n_clusters is None and res.cluster is None
+        assert res.df_resid == res.n_obs - len(res.params) - (res.n_units + res.n_periods - 1)
+
+
+@pytest.mark.validation
+@pytest.mark.parametrize("vcov", ["iid", "hetero", "cluster"])
+def test_vcov_choices_match_linearmodels_panelols(case, vcov):
+    """small_sample="linearmodels" is PanelOLS's own covariance (debiased, effects counted), both backends."""
+    from linearmodels.panel import PanelOLS
+
+    name, data, kw = case[0], case[1], dict(case[2])
+    kw.pop("coarse")
+    covs = kw["covariates"] or []
+    df = data.set_index([kw["unit"], kw["time"]])
+    mod = PanelOLS(df[kw["outcome"]], df[[kw["treatment"], *covs]], entity_effects=True, time_effects=True)
+    lm_kw = {"unadjusted": {}, "robust": {}, "clustered": {"cluster_entity": True, "group_debias": True}}
+    cov_type = {"iid": "unadjusted", "hetero": "robust", "cluster": "clustered"}[vcov]
+    ref = mod.fit(cov_type=cov_type, debiased=True, count_effects=True, auto_df=False, **lm_kw[cov_type])
+    for backend in ("numpy", "linearmodels"):
+        res = twfe(data, vcov=vcov, small_sample="linearmodels", backend=backend, **kw)
+        np.testing.assert_allclose(res.params.to_numpy(), ref.params.to_numpy(), rtol=1e-8, atol=1e-10)
+        np.testing.assert_allclose(res.std_errors.to_numpy(), ref.std_errors.to_numpy(), rtol=1e-8)
+        np.testing.assert_allclose(res.tidy()["p_value"].to_numpy(), ref.pvalues.to_numpy(), rtol=1e-8,
+                                   atol=1e-12)
+        assert res.df_resid == ref.df_resid
+        assert res.r2_within == pytest.approx(ref.rsquared, abs=1e-8)
+        assert res.r2 == pytest.approx(ref.rsquared_inclusive, abs=1e-8)
+
+
+def test_vcov_argument_errors(panel):
+    kw = dict(outcome="y", unit="unit", time="year", treatment="treated")
+    with pytest.raises(ValueError, match="'iid', 'hetero', 'cluster'"):
+        twfe(panel, vcov="HC3", **kw)
+    with pytest.raises(ValueError, match="cluster"):
+        twfe(panel, vcov={"cluster": "cluster", "extra": 1}, **kw)
+    with pytest.raises(ValueError, match="contradicts"):
+        twfe(panel, vcov={"cluster": "cluster"}, cluster="unit", **kw)
+    with pytest.raises(ValueError, match="vcov='cluster'"):
+        twfe(panel, vcov="iid", cluster="cluster", **kw)
+    with pytest.raises(DataValidationError, match="nope"):
+        twfe(panel, vcov={"cluster": "nope"}, **kw)
+    # the dictionary form and cluster= are the same choice
+    a = twfe(panel, vcov={"cluster": "cluster"}, **kw)
+    b = twfe(panel, cluster="cluster", **kw)
+    assert a.std_error == b.std_error and a.cluster == "cluster"
+    iid = twfe(panel, vcov="iid", **kw)
+    assert "conventional" in iid._repr_html_() and "R²" in iid._repr_html_()
+    assert iid.tidy()["n_clusters"].isna().all()

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from .. import _dist
 
+from evalutils._validate import as_list, check_choice  # noqa: F401  (re-exported for the estimators)
 from evalutils.errors import DataValidationError, EstimationError
 
 TIDY_COLUMNS = [
@@ -27,13 +28,6 @@ TIDY_COLUMNS = [
 ]
 
 
-def check_choice(name: str, value: Any, allowed: Sequence[Any]) -> None:
-    """Raise ``ValueError`` listing the allowed values when ``value`` is not one of them."""
-    if value not in allowed:
-        shown = ", ".join(repr(a) for a in allowed)
-        raise ValueError(f"{name}={value!r} is not supported; choose one of {shown}")
-
-
 def check_columns(data: pd.DataFrame, columns: Iterable[str | None], *, estimator: str) -> None:
     """Raise ``DataValidationError`` naming the first column missing from ``data``."""
     if not isinstance(data, pd.DataFrame):
@@ -47,14 +41,6 @@ def check_columns(data: pd.DataFrame, columns: Iterable[str | None], *, estimato
             )
 
 
-def as_list(x: str | Sequence[str] | None) -> list[str]:
-    if x is None:
-        return []
-    if isinstance(x, str):
-        return [x]
-    return list(x)
-
-
 def drop_missing(data: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     """Keep the used columns and the rows complete in them (listwise deletion)."""
     cols = list(dict.fromkeys(columns))
@@ -63,6 +49,34 @@ def drop_missing(data: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     if mask.all():
         return sub.reset_index(drop=True)
     return sub.loc[mask].reset_index(drop=True)
+
+
+def prepare_input(
+    data: pd.DataFrame,
+    columns: Sequence[str | None],
+    *,
+    covariates: str | Sequence[str] | None = None,
+    estimator: str,
+) -> tuple[pd.DataFrame, list[str]]:
+    """The estimators' opening checks: the columns exist, rows complete in them, at least one row.
+
+    ``columns`` may hold ``None`` (an unused optional column). Returns the complete rows of the used
+    columns (fresh index) and the covariates as a list.
+
+    >>> import pandas as pd
+    >>> df, covs = prepare_input(pd.DataFrame({"y": [1.0, None], "u": [1, 2]}), ["y", "u", None],
+    ...                          covariates=None, estimator="demo")
+    >>> len(df), covs
+    (1, [])
+    """
+    covs = as_list(covariates)
+    used = [c for c in (*columns, *covs) if c is not None]
+    check_columns(data, used, estimator=estimator)
+    df = drop_missing(data, used)
+    if len(df) == 0:
+        raise EstimationError(f"{estimator}: no complete rows in the columns used", column=used[0],
+                              hint="every row has a missing value in one of: " + ", ".join(used))
+    return df, covs
 
 
 def check_binary(values: pd.Series, *, column: str, estimator: str) -> np.ndarray:

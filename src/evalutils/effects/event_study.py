@@ -24,8 +24,9 @@ from .. import _dist
 
 from evalutils.errors import EstimationError
 
-from ._common import as_list, check_choice, check_columns, drop_missing, html_table, t_or_z, tidy_rows
-from .twfe import _SMALL_SAMPLE, SmallSample, fit_panel_ols
+from ._common import check_choice, html_table, prepare_input, t_or_z, tidy_rows
+from ._vcov import SMALL_SAMPLE, SmallSample, Vcov, parse_vcov
+from .twfe import fit_panel_ols
 
 
 def _term(e: int) -> str:
@@ -41,7 +42,7 @@ class EventStudyResult:
     df_resid: float
     n_obs: int
     n_units: int
-    n_clusters: int
+    n_clusters: int | None
     outcome: str
     reference: int
     window: tuple[int, int] | None
@@ -61,7 +62,8 @@ class EventStudyResult:
     def pretrend_test(self) -> dict[str, float]:
         """Joint Wald test that every pre-period coefficient (e < 0, reference excluded) is zero.
 
-        F = W / q with (q, G - 1) degrees of freedom (as fixest's ``wald``), plus the chi2 p-value.
+        F = W / q with (q, df) degrees of freedom, df those of the t tests (G - 1 when clustered, as
+        fixest's ``wald``), plus the chi2 p-value.
         """
         pre = self.coefs[(self.coefs["event_time"] < 0) & ~self.coefs["reference"]]
         if pre.empty:
@@ -79,7 +81,7 @@ class EventStudyResult:
     def _repr_html_(self) -> str:
         pt = self.pretrend_test() if (self.coefs["event_time"] < -1).any() else None
         notes = [f"Outcome: {self.outcome}; reference period e={self.reference}; unit and time fixed effects; "
-                 f"{self.n_clusters} clusters."]
+                 + (f"{self.n_clusters} clusters." if self.n_clusters else "no clustering.")]
         if pt:
             notes.append(f"Joint test of pre-period coefficients: F({pt['df1']:.0f}, {pt['df2']:.0f}) = "
                          f"{pt['statistic']:.3f}, p = {pt['p_value']:.4f}.")
@@ -98,19 +100,28 @@ def event_study(
     bin_endpoints: bool = True,
     reference: int = -1,
     covariates: str | list[str] | None = None,
+    vcov: Vcov = "cluster",
     cluster: str | None = None,
     small_sample: SmallSample = "fixest",
     alpha: float = 0.05,
 ) -> EventStudyResult:
     """TWFE event study with relative-time indicators (see module docstring).
 
-    ``group`` is the first treated period (0 = never treated); ``cluster`` defaults to ``unit``.
+    ``group`` is the first treated period (0 = never treated); ``vcov``/``cluster``/``small_sample``
+    as in :func:`evalutils.effects.twfe` (clustered by ``unit`` by default).
+
+    >>> import numpy as np, pandas as pd
+    >>> df = pd.DataFrame({"firm": np.repeat(np.arange(30), 5), "year": np.tile(np.arange(2017, 2022), 30)})
+    >>> df["g"] = np.where(df["firm"] < 10, 2019, np.where(df["firm"] < 20, 2020, 0))
+    >>> df["y"] = np.random.default_rng(1).normal(size=len(df)) + 0.5 * ((df["g"] > 0) & (df["year"] >= df["g"]))
+    >>> es = event_study(df, outcome="y", unit="firm", time="year", group="g", window=(-2, 2), vcov="iid")
+    >>> es.tidy()["term"].tolist()
+    ['e=-2', 'e=0', 'e=1', 'e=2']
     """
-    check_choice("small_sample", small_sample, _SMALL_SAMPLE)
-    covs = as_list(covariates)
-    cluster = unit if cluster is None else cluster
-    check_columns(data, [outcome, unit, time, group, *covs, cluster], estimator="event_study")
-    df = drop_missing(data, [outcome, unit, time, group, *covs, cluster])
+    check_choice("small_sample", small_sample, SMALL_SAMPLE)
+    vc = parse_vcov(vcov, cluster=cluster, unit=unit)
+    df, covs = prepare_input(data, [outcome, unit, time, group, vc.cluster], covariates=covariates,
+                             estimator="event_study")
     g = df[group].to_numpy(dtype=np.int64)
     t = df[time].to_numpy(dtype=np.int64)
     treated = g > 0
@@ -147,8 +158,8 @@ def event_study(
     )
     work = pd.concat([df, dummies], axis=1)
     fit = fit_panel_ols(
-        work, outcome=outcome, exog=[*names, *covs], unit=unit, time=time, cluster=cluster,
-        small_sample=small_sample, estimator="event_study",
+        work, outcome=outcome, exog=[*names, *covs], unit=unit, time=time, cluster=vc.cluster,
+        small_sample=small_sample, estimator="event_study", vcov_kind=vc.kind,
     )
     se = np.sqrt(np.diag(fit.vcov.loc[names, names].to_numpy()))
     est = fit.params[names].to_numpy()

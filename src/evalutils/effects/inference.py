@@ -4,7 +4,12 @@
 Miller 2008; the "fast and wild" algebra of Roodman, MacKinnon, Nielsen and Webb 2019). The unit
 and time effects are partialled out first (Frisch–Waugh–Lovell); the null H0: beta = h0 is imposed
 on the bootstrap DGP; the statistic is the CRV1 t-statistic (fixest small-sample factor, which
-cancels in the comparison); the p-value is symmetric, P(|t*| >= |t|). Weights: Rademacher (all
+cancels in the comparison); the p-value is symmetric, the share of bootstrap statistics with
+|t*| > |t| (``ties="strict"``, the default, the convention of fwildclusterboot, boottest and
+wildboottest) or |t*| >= |t| (``ties="inclusive"``). The two differ only by the draws that tie with
+the observed statistic; under full enumeration the all-ones sign vector reproduces the data and
+the all-minus-ones vector its mirror image (t* = -t), so both tie and the inclusive p-value is
+larger by at least 2/2^G (0.016 with 7 clusters). Weights: Rademacher (all
 2^G sign vectors are enumerated when 2^G <= n_boot, as boottest does) or Webb's six-point
 distribution (recommended with fewer than about 12 clusters). Confidence intervals invert the
 test over h0 with the same draws.
@@ -25,10 +30,13 @@ import pandas as pd
 
 from evalutils.errors import EstimationError
 
-from ._common import as_list, check_choice, check_columns, drop_missing, html_table, tidy_rows
+from ._common import check_choice, check_columns, drop_missing, html_table, prepare_input, tidy_rows
 from ._fe import TwoWayWithin, within_two_way
+from ._vcov import fe_parameters, small_sample_factor
 
 WildWeights = Literal["rademacher", "webb"]
+Ties = Literal["strict", "inclusive"]
+_TIES = ("strict", "inclusive")
 _WEBB = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
 
 
@@ -56,6 +64,7 @@ class WildBootstrapResult:
     alpha: float
     method: str = "TWFE, wild cluster bootstrap (WCR)"
     notes: tuple[str, ...] = field(default_factory=tuple)
+    ties: str = "strict"
 
     def tidy(self) -> pd.DataFrame:
         out = tidy_rows([self.term], np.array([self.estimate]), np.array([self.std_error]), df=None,
@@ -71,7 +80,8 @@ class WildBootstrapResult:
         return html_table("Wild cluster bootstrap", self.tidy()[["term", "estimate", "std_error", "p_value",
                                                                   "conf_low", "conf_high", "n_clusters"]],
                           [f"Restricted wild cluster bootstrap-t, {self.weights} weights, {draws}; "
-                           f"p-value for H0: {self.term} = {self.h0}; CI by test inversion.", *self.notes])
+                           f"p-value for H0: {self.term} = {self.h0} ({'|t*| > |t|' if self.ties == 'strict' else '|t*| >= |t|'}); "
+                           "CI by test inversion.", *self.notes])
 
 
 MAX_WILD_CLUSTERS = 1000
@@ -162,9 +172,13 @@ class _WCR:
     def t_obs(self, h0: float) -> float:
         return (self.beta[self.j] - h0) / np.sqrt(self.var_j)
 
-    def p_value(self, h0: float, V: np.ndarray) -> float:
-        t = self.t_draws(h0, V)
-        return float(np.mean(np.abs(t) >= abs(self.t_obs(h0)) - 1e-12))
+    def p_value(self, h0: float, V: np.ndarray, ties: str = "strict") -> float:
+        t = np.abs(self.t_draws(h0, V))
+        obs = abs(self.t_obs(h0))
+        tol = 1e-10 * max(1.0, obs)  # a draw equal to the observed statistic up to rounding is a tie
+        if ties == "strict":
+            return float(np.mean(t > obs + tol))
+        return float(np.mean(t >= obs - tol))
 
 
 def _weights_matrix(G: int, n_boot: int, kind: str, rng: np.random.Generator) -> tuple[np.ndarray, bool]:
@@ -191,13 +205,30 @@ def wild_cluster_bootstrap(
     h0: float = 0.0,
     alpha: float = 0.05,
     conf_int: bool = True,
+    ties: Ties = "strict",
 ) -> WildBootstrapResult:
-    """WCR bootstrap p-value and CI for the TWFE coefficient on ``treatment`` (see module docstring)."""
+    """WCR bootstrap p-value and CI for the TWFE coefficient on ``treatment`` (see module docstring).
+
+    ``ties``: ``"strict"`` (default) counts bootstrap statistics larger than the observed one,
+    as fwildclusterboot and wildboottest; ``"inclusive"`` counts those at least as large.
+
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(2)
+    >>> df = pd.DataFrame({"firm": np.repeat(np.arange(24), 4), "year": np.tile(np.arange(2018, 2022), 24)})
+    >>> df["province"] = df["firm"] % 6
+    >>> df["d"] = ((df["firm"] < 12) & (df["year"] >= 2020)).astype(int)
+    >>> df["y"] = 0.2 * df["d"] + rng.normal(size=len(df))
+    >>> kw = dict(outcome="y", unit="firm", time="year", treatment="d", cluster="province", conf_int=False)
+    >>> a = wild_cluster_bootstrap(df, **kw)
+    >>> b = wild_cluster_bootstrap(df, ties="inclusive", **kw)
+    >>> a.enumerated, a.n_boot, round(b.p_value - a.p_value, 6)  # all 2^6 sign vectors; 2 of them tie
+    (True, 64, 0.03125)
+    """
     check_choice("weights", weights, ("rademacher", "webb"))
-    covs = as_list(covariates)
+    check_choice("ties", ties, _TIES)
     cluster = unit if cluster is None else cluster
-    check_columns(data, [outcome, unit, time, treatment, *covs, cluster], estimator="wild_cluster_bootstrap")
-    df = drop_missing(data, [outcome, unit, time, treatment, *covs, cluster])
+    df, covs = prepare_input(data, [outcome, unit, time, treatment, cluster], covariates=covariates,
+                             estimator="wild_cluster_bootstrap")
     u, units = pd.factorize(df[unit])
     t, periods = pd.factorize(df[time])
     codes, clusters = pd.factorize(df[cluster])
@@ -222,18 +253,19 @@ def wild_cluster_bootstrap(
     w = _WCR(X, y, codes, G, 0, u, t, len(units), len(periods))
     rng = np.random.default_rng(seed)
     V, enumerated = _weights_matrix(G, n_boot, weights, rng)
-    p = w.p_value(h0, V)
-    # fixest small-sample factor for the reported analytic SE
+    p = w.p_value(h0, V, ties)
+    # fixest small-sample factor for the reported analytic SE (CRV1)
     n = len(df)
-    nested_u = not pd.DataFrame({"u": u, "c": codes}).drop_duplicates()["u"].duplicated().any()
-    k_fe = len(units) + len(periods) - 1 - ((len(units) - 1) if nested_u else 0)
-    ssc = G / (G - 1) * (n - 1) / (n - len(names) - k_fe)
+    k_fe = fe_parameters(u, t, len(units), len(periods), codes)
+    ssc, _ = small_sample_factor("cluster", "fixest", n_obs=n, k=len(names), k_fe=k_fe,
+                                 k_fe_all=len(units) + len(periods) - 1, n_clusters=G,
+                                 estimator="wild_cluster_bootstrap")
     se = float(np.sqrt(w.var_j * ssc))
     est = float(w.beta[0])
     lo = hi = np.nan
     if conf_int:
         def f(h):
-            return w.p_value(h, V) - alpha
+            return w.p_value(h, V, ties) - alpha
 
         step = max(se, 1e-8)
         bounds = []
@@ -261,7 +293,7 @@ def wild_cluster_bootstrap(
     return WildBootstrapResult(
         term=treatment, estimate=est, std_error=se, t_stat=(est - h0) / se, p_value=p, conf_low=float(lo),
         conf_high=float(hi), h0=h0, n_obs=n, n_units=len(units), n_clusters=G, weights=weights,
-        n_boot=V.shape[0], enumerated=enumerated, alpha=alpha, notes=tuple(notes),
+        n_boot=V.shape[0], enumerated=enumerated, alpha=alpha, notes=tuple(notes), ties=ties,
     )
 
 

@@ -24,8 +24,9 @@ import pandas as pd
 
 from evalutils.errors import EstimationError
 
-from ._common import as_list, check_choice, check_columns, drop_missing, html_table, t_or_z, tidy_rows
-from .twfe import _BACKENDS, AUTO_NUMPY_MAX_PERIODS, AUTO_NUMPY_ROWS, Backend, fit_panel_ols, fit_within_numpy
+from ._common import check_choice, html_table, prepare_input, t_or_z, tidy_rows
+from ._vcov import SMALL_SAMPLE, SmallSample, Vcov, parse_vcov
+from .twfe import _BACKENDS, Backend, fit_panel_ols, fit_within_numpy, use_numpy_backend
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class SunAbrahamResult:
     df_resid: float
     n_obs: int
     n_units: int
-    n_clusters: int
+    n_clusters: int | None
     alpha: float
     outcome: str
     control: str
@@ -64,7 +65,8 @@ class SunAbrahamResult:
         return html_table("Sun–Abraham interaction-weighted estimator",
                           self.tidy()[["term", "estimate", "std_error", "conf_low", "conf_high", "p_value"]],
                           [f"Outcome: {self.outcome}; controls: {self.control.replace('_', ' ')}; "
-                           f"cohort-share weights; {self.n_clusters} clusters.", *self.notes])
+                           f"cohort-share weights; "
+                           + (f"{self.n_clusters} clusters." if self.n_clusters else "no clustering."), *self.notes])
 
 
 def sun_abraham(
@@ -76,22 +78,32 @@ def sun_abraham(
     group: str,
     control: Literal["never_treated", "last_treated"] = "never_treated",
     covariates: str | list[str] | None = None,
+    vcov: Vcov = "cluster",
     cluster: str | None = None,
-    small_sample: Literal["fixest", "linearmodels"] = "fixest",
+    small_sample: SmallSample = "fixest",
     backend: Backend = "auto",
     alpha: float = 0.05,
 ) -> SunAbrahamResult:
     """Sun–Abraham estimator (see module docstring). ``group`` = first treated period, 0 = never.
 
     ``control="last_treated"`` uses the last cohort as controls (all periods from its first
-    treated period on are dropped) when there are no never-treated units.
+    treated period on are dropped) when there are no never-treated units. ``vcov``, ``cluster``,
+    ``small_sample`` and ``backend`` as in :func:`evalutils.effects.twfe`.
+
+    >>> import numpy as np, pandas as pd
+    >>> df = pd.DataFrame({"firm": np.repeat(np.arange(30), 5), "year": np.tile(np.arange(2017, 2022), 30)})
+    >>> df["g"] = np.where(df["firm"] < 10, 2019, np.where(df["firm"] < 20, 2020, 0))
+    >>> df["y"] = np.random.default_rng(1).normal(size=len(df)) + 0.5 * ((df["g"] > 0) & (df["year"] >= df["g"]))
+    >>> sa = sun_abraham(df, outcome="y", unit="firm", time="year", group="g", vcov="hetero")
+    >>> sa.tidy()["term"].iloc[0], sa.n_clusters is None
+    ('ATT', True)
     """
     check_choice("control", control, ("never_treated", "last_treated"))
     check_choice("backend", backend, _BACKENDS)
-    covs = as_list(covariates)
-    cluster = unit if cluster is None else cluster
-    check_columns(data, [outcome, unit, time, group, *covs, cluster], estimator="sun_abraham")
-    df = drop_missing(data, [outcome, unit, time, group, *covs, cluster])
+    check_choice("small_sample", small_sample, SMALL_SAMPLE)
+    vc = parse_vcov(vcov, cluster=cluster, unit=unit)
+    df, covs = prepare_input(data, [outcome, unit, time, group, vc.cluster], covariates=covariates,
+                             estimator="sun_abraham")
     g = df[group].to_numpy(dtype=np.int64)
     t = df[time].to_numpy(dtype=np.int64)
     notes: list[str] = []
@@ -128,11 +140,9 @@ def sun_abraham(
     if not names:
         raise EstimationError("sun_abraham: nothing to estimate", column=group)
     work = pd.concat([df, pd.DataFrame(cols)], axis=1)
-    use_numpy = backend == "numpy" or (backend == "auto" and len(work) >= AUTO_NUMPY_ROWS
-                                       and work[time].nunique() <= AUTO_NUMPY_MAX_PERIODS)
-    fitter = fit_within_numpy if use_numpy else fit_panel_ols
-    fit = fitter(work, outcome=outcome, exog=[*names, *covs], unit=unit, time=time, cluster=cluster,
-                 small_sample=small_sample, estimator="sun_abraham")
+    fitter = fit_within_numpy if use_numpy_backend(backend, work, time) else fit_panel_ols
+    fit = fitter(work, outcome=outcome, exog=[*names, *covs], unit=unit, time=time, cluster=vc.cluster,
+                 small_sample=small_sample, estimator="sun_abraham", vcov_kind=vc.kind)
     b = fit.params[names].to_numpy()
     V = fit.vcov.loc[names, names].to_numpy()
     n_cells = np.array([int(cols[nm].sum()) for nm in names])

@@ -5,30 +5,31 @@ Estimation uses ``linearmodels.PanelOLS`` with entity (unit) and time effects
 exact two-way within transformation in numpy (``backend="numpy"``; identical numbers, to
 1e-10 in the tests, several times faster). ``backend="auto"`` (the default) uses numpy for
 panels with up to :data:`AUTO_NUMPY_MAX_PERIODS` periods (every firm-year panel), PanelOLS
-beyond. The
-coefficient is the familiar "static" difference-in-differences; under staggered
+beyond. The coefficient is the familiar "static" difference-in-differences; under staggered
 adoption with effects that change over time it is a weighted average of group-time
 effects with possibly negative weights (see :func:`evalutils.effects.twfe_weights`
 and :func:`evalutils.effects.bacon_decomposition`).
 
-Small-sample conventions for the cluster-robust variance
---------------------------------------------------------
-``small_sample="fixest"`` (default) follows R ``fixest`` / Stata ``reghdfe`` /
-``pyfixest``::
+Covariance (``vcov=``) and small-sample conventions (``small_sample=``)
+--------------------------------------------------------------------------
+``vcov="cluster"`` (default; clustered by ``cluster=``, default the unit, or
+``vcov={"cluster": column}``), ``"hetero"`` (heteroskedasticity-robust) or ``"iid"``
+(conventional). ``small_sample="fixest"`` (default) follows R ``fixest`` / Stata ``reghdfe`` /
+``pyfixest``; e.g. clustered::
 
-    V = G/(G-1) * (N-1)/(N-K) * (X'X)^-1 (sum_g X_g'e_g e_g'X_g) (X'X)^-1
+    V = G/(G-1) * (N-1)/(N-K) * (X'X)^-1 (sum_g X_g'e_g e_g'X_g) (X'X)^-1,   t(G-1)
 
-where X is the within-transformed regressors, G the number of clusters and
-K = number of slope coefficients + number of fixed-effect levels not nested in the
-cluster variable (a fixed effect nested in the cluster contributes nothing but one
-level for the intercept, as in fixest's ``fixef.K = "nested"``; with unit and time
-effects and clustering by unit or by a coarser unit such as province,
-K = k + number of periods). Tests and confidence intervals use Student t with G-1
-degrees of freedom.
+with X the within-transformed regressors, G the clusters and K = slope coefficients + fixed-effect
+levels not nested in the cluster variable (fixest's ``fixef.K = "nested"``: clustering by unit,
+K = k + number of periods); ``"hetero"`` is HC1, N/(N-K) with every level counted, t(N-K);
+``"iid"`` is e'e/(N-K) (X'X)^-1, t(N-K). ``small_sample="linearmodels"`` is PanelOLS's own
+(``debiased=True, count_effects=True, group_debias=True``): every absorbed effect counted,
+K = k + n_units + n_periods - 1, t(N-K). The table of factors is in
+:mod:`evalutils.effects._vcov`, the one routine both backends and the other fixed-effects
+estimators use.
 
-``small_sample="linearmodels"`` is PanelOLS's own convention: ``debiased=True``,
-``count_effects=True``, ``group_debias=True``, i.e. N/(N-K) * G/(G-1) * (N-1)/N with every
-absorbed effect counted in K = k + n_units + n_periods - 1, and t with N-K degrees of freedom.
+Fit: ``r2`` is the overall R² (fixed effects part of the fit, fixest's ``r2``), ``r2_within``
+the R² net of the unit and time effects (fixest's ``wr2``, linearmodels' ``rsquared``).
 """
 
 from __future__ import annotations
@@ -43,31 +44,44 @@ import pandas as pd
 from evalutils.errors import EstimationError
 
 from ._common import (
-    as_list,
     check_binary,
     check_choice,
-    check_columns,
     cluster_codes,
-    drop_missing,
     html_table,
-    is_nested,
+    prepare_input,
     t_or_z,
     tidy_rows,
 )
+from ._vcov import (
+    SMALL_SAMPLE,
+    SmallSample,
+    Vcov,
+    as_frame,
+    fe_parameters,
+    fit_statistics,
+    parse_vcov,
+    raw_vcov,
+    small_sample_factor,
+)
 
-SmallSample = Literal["fixest", "linearmodels"]
-_SMALL_SAMPLE = ("fixest", "linearmodels")
+_SMALL_SAMPLE = SMALL_SAMPLE
 Backend = Literal["auto", "linearmodels", "numpy"]
 _BACKENDS = ("auto", "linearmodels", "numpy")
-#: ``backend="auto"`` uses the numpy within-estimator from this many rows on (0: always; BENCHMARKS.md,
-#: row 4: PanelOLS takes 3-5 times pyfixest's time below 2 million rows, numpy 0.3-0.6 times).
-AUTO_NUMPY_ROWS = 0
-#: ... and up to this many periods (its time effects come from one periods x periods solve).
+#: ``backend="auto"`` uses the numpy within-estimator up to this many periods (its time effects come from
+#: one periods x periods solve; BENCHMARKS.md, row 4: PanelOLS takes 3-5 times pyfixest's time below
+#: 2 million rows, numpy 0.3-0.6 times).
 AUTO_NUMPY_MAX_PERIODS = 1_000
+#: Kept for callers of earlier versions; every panel size uses the numpy backend under ``"auto"``.
+AUTO_NUMPY_ROWS = 0
 
 #: Below this number of clusters analytic cluster-robust inference is unreliable;
 #: the result carries a note pointing to :func:`wild_cluster_bootstrap`.
 FEW_CLUSTERS = 30
+
+
+def use_numpy_backend(backend: str, df: pd.DataFrame, time: str) -> bool:
+    """Whether ``backend`` (after ``"auto"``) means the numpy within estimator for this panel."""
+    return backend == "numpy" or (backend == "auto" and df[time].nunique() <= AUTO_NUMPY_MAX_PERIODS)
 
 
 @dataclass(frozen=True)
@@ -80,16 +94,19 @@ class TWFEResult:
     n_obs: int
     n_units: int
     n_periods: int
-    n_clusters: int
+    n_clusters: int | None
     outcome: str
     treatment: str
     covariates: tuple[str, ...]
-    cluster: str
+    cluster: str | None
     small_sample: str
     alpha: float = 0.05
     method: str = "TWFE"
     notes: tuple[str, ...] = field(default_factory=tuple)
     backend: str = "linearmodels"
+    vcov_type: str = "cluster"
+    r2: float = float("nan")
+    r2_within: float = float("nan")
 
     @property
     def std_errors(self) -> pd.Series:
@@ -124,11 +141,16 @@ class TWFEResult:
             method=self.method,
         )
 
+    def _vcov_words(self) -> str:
+        if self.vcov_type == "cluster":
+            return f"SE clustered by {self.cluster} ({self.n_clusters} clusters)"
+        return "conventional (iid) SE" if self.vcov_type == "iid" else "heteroskedasticity-robust SE"
+
     def _repr_html_(self) -> str:
         notes = [
-            f"Outcome: {self.outcome}. Unit and time fixed effects; SE clustered by {self.cluster} "
-            f"({self.n_clusters} clusters), {self.small_sample} small-sample convention, "
-            f"t with {self.df_resid:g} df.",
+            f"Outcome: {self.outcome}. Unit and time fixed effects; {self._vcov_words()}, "
+            f"{self.small_sample} small-sample convention, t with {self.df_resid:g} df. "
+            f"R² {self.r2:.4f}, within R² {self.r2_within:.4f}.",
             *self.notes,
         ]
         cols = ["term", "estimate", "std_error", "p_value", "conf_low", "conf_high", "n_obs"]
@@ -137,7 +159,7 @@ class TWFEResult:
     def __repr__(self) -> str:
         return (
             f"TWFEResult({self.treatment}: {self.estimate:.4f} (SE {self.std_error:.4f}), "
-            f"N={self.n_obs}, clusters={self.n_clusters}, {self.small_sample})"
+            f"N={self.n_obs}, {self._vcov_words()}, {self.small_sample})"
         )
 
 
@@ -149,6 +171,7 @@ def twfe(
     time: str,
     treatment: str,
     covariates: str | list[str] | None = None,
+    vcov: Vcov = "cluster",
     cluster: str | None = None,
     small_sample: SmallSample = "fixest",
     backend: Backend = "auto",
@@ -162,21 +185,31 @@ def twfe(
     outcome, unit, time : column names; ``time`` must be integer-like (e.g. the year).
     treatment : name of a 0/1 column, 1 from the first supported period on.
     covariates : optional time-varying controls (time-invariant ones are absorbed).
-    cluster : column to cluster on; defaults to ``unit``. Use the province when pooling provinces.
+    vcov : ``"cluster"`` (default), ``{"cluster": column}``, ``"hetero"`` or ``"iid"`` (module docstring).
+    cluster : column to cluster on with ``vcov="cluster"``; defaults to ``unit``. Use the province
+        when pooling provinces.
     small_sample : ``"fixest"`` (reghdfe/fixest/pyfixest convention) or ``"linearmodels"``.
     backend : ``"linearmodels"`` (PanelOLS), ``"numpy"`` (exact two-way within transformation with
         few periods, same numbers, several times faster) or ``"auto"`` (numpy up to
         :data:`AUTO_NUMPY_MAX_PERIODS` periods, PanelOLS beyond).
     alpha : significance level of the confidence intervals in :meth:`TWFEResult.tidy`.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> df = pd.DataFrame({"firm": np.repeat(np.arange(40), 4), "year": np.tile([2018, 2019, 2020, 2021], 40)})
+    >>> df["d"] = ((df["firm"] < 20) & (df["year"] >= 2020)).astype(int)
+    >>> df["y"] = 0.3 * df["d"] + rng.normal(scale=0.1, size=len(df))
+    >>> res = twfe(df, outcome="y", unit="firm", time="year", treatment="d", vcov="hetero")
+    >>> round(res.estimate, 3), res.vcov_type, res.n_clusters is None
+    (0.362, 'hetero', True)
     """
     check_choice("backend", backend, _BACKENDS)
     check_choice("small_sample", small_sample, _SMALL_SAMPLE)
-    covs = as_list(covariates)
-    cluster = unit if cluster is None else cluster
-    check_columns(data, [outcome, unit, time, treatment, *covs, cluster], estimator="twfe")
-    df = drop_missing(data, [outcome, unit, time, treatment, *covs, cluster])
-    if len(df) == 0:
-        raise EstimationError("twfe: no complete rows", column=outcome)
+    vc = parse_vcov(vcov, cluster=cluster, unit=unit)
+    df, covs = prepare_input(data, [outcome, unit, time, treatment, vc.cluster], covariates=covariates,
+                             estimator="twfe")
     d = check_binary(df[treatment], column=treatment, estimator="twfe")
     if d.min() == d.max():
         raise EstimationError(
@@ -191,32 +224,32 @@ def twfe(
             "twfe: more than one row per unit and period", column=unit, rows=rows.tolist()
         )
 
-    use_numpy = backend == "numpy" or (backend == "auto" and len(df) >= AUTO_NUMPY_ROWS
-                                       and df[time].nunique() <= AUTO_NUMPY_MAX_PERIODS)
+    use_numpy = use_numpy_backend(backend, df, time)
     fitter = fit_within_numpy if use_numpy else fit_panel_ols
     fit = fitter(
-        df, outcome=outcome, exog=[treatment, *covs], unit=unit, time=time, cluster=cluster,
-        small_sample=small_sample, estimator="twfe",
+        df, outcome=outcome, exog=[treatment, *covs], unit=unit, time=time, cluster=vc.cluster,
+        small_sample=small_sample, estimator="twfe", vcov_kind=vc.kind,
     )
-    params, vcov, df_resid, n_obs = fit.params, fit.vcov, fit.df_resid, fit.n_obs
-    n_units, n_periods, n_clusters, notes = fit.n_units, fit.n_periods, fit.n_clusters, fit.notes
     return TWFEResult(
-        params=params,
-        vcov=vcov,
-        df_resid=df_resid,
-        n_obs=n_obs,
-        n_units=n_units,
-        n_periods=n_periods,
-        n_clusters=n_clusters,
+        params=fit.params,
+        vcov=fit.vcov,
+        df_resid=fit.df_resid,
+        n_obs=fit.n_obs,
+        n_units=fit.n_units,
+        n_periods=fit.n_periods,
+        n_clusters=fit.n_clusters,
         outcome=outcome,
         treatment=treatment,
         covariates=tuple(covs),
-        cluster=cluster,
+        cluster=vc.cluster,
         small_sample=small_sample,
         alpha=alpha,
         method="TWFE",
-        notes=tuple(notes),
+        notes=tuple(fit.notes),
         backend="numpy" if use_numpy else "linearmodels",
+        vcov_type=vc.kind,
+        r2=fit.r2,
+        r2_within=fit.r2_within,
     )
 
 
@@ -228,8 +261,28 @@ class _PanelFit:
     n_obs: int
     n_units: int
     n_periods: int
-    n_clusters: int
+    n_clusters: int | None
     notes: list
+    r2: float = float("nan")
+    r2_within: float = float("nan")
+
+
+def _codes(df: pd.DataFrame, unit: str, time: str, cluster: str | None, vcov_kind: str, estimator: str):
+    ucodes, n_units = cluster_codes(df[unit])
+    tcodes, n_periods = cluster_codes(df[time])
+    if vcov_kind != "cluster":
+        return ucodes, n_units, tcodes, n_periods, None, None, []
+    gcodes, n_clusters = cluster_codes(df[cluster])
+    notes = _few_clusters_note(n_clusters, estimator, cluster)
+    return ucodes, n_units, tcodes, n_periods, gcodes, n_clusters, notes
+
+
+def _convention(vcov_kind: str, small_sample: str, *, n_obs: int, k: int, ucodes, tcodes, n_units: int,
+                n_periods: int, gcodes, n_clusters, estimator: str) -> tuple[float, float]:
+    """The one place where a fit's small-sample factor and t degrees of freedom are chosen."""
+    k_fe = fe_parameters(ucodes, tcodes, n_units, n_periods, gcodes if vcov_kind == "cluster" else None)
+    return small_sample_factor(vcov_kind, small_sample, n_obs=n_obs, k=k, k_fe=k_fe,
+                               k_fe_all=n_units + n_periods - 1, n_clusters=n_clusters, estimator=estimator)
 
 
 def fit_panel_ols(
@@ -239,22 +292,23 @@ def fit_panel_ols(
     exog: list[str],
     unit: str,
     time: str,
-    cluster: str,
+    cluster: str | None,
     small_sample: str,
     estimator: str,
+    vcov_kind: str = "cluster",
 ) -> _PanelFit:
-    """PanelOLS with unit and time effects and clustered SEs under the chosen small-sample convention.
+    """PanelOLS with unit and time effects; covariance ``vcov_kind`` under the chosen convention.
 
-    ``df`` must be complete in the used columns (see ``drop_missing``).
+    ``df`` must be complete in the used columns (see ``drop_missing``). With
+    ``small_sample="linearmodels"`` the covariance is PanelOLS's own (``debiased=True,
+    count_effects=True, group_debias=True``); with ``"fixest"`` PanelOLS's raw covariance
+    (``debiased=False``) times the factor of :func:`evalutils.effects._vcov.small_sample_factor`.
     """
     from linearmodels.panel import PanelOLS
     from linearmodels.panel.utility import AbsorbingEffectError
 
-    ucodes, n_units = cluster_codes(df[unit])
-    tcodes, n_periods = cluster_codes(df[time])
-    gcodes, n_clusters = cluster_codes(df[cluster])
-    notes = _few_clusters_note(n_clusters, estimator, cluster)
-
+    ucodes, n_units, tcodes, n_periods, gcodes, n_clusters, notes = _codes(df, unit, time, cluster, vcov_kind,
+                                                                           estimator)
     # PanelOLS needs a (entity, time) MultiIndex with a numeric/date time level.
     idx = pd.MultiIndex.from_arrays([ucodes, tcodes], names=[unit, time])
     exog_names = list(exog)
@@ -262,27 +316,15 @@ def fit_panel_ols(
     X = pd.DataFrame(
         np.column_stack([df[c].to_numpy(dtype=float) for c in exog_names]), index=idx, columns=exog_names
     )
-    clusters = pd.DataFrame({"cl": gcodes}, index=idx)
+    own = small_sample == "linearmodels"
+    kw: dict = {"debiased": own, "auto_df": False, "count_effects": own}
+    if vcov_kind == "cluster":
+        kw.update(cov_type="clustered", clusters=pd.DataFrame({"cl": gcodes}, index=idx), group_debias=own)
+    else:
+        kw["cov_type"] = "unadjusted" if vcov_kind == "iid" else "robust"
     try:
         mod = PanelOLS(y, X, entity_effects=True, time_effects=True, drop_absorbed=False, check_rank=True)
-        if small_sample == "fixest":
-            fit = mod.fit(
-                cov_type="clustered",
-                clusters=clusters,
-                debiased=False,
-                auto_df=False,
-                count_effects=False,
-                group_debias=False,
-            )
-        else:
-            fit = mod.fit(
-                cov_type="clustered",
-                clusters=clusters,
-                debiased=True,
-                auto_df=False,
-                count_effects=True,
-                group_debias=True,
-            )
+        fit = mod.fit(**kw)
     except AbsorbingEffectError as exc:
         raise EstimationError(
             f"{estimator}: a regressor is absorbed by the unit and time effects "
@@ -302,28 +344,15 @@ def fit_panel_ols(
 
     _check_within_rank(X.to_numpy(), ucodes, tcodes, n_units, n_periods, exog_names, estimator)
     params = fit.params.rename(None)
-    vcov = fit.cov
     n_obs = int(fit.nobs)
-    if small_sample == "fixest":
-        k = len(exog_names)
-        fe_sizes = {"unit": n_units, "time": n_periods}
-        nested = {"unit": is_nested(ucodes, gcodes), "time": is_nested(tcodes, gcodes)}
-        k_fe = n_units + n_periods - 1
-        k_fe -= sum(fe_sizes[f] - 1 for f in fe_sizes if nested[f])
-        df_k = k + k_fe
-        if n_obs - df_k <= 0:
-            raise EstimationError(
-                f"{estimator}: not enough observations ({n_obs}) for {df_k} parameters", column=outcome
-            )
-        scale = n_clusters / (n_clusters - 1) * (n_obs - 1) / (n_obs - df_k)
-        vcov = vcov * scale
-        df_resid = float(n_clusters - 1)
-    else:
-        df_resid = float(fit.df_resid)
-
+    scale, df_resid = _convention(vcov_kind, small_sample, n_obs=n_obs, k=len(exog_names), ucodes=ucodes,
+                                  tcodes=tcodes, n_units=n_units, n_periods=n_periods, gcodes=gcodes,
+                                  n_clusters=n_clusters, estimator=estimator)
+    vcov = fit.cov if own else fit.cov * scale
     return _PanelFit(
         params=params, vcov=vcov, df_resid=df_resid, n_obs=n_obs, n_units=n_units,
         n_periods=n_periods, n_clusters=n_clusters, notes=notes,
+        r2=float(fit.rsquared_inclusive), r2_within=float(fit.rsquared),
     )
 
 
@@ -351,23 +380,20 @@ def fit_within_numpy(
     exog: list[str],
     unit: str,
     time: str,
-    cluster: str,
+    cluster: str | None,
     small_sample: str,
     estimator: str,
+    vcov_kind: str = "cluster",
 ) -> _PanelFit:
     """Same estimator and conventions as :func:`fit_panel_ols`, computed with numpy.
 
     Exact within transformation (see ``_fe.within_two_way``), OLS on the demeaned data and the
-    clustered sandwich with either small-sample convention (``linearmodels``: N/(N-k-n_units-
-    n_periods+1) times G/(G-1)*(N-1)/N, t with N-k-n_units-n_periods+1 df, as PanelOLS with
-    ``debiased=True, count_effects=True, group_debias=True``).
+    raw covariance of ``_vcov.raw_vcov`` times the factor of ``_vcov.small_sample_factor``.
     """
     from ._fe import within_two_way
 
-    ucodes, n_units = cluster_codes(df[unit])
-    tcodes, n_periods = cluster_codes(df[time])
-    gcodes, n_clusters = cluster_codes(df[cluster])
-    notes = _few_clusters_note(n_clusters, estimator, cluster)
+    ucodes, n_units, tcodes, n_periods, gcodes, n_clusters, notes = _codes(df, unit, time, cluster, vcov_kind,
+                                                                           estimator)
     names = list(exog)
     V = np.column_stack([df[outcome].to_numpy(dtype=float), *[df[c].to_numpy(dtype=float) for c in names]])
     W = within_two_way(V, ucodes, tcodes, n_units, n_periods)
@@ -391,31 +417,16 @@ def fit_within_numpy(
     A = np.linalg.inv(XtX)
     beta = A @ (X.T @ y)
     e = y - X @ beta
-    scores = np.column_stack([np.bincount(gcodes, weights=X[:, j] * e, minlength=n_clusters)
-                              for j in range(len(names))])
-    vc = A @ (scores.T @ scores) @ A
     n_obs = len(df)
-    k = len(names)
-    if small_sample == "fixest":
-        k_fe = n_units + n_periods - 1
-        if is_nested(ucodes, gcodes):
-            k_fe -= n_units - 1
-        if is_nested(tcodes, gcodes):
-            k_fe -= n_periods - 1
-        df_k = k + k_fe
-        if n_obs - df_k <= 0:
-            raise EstimationError(f"{estimator}: not enough observations ({n_obs}) for {df_k} parameters")
-        vc = vc * n_clusters / (n_clusters - 1) * (n_obs - 1) / (n_obs - df_k)
-        df_resid = float(n_clusters - 1)
-    else:
-        dfr = n_obs - k - (n_units + n_periods - 1)
-        # PanelOLS: n/(n - k - effects) and group_debias = G/(G-1) * (n-1)/n
-        vc = vc * n_obs / dfr * n_clusters / (n_clusters - 1) * (n_obs - 1) / n_obs
-        df_resid = float(dfr)
+    scale, df_resid = _convention(vcov_kind, small_sample, n_obs=n_obs, k=len(names), ucodes=ucodes,
+                                  tcodes=tcodes, n_units=n_units, n_periods=n_periods, gcodes=gcodes,
+                                  n_clusters=n_clusters, estimator=estimator)
+    vc = scale * raw_vcov(vcov_kind, X, e, A, gcodes=gcodes, n_clusters=n_clusters)
+    r2, r2_within = fit_statistics(V[:, 0], y, e)
     return _PanelFit(
-        params=pd.Series(beta, index=names), vcov=pd.DataFrame((vc + vc.T) / 2, index=names, columns=names),
+        params=pd.Series(beta, index=names), vcov=as_frame(vc, names),
         df_resid=df_resid, n_obs=n_obs, n_units=n_units, n_periods=n_periods, n_clusters=n_clusters,
-        notes=notes,
+        notes=notes, r2=r2, r2_within=r2_within,
     )
 
 

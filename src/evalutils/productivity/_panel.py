@@ -17,26 +17,8 @@ from itertools import combinations_with_replacement
 import numpy as np
 import pandas as pd
 
+from evalutils._validate import as_list, check_choice  # noqa: F401  (re-exported for the productivity modules)
 from evalutils.errors import DataValidationError, EstimationError
-
-
-def as_list(value: str | Sequence[str] | None) -> list[str]:
-    """Return a column argument (one name or several) as a list of names."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value]
-    return list(value)
-
-
-def check_choice(name: str, value: str, allowed: Iterable[str]) -> None:
-    """Raise ``ValueError`` listing the allowed values of a string option."""
-    allowed = tuple(allowed)
-    if value not in allowed:
-        raise ValueError(
-            f"{name}={value!r} is not supported; allowed values are "
-            + ", ".join(repr(a) for a in allowed)
-        )
 
 
 def require_columns(data: pd.DataFrame, columns: Iterable[str]) -> None:
