@@ -10,8 +10,9 @@ from .event_study import EventStudyResult, event_study
 from .heterogeneity import HeterogeneityResult, adjust_pvalues, heterogeneity
 from .imputation import ImputationResult, did_imputation
 from .inference import RandomizationResult, WildBootstrapResult, randomization_inference, wild_cluster_bootstrap
-from .plots import plot_event_study
+from .plots import plot_event_study, plot_sensitivity
 from .power import MDEResult, minimum_detectable_effect
+from .sensitivity import EventStudyVector, SensitivityResult, event_study_vector, honest_did, sensitivity
 from .sun_abraham import SunAbrahamResult, sun_abraham
 from .tables import etable
 from .twfe import TWFEResult, twfe
@@ -21,11 +22,13 @@ __all__ = [
     "ATTGTResult",
     "BaconDecomposition",
     "EventStudyResult",
+    "EventStudyVector",
     "HeterogeneityResult",
     "ImputationResult",
     "MDEResult",
     "PretestResult",
     "RandomizationResult",
+    "SensitivityResult",
     "SunAbrahamResult",
     "TWFEResult",
     "TWFEWeights",
@@ -36,10 +39,14 @@ __all__ = [
     "did_imputation",
     "etable",
     "event_study",
+    "event_study_vector",
     "heterogeneity",
+    "honest_did",
     "minimum_detectable_effect",
     "plot_event_study",
+    "plot_sensitivity",
     "randomization_inference",
+    "sensitivity",
     "sun_abraham",
     "twfe",
     "twfe_weights",

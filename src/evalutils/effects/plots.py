@@ -115,3 +115,73 @@ def plot_event_study(
     ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
     ax.legend(frameon=False, fontsize=8, loc="best")
     return ax
+
+
+_SENS_TEXT = {
+    "en": {
+        "x_rm": "M̄: largest post-support violation of parallel trends, relative to the largest before support",
+        "x_sd": "M: largest change in the slope of the trend difference between consecutive years",
+        "y": "Effect: {level:.0%} confidence set",
+        "original": "usual interval (parallel trends exact)",
+        "robust": "robust set ({method})",
+        "breakdown": "breakdown {param} = {value}",
+        "tick": "usual",
+    },
+    "vi": {
+        "x_rm": "M̄: mức vi phạm xu hướng song song sau hỗ trợ so với mức lớn nhất trước hỗ trợ",
+        "x_sd": "M: mức thay đổi lớn nhất của độ dốc chênh lệch xu hướng giữa hai năm liên tiếp",
+        "y": "Tác động: tập tin cậy {level:.0%}",
+        "original": "khoảng tin cậy thông thường (xu hướng song song đúng)",
+        "robust": "tập tin cậy vững ({method})",
+        "breakdown": "giá trị phá vỡ {param} = {value}",
+        "tick": "thông thường",
+    },
+}
+
+
+def plot_sensitivity(
+    result: Any,
+    ax: Any = None,
+    *,
+    lang: Literal["en", "vi"] = "en",
+    title: str | None = None,
+    colors: Sequence[str] | None = None,
+):
+    """Plot a :class:`~evalutils.effects.SensitivityResult`: the usual interval at the left, then the
+    robust set for each M (or M̄), a line at zero and the breakdown value. Returns the ``Axes``."""
+    import matplotlib.pyplot as plt
+
+    check_choice("lang", lang, tuple(_SENS_TEXT))
+    txt = _SENS_TEXT[lang]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4), dpi=120)
+    c_orig, c_rob = (list(colors) + ["#c55a11"])[:2] if colors else ("#7f7f7f", "#1f4e79")
+    iv = result.intervals
+    m = iv["M"].to_numpy(dtype=float)
+    gap = float(np.min(np.diff(np.unique(m)))) if len(np.unique(m)) > 1 else max(float(m.max()), 1.0) / 2
+    x0 = float(m.min()) - gap
+    lo, hi = result.original
+    ax.errorbar([x0], [(lo + hi) / 2], yerr=[[(hi - lo) / 2], [(hi - lo) / 2]], fmt="none", ecolor=c_orig,
+                elinewidth=2, capsize=4, label=txt["original"])
+    lb, ub = iv["lb"].to_numpy(dtype=float), iv["ub"].to_numpy(dtype=float)
+    ok = np.isfinite(lb) & np.isfinite(ub)
+    ax.errorbar(m[ok], (lb[ok] + ub[ok]) / 2, yerr=np.vstack([(ub[ok] - lb[ok]) / 2, (ub[ok] - lb[ok]) / 2]),
+                fmt="none", ecolor=c_rob, elinewidth=2, capsize=4, label=txt["robust"].format(method=result.method))
+    ax.axhline(0, color="0.3", lw=0.8)
+    bd = result.breakdown
+    if np.isfinite(bd):
+        ax.axvline(bd, color="0.5", lw=0.8, ls="--")
+        value = f"{bd:.3g}".replace(".", ",") if lang == "vi" else f"{bd:.3g}"
+        ax.annotate(txt["breakdown"].format(param=result.parameter.replace("Mbar", "M̄"), value=value),
+                    xy=(bd, 0.0), xytext=(3, 3), textcoords="offset points", xycoords=("data", "axes fraction"),
+                    va="bottom", ha="left", fontsize=8, color="0.35")
+    ticks = [x0, *np.unique(m)]
+    fmt = (lambda v: f"{v:g}".replace(".", ",")) if lang == "vi" else (lambda v: f"{v:g}")
+    ax.set_xticks(ticks, [txt["tick"], *(fmt(v) for v in np.unique(m))], fontsize=8)
+    ax.set_xlabel(txt["x_rm" if result.restriction == "relative_magnitudes" else "x_sd"], fontsize=8)
+    ax.set_ylabel(txt["y"].format(level=1 - result.alpha))
+    if title:
+        ax.set_title(title)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(frameon=False, fontsize=8, loc="best")
+    return ax

@@ -62,6 +62,7 @@ from ._common import check_choice
 
 Restriction = Literal["relative_magnitudes", "smoothness"]
 Target = int | Literal["average"]
+Covariance = Literal["influence", "reported"]
 
 _RESTRICTIONS = ("relative_magnitudes", "smoothness")
 _METHOD = {"relative_magnitudes": "C-LF", "smoothness": "FLCI"}
@@ -112,6 +113,7 @@ def event_study_vector(
     min_e: int | None = None,
     max_e: int | None = None,
     drop_binned: bool = True,
+    covariance: Covariance = "influence",
 ) -> EventStudyVector:
     """``betahat``, ``sigma``, ``num_pre``, ``num_post`` from a suite event-study result.
 
@@ -121,8 +123,11 @@ def event_study_vector(
     ``base_period="universal"`` (its dynamic aggregation is taken), or such an aggregation
     (``att_gt(..., base_period="universal").aggregate("dynamic")``). The Callaway–Sant'Anna
     covariance is the analytic (clustered) covariance of the influence functions, as HonestDiD's
-    ``honest_did.AGGTEobj``. ``min_e``/``max_e`` keep event times in that range.
+    ``honest_did.AGGTEobj`` (``covariance="influence"``); ``covariance="reported"`` keeps its
+    correlations but rescales it to the standard errors the aggregation reports (the
+    small-sample or bootstrap ones). ``min_e``/``max_e`` keep event times in that range.
     """
+    check_choice("covariance", covariance, ("influence", "reported"))
     from .did import AggregateResult, ATTGTResult
     from .event_study import EventStudyResult
 
@@ -180,6 +185,13 @@ def event_study_vector(
             )
         beta = result.effects["estimate"].to_numpy(dtype=float)
         sigma = np.asarray(vcov, dtype=float)[1:, 1:]  # first row/column: the overall ATT
+        if covariance == "reported":
+            sd = np.sqrt(np.clip(np.diag(sigma), 0, None))
+            se = result.effects["std_error"].to_numpy(dtype=float)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = np.where(sd > 0, se / sd, 1.0)
+            sigma = sigma * np.outer(ratio, ratio)
+            notes.append("covariance rescaled to the reported standard errors of the dynamic effects")
         source = "Callaway–Sant'Anna dynamic aggregation (universal base period)"
     else:
         raise TypeError(
@@ -888,6 +900,7 @@ def sensitivity(
     max_e: int | None = None,
     alpha: float = 0.05,
     breakdown: bool = True,
+    covariance: Covariance = "influence",
     seed: int = 0,
     **options: Any,
 ) -> SensitivityResult:
@@ -897,7 +910,7 @@ def sensitivity(
     ``"average"`` (the mean effect over the post periods kept). Other options go to
     :func:`honest_did`.
     """
-    vec = event_study_vector(result, min_e=min_e, max_e=max_e)
+    vec = event_study_vector(result, min_e=min_e, max_e=max_e, covariance=covariance)
     post_times = np.array([t for t in vec.event_times if t >= 0])
     if isinstance(target, str):
         check_choice("target", target, ("average",))
