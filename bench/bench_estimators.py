@@ -33,7 +33,7 @@ from _common import machine, median, save  # noqa: E402
 
 PREP = r"""
 import numpy as np, pandas as pd, sys
-from evalutils.io import load_panel, load_participation
+from evalutils.panel.io import load_panel, load_participation
 d = sys.argv[1]; out = sys.argv[2]
 p = load_panel(d)
 part = load_participation(d, p)

@@ -25,10 +25,10 @@ CHILD = r"""
 import json, sys, tempfile, time
 t0 = time.perf_counter()
 from pathlib import Path
-from evalutils.aggregates import province_year_totals
+from evalutils.measures.aggregates import province_year_totals
 from evalutils.geography import provinces
-from evalutils.manifest import RunManifest
-from evalutils.runner import ReportTask, plan_tasks
+from evalutils.render.manifest import RunManifest
+from evalutils.render.runner import ReportTask, plan_tasks
 t_import = time.perf_counter() - t0
 data, params = Path(sys.argv[1]), Path(sys.argv[2])
 t1 = time.perf_counter()

@@ -11,7 +11,7 @@ languages, one process at a time:
       jupyter nbconvert --to html --no-input NB/$l/$p.ipynb --output-dir HTML/$l
     done; done
     (+ the national synthesis notebook once per language when the suite builds one)
-    (+ with --pdf, per report: python -c "from evalutils.pdf import render_report_pdf; ..." -- plain nbconvert has
+    (+ with --pdf, per report: python -c "from evalutils.render.pdf import render_report_pdf; ..." -- plain nbconvert has
        no PDF engine on a machine without TeX or a downloadable Chromium, so the loop calls the same pandoc+Typst
        route the suite uses, as a command of its own, as a user scripting it would)
 
@@ -57,7 +57,7 @@ def loop_script(provinces: list[str], langs: list[str], data: Path, params: Path
 
     def to_pdf(nb: Path, lang: str) -> None:
         if pdf:
-            lines.append(f"{py} -c \"import sys; from pathlib import Path; from evalutils.pdf import render_report_pdf; "
+            lines.append(f"{py} -c \"import sys; from pathlib import Path; from evalutils.render.pdf import render_report_pdf; "
                          f"render_report_pdf(Path(sys.argv[1]), Path(sys.argv[2]))\" {nb} "
                          f"{out}/html/{lang}/{nb.stem}.pdf")
     for p in provinces:

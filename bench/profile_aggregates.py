@@ -1,6 +1,6 @@
 """Where the time of the national aggregates cache goes (the serial step before the report workers start).
 
-Deletes <data>/derived, then runs `evalutils.aggregates.build_national` under pyinstrument (pip install
+Deletes <data>/derived, then runs `evalutils.measures.aggregates.build_national` under pyinstrument (pip install
 pyinstrument); writes bench/results/profile_aggregates_<data>.txt and a JSON with the wall time and ru_maxrss.
 
 Usage: python bench/profile_aggregates.py --data-dir /tmp/bench-data/s100
@@ -27,7 +27,7 @@ def main() -> None:
     a = ap.parse_args()
     from pyinstrument import Profiler
 
-    from evalutils.aggregates import build_national
+    from evalutils.measures.aggregates import build_national
 
     shutil.rmtree(a.data_dir / "derived", ignore_errors=True)
     prof = Profiler(interval=0.01)

@@ -1,7 +1,7 @@
 """Where the time of one province report goes (used to explain row 1 and row 3).
 
 1. Start-up costs paid by every report in a loop of separate commands: a fresh interpreter importing papermill,
-   nbconvert, `evalutils.report`, and starting + shutting down a Jupyter kernel (median of --repeat).
+   nbconvert, `evalutils.report.province`, and starting + shutting down a Jupyter kernel (median of --repeat).
 2. The notebook's own code: its code cells executed in this process (parameters injected, display() a no-op)
    under pyinstrument (pip install pyinstrument); the profile is written to bench/results/profile_<name>.txt and
    the per-cell wall times to bench/results/profile_<name>.json.
@@ -26,7 +26,7 @@ STARTUP = {
     "python (bare interpreter)": "pass",
     "import papermill": "import papermill",
     "import nbconvert (HTMLExporter)": "from nbconvert import HTMLExporter",
-    "import evalutils.report": "import evalutils.report",
+    "import evalutils.report.province": "import evalutils.report.province",
     "start + stop a Jupyter kernel": ("from jupyter_client.manager import start_new_kernel\n"
                                       "km, kc = start_new_kernel(kernel_name='python3')\n"
                                       "kc.execute_interactive('1')\nkc.stop_channels(); km.shutdown_kernel(now=True)"),
@@ -89,7 +89,7 @@ def main() -> None:
     executed = next(iter(sorted(Path("/tmp/bench-data").glob(f"suite-work/suite*/notebooks/{a.lang}/{a.province}.ipynb"))),
                     None)
     if executed:
-        from evalutils.runner import render_html
+        from evalutils.render.runner import render_html
 
         xs = []
         for _ in range(a.repeat):

@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evalutils.demo import TRUE_EFFECTS, generate_demo, write_demo
-from evalutils.io import load_monitoring, load_panel, load_participation
-from evalutils.schema import MONITORING, PANEL, PARTICIPATION, validate_table
+from evalutils.panel.demo import TRUE_EFFECTS, generate_demo, write_demo
+from evalutils.panel.io import load_monitoring, load_panel, load_participation
+from evalutils.panel.schema import MONITORING, PANEL, PARTICIPATION, validate_table
 
 
 @pytest.fixture(scope="module")

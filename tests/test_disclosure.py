@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evalutils.disclosure import check_no_firm_ids, suppress_small_cells
+from evalutils.measures.disclosure import check_no_firm_ids, suppress_small_cells
 
 
 def test_small_cells_are_blanked_and_flagged():

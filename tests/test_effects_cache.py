@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from evalutils import report
-from evalutils.analysis import evaluate_effects, evaluate_effects_cached
-from evalutils.demo import write_demo
-from evalutils.manifest import task_inputs
-from evalutils.runner import ReportTask, schedule
+import evalutils.report.province as report
+from evalutils.evaluate import evaluate_effects, evaluate_effects_cached
+from evalutils.panel.demo import write_demo
+from evalutils.render.manifest import task_inputs
+from evalutils.render.runner import ReportTask, schedule
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -105,8 +105,8 @@ def test_schedule_largest_first_and_languages_in_sequence(data_dir):
 
 
 def test_sector_fits_in_parallel_equal_serial(data_dir, monkeypatch):
-    from evalutils import aggregates
-    from evalutils.io import load_deflators, load_panel
+    from evalutils.measures import aggregates
+    from evalutils.panel.io import load_deflators, load_panel
 
     panel, defl = load_panel(data_dir), load_deflators(data_dir)
     monkeypatch.setattr(aggregates, "PARALLEL_ROWS", 0)
@@ -130,7 +130,7 @@ def test_an_estimator_error_is_framed_in_the_reports_language(data_dir):
 
 
 def test_national_synthesis_evaluates_each_unit_once_for_both_languages(data_dir):
-    from evalutils import national
+    from evalutils.report import national
 
     cache = data_dir / "derived" / "effects"
     vi = national.load_national_context(data_dir=data_dir, params_dir=ROOT / "params", lang="vi")

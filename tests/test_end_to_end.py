@@ -8,8 +8,8 @@ import nbformat
 import pytest
 
 from evalutils.cli import main
-from evalutils.demo import write_demo
-from evalutils.runner import DEFAULT_NOTEBOOK, ReportTask, run_task
+from evalutils.panel.demo import write_demo
+from evalutils.render.runner import DEFAULT_NOTEBOOK, ReportTask, run_task
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow

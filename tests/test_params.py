@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from evalutils.errors import ParameterError
-from evalutils.params import load_defaults, load_province_params
+from evalutils.panel.params import load_defaults, load_province_params
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"

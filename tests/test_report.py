@@ -14,11 +14,11 @@ import pandas as pd
 import papermill as pm
 import pytest
 
-from evalutils.demo import write_demo
+from evalutils.panel.demo import write_demo
 from evalutils.i18n import MESSAGES, t
-from evalutils.pdf import render_report_pdf
-from evalutils.report import RESULTS_MIME
-from evalutils.runner import ReportTask, render_html, run_task
+from evalutils.render.pdf import render_report_pdf
+from evalutils.report.payload import RESULTS_MIME
+from evalutils.render.runner import ReportTask, render_html, run_task
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow

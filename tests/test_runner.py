@@ -21,10 +21,10 @@ import nbformat
 import pytest
 
 from evalutils.cli import main
-from evalutils.demo import write_demo
-from evalutils.manifest import RunManifest, diff_payloads, task_inputs
-from evalutils.report import RESULTS_MIME
-from evalutils.runner import ReportTask, clean_stale_partials, extract_results, run_tasks
+from evalutils.panel.demo import write_demo
+from evalutils.render.manifest import RunManifest, diff_payloads, task_inputs
+from evalutils.report.payload import RESULTS_MIME
+from evalutils.render.runner import ReportTask, clean_stale_partials, extract_results, run_tasks
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
@@ -33,8 +33,8 @@ TINY_CELLS = [
     ("code", ["parameters"], 'province = "bac-lieu"\nlang = "en"\ngeography = "pre2025"\ndata_dir = ""\n'
                              'params_dir = ""\nsleep = 0.0'),
     ("code", [], "import time\nfrom IPython.display import HTML, display\n"
-                 "from evalutils.geography import province_codes\nfrom evalutils.io import load_panel\n"
-                 "from evalutils.params import load_province_params, province_params_path\n"
+                 "from evalutils.geography import province_codes\nfrom evalutils.panel.io import load_panel\n"
+                 "from evalutils.panel.params import load_province_params, province_params_path\n"
                  "time.sleep(float(sleep))\n"
                  "pp = load_province_params(province_params_path(params_dir, province))\n"
                  "panel = load_panel(data_dir, province_codes(geography, province))\n"
@@ -288,7 +288,7 @@ def test_extract_results_takes_the_payload_and_nulls_nan():
 
 
 def test_a_second_run_on_the_same_reports_stops_with_a_clear_error(env, tmp_path, capsys):
-    from evalutils.manifest import LOCK_NAME, run_lock
+    from evalutils.render.manifest import LOCK_NAME, run_lock
 
     reports = tmp_path / "reports"
     with run_lock(reports):  # another run holds the directory
@@ -303,7 +303,7 @@ def test_a_second_run_on_the_same_reports_stops_with_a_clear_error(env, tmp_path
 
 
 def test_only_a_kernel_that_never_started_is_retried():
-    from evalutils.runner import _kernel_start_failure
+    from evalutils.render.runner import _kernel_start_failure
 
     # jupyter_client's message when the kernel process dies at start (e.g. a TCP port taken under it)
     assert _kernel_start_failure(RuntimeError("Kernel died before replying to kernel_info"))

@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 
 from evalutils.errors import DataValidationError
-from evalutils.io import load_panel, read_table
-from evalutils.schema import MONITORING, PANEL, PARTICIPATION, validate_participation_against_panel
+from evalutils.panel.io import load_panel, read_table
+from evalutils.panel.schema import MONITORING, PANEL, PARTICIPATION, validate_participation_against_panel
 
 
 def _panel() -> pd.DataFrame:

@@ -18,8 +18,8 @@ import nbformat
 import pytest
 
 from evalutils.cli import main
-from evalutils.demo import write_demo
-from evalutils.runner import DEFAULT_NOTEBOOK
+from evalutils.panel.demo import write_demo
+from evalutils.render.runner import DEFAULT_NOTEBOOK
 from evalutils.site import figure_map
 
 from test_runner import tiny_notebook

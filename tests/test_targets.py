@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from evalutils.params import Target
-from evalutils.targets import evaluate_target
+from evalutils.panel.params import Target
+from evalutils.measures.targets import evaluate_target
 
 
 def _target(**kw) -> Target:

@@ -17,7 +17,7 @@ def demo_panel(scale: float, seed: int = 20200831) -> pd.DataFrame:
     path = CACHE / f"demo_{scale:g}_{seed}.parquet"
     if path.exists():
         return pd.read_parquet(path)
-    from evalutils.demo import generate_demo
+    from evalutils.panel.demo import generate_demo
 
     t0 = time.perf_counter()
     d = generate_demo(scale=scale, seed=seed)

@@ -20,7 +20,7 @@ SEED_PROVINCES = ("bac-lieu", "quang-nam", "tuyen-quang", "khanh-hoa", "quang-ni
 
 
 def _cmd_demo_data(args: argparse.Namespace) -> int:
-    from .demo import DEFAULT_SEED, write_demo
+    from .panel.demo import DEFAULT_SEED, write_demo
 
     seed = args.seed if args.seed is not None else DEFAULT_SEED
     t0 = time.perf_counter()
@@ -32,8 +32,8 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .io import load_deflators, load_monitoring, load_panel, load_participation
-    from .params import load_defaults, load_province_params
+    from .panel.io import load_deflators, load_monitoring, load_panel, load_participation
+    from .panel.params import load_defaults, load_province_params
 
     load_defaults(Path(args.params) / "defaults.yml")
     files = sorted((Path(args.params) / "provinces").glob("*.yml"))
@@ -109,17 +109,17 @@ def _workers(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .manifest import run_lock
+    from .render.manifest import run_lock
 
     with run_lock(args.reports):  # one run at a time per reports directory
         return _run_locked(args)
 
 
 def _run_locked(args: argparse.Namespace) -> int:
-    from .aggregates import province_year_totals
-    from .manifest import RunManifest
-    from .params import load_defaults
-    from .runner import DEFAULT_NOTEBOOK, NATIONAL, NATIONAL_NOTEBOOK, ReportTask, run_batch
+    from .measures.aggregates import province_year_totals
+    from .render.manifest import RunManifest
+    from .panel.params import load_defaults
+    from .render.runner import DEFAULT_NOTEBOOK, NATIONAL, NATIONAL_NOTEBOOK, ReportTask, run_batch
 
     provinces = _select_provinces(args)
     langs = _languages(args)
@@ -172,8 +172,8 @@ def _run_locked(args: argparse.Namespace) -> int:
 def _cmd_verify(args: argparse.Namespace) -> int:
     import tempfile
 
-    from .manifest import FileHasher, RunManifest, diff_payloads, task_inputs
-    from .runner import ReportTask, run_tasks
+    from .render.manifest import FileHasher, RunManifest, diff_payloads, task_inputs
+    from .render.runner import ReportTask, run_tasks
 
     manifest = RunManifest(args.reports)
     wanted_provinces = None
@@ -244,7 +244,7 @@ def _cmd_publish(args: argparse.Namespace) -> int:
 
 def _cmd_open(args: argparse.Namespace) -> int:
     from .geography import resolve_province, resolve_unit_2025
-    from .runner import NATIONAL, ReportTask
+    from .render.runner import NATIONAL, ReportTask
 
     geography = args.geography
     if args.province.strip().lower() == NATIONAL:

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ReportError
-from .manifest import RunManifest
-from .runner import DEFAULT_NOTEBOOK, NATIONAL_NOTEBOOK, PROJECT_ROOT
+from .render.manifest import RunManifest
+from .render.task import DEFAULT_NOTEBOOK, NATIONAL_NOTEBOOK, PROJECT_ROOT
 
 GEOGRAPHIES = {"pre2025": "The 63 provinces (before 1 July 2025)",
                "2025": "The 34 provincial units (Resolution 202/2025/QH15)"}
@@ -271,7 +271,8 @@ def _kind(name: str) -> str:
     return "helper (computes or formats what the sections show)"
 
 
-MAPPED_MODULES = ("report", "national")  # notebooks import these as `import evalutils.<name> as <name>`
+# the names the notebooks import modules under -> the modules (`import evalutils.report.province as report`)
+MAPPED_MODULES = {"report": "evalutils.report.province", "national": "evalutils.report.national"}
 
 
 def figure_map(notebook: str | Path = DEFAULT_NOTEBOOK) -> list[Provenance]:
@@ -300,8 +301,8 @@ def figure_map(notebook: str | Path = DEFAULT_NOTEBOOK) -> list[Provenance]:
             if (i, module, name) in seen:
                 continue
             seen.add((i, module, name))
-            obj = getattr(importlib.import_module(f"evalutils.{module}"), name, None)
-            where, summary = f"not found in evalutils.{module}", ""
+            obj = getattr(importlib.import_module(MAPPED_MODULES[module]), name, None)
+            where, summary = f"not found in {MAPPED_MODULES[module]}", ""
             if obj is not None and callable(obj):
                 try:
                     src = Path(inspect.getsourcefile(obj)).resolve()
@@ -312,7 +313,7 @@ def figure_map(notebook: str | Path = DEFAULT_NOTEBOOK) -> list[Provenance]:
                         src = Path(src.name)
                     where = f"{src.as_posix()}:{line}"
                 except (OSError, TypeError):
-                    where = f"evalutils.{module}"
+                    where = MAPPED_MODULES[module]
                 summary = (inspect.getdoc(obj) or "").split("\n\n")[0].replace("\n", " ")
                 summary = re.sub(r":\w+:`~?([^`]+)`", r"\1", summary).replace("``", "")
             out.append(Provenance(i, "remove-cell" not in tags, f"{module}.{name}", _kind(name), where, summary))

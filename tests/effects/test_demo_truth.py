@@ -10,7 +10,7 @@ import pytest
 
 from evalutils.effects import att_gt, did_imputation, twfe
 
-demo = pytest.importorskip("evalutils.demo")
+demo = pytest.importorskip("evalutils.panel.demo")
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from evalutils.productivity import (
 
 @pytest.fixture(scope="module")
 def demo():
-    demo_mod = pytest.importorskip("evalutils.demo")
+    demo_mod = pytest.importorskip("evalutils.panel.demo")
     return demo_mod.generate_demo(scale=0.05)
 
 

@@ -40,7 +40,7 @@ def test_olley_pakes_with_zero_investment_recovers_truth(sim):
 
 @pytest.fixture(scope="module")
 def demo_panel():
-    demo_mod = pytest.importorskip("evalutils.demo")
+    demo_mod = pytest.importorskip("evalutils.panel.demo")
     demo = demo_mod.generate_demo(scale=0.05)
     d = demo.panel.merge(demo.deflators, on="year")
     d["y"] = np.log(d["value_added"] / d["deflator"])

@@ -14,9 +14,10 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from evalutils.demo import DemoData, generate_demo
-from evalutils.io import DataPaths, atomic_write_csv, atomic_write_text, write_panel_partitioned
-from evalutils.report import RESULTS_MIME
+from evalutils.panel.demo import DemoData, generate_demo
+from evalutils.atomic import atomic_write_csv, atomic_write_text
+from evalutils.panel.io import DataPaths, write_panel_partitioned
+from evalutils.report.payload import RESULTS_MIME
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -167,7 +168,7 @@ def publishing_problems(html: str, *, k: int, lang: str, forbidden_paths: list[P
 
 
 def read_k() -> int:
-    from evalutils.params import load_defaults
+    from evalutils.panel.params import load_defaults
 
     return load_defaults(ROOT / "params" / "defaults.yml").disclosure.min_firms_per_cell
 

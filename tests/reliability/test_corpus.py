@@ -22,9 +22,9 @@ import pytest
 
 from evalutils.errors import DataValidationError, EvalutilsError, GeographyError, ParameterError
 from evalutils.geography import resolve_province
-from evalutils.io import load_panel, read_table, write_panel_partitioned
-from evalutils.params import load_defaults, load_province_params
-from evalutils.schema import (
+from evalutils.panel.io import load_panel, read_table, write_panel_partitioned
+from evalutils.panel.params import load_defaults, load_province_params
+from evalutils.panel.schema import (
     DEFLATORS,
     MONITORING,
     PANEL,
@@ -414,7 +414,7 @@ def test_corpus_is_large_enough():
 def test_report_loader_refuses_participation_ids_that_lost_their_zeros(partitioned):
     """A report reads one province and skips the national cross-check: the lost zeros must still be caught,
     or the province's supported firms would silently count as unsupported."""
-    from evalutils.io import load_participation, participation_for
+    from evalutils.panel.io import load_participation, participation_for
 
     target = partitioned / "participation.csv"
     shutil.copy(CORPUS / "participation/ids_lost_leading_zeros.csv", target)

@@ -14,8 +14,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from evalutils.demo import generate_demo, write_demo
-from evalutils.runner import ReportTask, run_task
+from evalutils.panel.demo import generate_demo, write_demo
+from evalutils.render.runner import ReportTask, run_task
 
 from ._support import ROOT, embedded_pngs, publishing_problems, read_k, results_payload
 

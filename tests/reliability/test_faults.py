@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from evalutils.runner import ReportTask, run_task, run_tasks
+from evalutils.render.runner import ReportTask, run_task, run_tasks
 
 pytestmark = pytest.mark.slow
 
@@ -75,7 +75,7 @@ def test_failures_do_not_stop_the_batch_and_the_next_run_repairs_them(tmp_path):
 _CHILD = """
 import json, resource, signal, sys
 from pathlib import Path
-from evalutils.runner import ReportTask, run_task
+from evalutils.render.runner import ReportTask, run_task
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)          # a failed write, not a killed process
 limit = int(sys.argv[4])
 resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))

@@ -17,8 +17,8 @@ import nbformat
 import pytest
 import yaml
 
-from evalutils import params as params_module
-from evalutils.runner import ReportTask, run_task
+from evalutils.panel import params as params_module
+from evalutils.render.runner import ReportTask, run_task
 
 from ._support import (
     CHROMIUM,
@@ -167,7 +167,7 @@ def test_province_parameter_cannot_write_outside_the_output_directory(data_dir, 
 
 
 def test_suppressed_cells_cannot_be_recovered_by_subtraction(data_dir):
-    from evalutils import report
+    import evalutils.report.province as report
 
     found = []
     for province in ("khanh-hoa", "bac-lieu", "quang-nam"):

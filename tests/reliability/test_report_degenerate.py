@@ -6,7 +6,7 @@ A small demo data directory is modified so that some provinces are degenerate:
 * Cao Bằng (04): every firm was supported in the same year (no never- and no not-yet-supported firm);
 * Bắc Kạn (06): a single firm, never supported.
 
-The real notebook is executed through ``evalutils.runner.run_task`` for 02 and 06 (one test each, so that
+The real notebook is executed through ``evalutils.render.runner.run_task`` for 02 and 06 (one test each, so that
 pytest-xdist never runs the same notebook twice); 04 is checked on the report's building blocks.
 """
 
@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evalutils import report
-from evalutils.runner import ReportTask, run_task
-from evalutils.schema import SUPPORT_TYPES
+import evalutils.report.province as report
+from evalutils.render.runner import ReportTask, run_task
+from evalutils.panel.schema import SUPPORT_TYPES
 
 from ._support import ROOT, publishing_problems, read_k, results_payload, small_demo, visible_text, write_data_dir
 

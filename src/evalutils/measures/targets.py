@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .indicators import INDICATORS
-from .params import ProvinceParams, Target
+from ..panel.indicators import INDICATORS
+from ..panel.params import ProvinceParams, Target
 
 STATUSES = ("met", "on_track", "behind", "no_data")
 

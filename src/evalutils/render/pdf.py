@@ -23,7 +23,10 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from .errors import ReportError
+from .. import __version__
+from ..errors import ReportError
+from ..i18n import t
+from ..report.payload import RESULTS_MIME
 
 HIDDEN_TAGS = {"remove-cell", "parameters", "injected-parameters"}
 _DATA_URI = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=\s]+)"')
@@ -137,8 +140,6 @@ def render_pdf(executed_notebook: Path, pdf_path: Path, *, title: str, subtitle:
 
 
 def _payload(nb) -> dict:
-    from .report import RESULTS_MIME
-
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             if RESULTS_MIME in out.get("data", {}):
@@ -149,9 +150,6 @@ def _payload(nb) -> dict:
 def render_report_pdf(executed_notebook: Path, pdf_path: Path) -> Path:
     """PDF of an executed province or national notebook; title page from its results payload."""
     import nbformat
-
-    from . import __version__
-    from .i18n import t
 
     nb = nbformat.read(executed_notebook, as_version=4)
     p = _payload(nb)

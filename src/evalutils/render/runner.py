@@ -16,10 +16,7 @@ manifest as soon as it is known, so an interrupted run keeps what it finished.
 
 from __future__ import annotations
 
-import errno
-import hashlib
 import os
-import re
 import signal
 import socket
 import threading
@@ -28,29 +25,21 @@ import traceback
 import uuid
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from ._processes import clean_context
-from .errors import ReportError
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_NOTEBOOK = PROJECT_ROOT / "notebooks" / "province_report.ipynb"
-NATIONAL_NOTEBOOK = PROJECT_ROOT / "notebooks" / "national_synthesis.ipynb"
-NATIONAL = "national"  # the geography (and unit) of the national synthesis report
-
-_SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,80}")
-
-
-def _safe_name(text: str) -> str:
-    """``text`` when it is a plain slug; otherwise a file name made of safe characters (never a path)."""
-    if _SAFE_NAME.fullmatch(text):
-        return text
-    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]
-    return (re.sub(r"[^a-z0-9-]+", "_", text.lower()).strip("_")[:40] or "unnamed") + f"_{digest}"
-
+from .._processes import clean_context
+from ..errors import ReportError
+from ..report.payload import RESULTS_MIME
+from .html import render_html
+from .manifest import FileHasher, inputs_digest, task_input_files, task_inputs
+from .pdf import render_report_pdf
+from .task import (  # noqa: F401  (re-exported: the runner's public names)
+    DEFAULT_NOTEBOOK, NATIONAL, NATIONAL_NOTEBOOK, PROJECT_ROOT, ReportTask, TaskOutcome, clean_stale_partials,
+    partial_name,
+)
 
 # several threads of one Dask worker process must not run papermill at the same time
 _PAPERMILL_LOCK = threading.Lock()
@@ -69,131 +58,7 @@ def _raise_keyboard_interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-@dataclass(frozen=True)
-class ReportTask:
-    province: str
-    lang: str
-    data_dir: Path
-    params_dir: Path
-    out_dir: Path
-    notebook: Path = DEFAULT_NOTEBOOK
-    timeout: int = 600
-    geography: str = "pre2025"
-    pdf: bool = False
-
-    @property
-    def _sub(self) -> str:
-        # the 34 post-2025 units live in their own folder: several share a slug with an old province
-        return "units-2025/" if self.geography == "2025" else ""
-
-    @property
-    def pdf_path(self) -> Path:
-        return self.html_path.with_suffix(".pdf")
-
-    @property
-    def parameters(self) -> dict:
-        """What papermill injects (the national synthesis takes no province or geography)."""
-        common = {"lang": self.lang, "data_dir": str(Path(self.data_dir).resolve()),
-                  "params_dir": str(Path(self.params_dir).resolve())}
-        if self.geography == NATIONAL:
-            return common
-        return {"province": self.province, "geography": self.geography, **common}
-
-    @property
-    def _name(self) -> str:
-        # output paths are made from the province and language: never let either point outside out_dir
-        return _safe_name(self.province)
-
-    @property
-    def html_path(self) -> Path:
-        return self.out_dir / _safe_name(self.lang) / f"{self._sub}{self._name}.html"
-
-    @property
-    def executed_path(self) -> Path:
-        return self.out_dir / "notebooks" / _safe_name(self.lang) / f"{self._sub}{self._name}.ipynb"
-
-    @property
-    def failed_path(self) -> Path:
-        return self.out_dir / "_failed" / f"{self._sub}{self._name}-{_safe_name(self.lang)}.ipynb"
-
-    def resolved(self) -> ReportTask:
-        """The same task with absolute paths (what a worker in another directory or machine needs)."""
-        return replace(self, data_dir=Path(self.data_dir).resolve(), params_dir=Path(self.params_dir).resolve(),
-                       out_dir=Path(self.out_dir).resolve(), notebook=Path(self.notebook).resolve())
-
-
-@dataclass
-class TaskOutcome:
-    task: ReportTask
-    ok: bool
-    seconds: float
-    html: Path | None = None
-    error: str | None = None
-    failed_notebook: Path | None = None
-    results: dict | None = None
-    skipped: bool = False
-    extra: dict = field(default_factory=dict)
-
-
-# ------------------------------------------------------------- temporary files
-
-def _partial_name(path: Path, suffix: str = "") -> Path:
-    """A hidden temporary name beside ``path`` that says which host and process is writing it."""
-    host = socket.gethostname().replace(".", "_").replace("-", "_")
-    return path.with_name(f".{path.name}.{host}-{os.getpid()}-{uuid.uuid4().hex[:12]}.partial{suffix}")
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except OSError as exc:
-        return exc.errno == errno.EPERM
-    return True
-
-
-def clean_stale_partials(out_dir: Path) -> list[Path]:
-    """Delete temporary files left by killed runs of this host (their writer process is gone)."""
-    host = socket.gethostname().replace(".", "_").replace("-", "_")
-    removed = []
-    if not Path(out_dir).exists():
-        return removed
-    for f in Path(out_dir).rglob(".*.partial*"):
-        parts = f.name.rsplit(".partial", 1)[0].rsplit(".", 1)
-        if len(parts) != 2 or "-" not in parts[1]:
-            continue
-        fields = parts[1].split("-")
-        if len(fields) != 3 or fields[0] != host or not fields[1].isdigit():
-            continue
-        if not _pid_alive(int(fields[1])) and f.is_file():
-            f.unlink(missing_ok=True)
-            removed.append(f)
-    return removed
-
-
 # ------------------------------------------------------------- one report
-
-def render_html(notebook_path: Path, html_path: Path) -> None:
-    """Render an executed notebook to self-contained HTML without code or the injected parameters."""
-    import nbformat
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
-
-    nb = nbformat.read(notebook_path, as_version=4)
-    exporter = HTMLExporter(template_name="lab")
-    exporter.exclude_input = True
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    tag_remover = TagRemovePreprocessor(remove_cell_tags={"parameters", "injected-parameters", "remove-cell"}, enabled=True)
-    exporter.register_preprocessor(tag_remover, enabled=True)
-    body, _ = exporter.from_notebook_node(nb)
-    html_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _partial_name(html_path)
-    try:
-        tmp.write_text(body, encoding="utf-8")
-        os.replace(tmp, html_path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
 
 def _finite(obj):
     """JSON-safe copy of a payload: NaN and infinities become null."""
@@ -209,8 +74,6 @@ def _finite(obj):
 def extract_results(notebook) -> dict | None:
     """The results payload (mime type ``report.RESULTS_MIME``) displayed by an executed notebook, if any."""
     import nbformat
-
-    from .report import RESULTS_MIME
 
     nb = nbformat.read(notebook, as_version=4) if isinstance(notebook, (str, Path)) else notebook
     found = None
@@ -246,7 +109,7 @@ def _run_task(task: ReportTask) -> TaskOutcome:
     start = time.perf_counter()
     extra = {"started_at": _utc_now(), "worker": f"{socket.gethostname()}:{os.getpid()}"}
     task.executed_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp_nb = _partial_name(task.executed_path, ".ipynb")
+    tmp_nb = partial_name(task.executed_path, ".ipynb")
     try:
         for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
             try:
@@ -266,8 +129,6 @@ def _run_task(task: ReportTask) -> TaskOutcome:
             raise ReportError("the notebook displayed no results payload",
                               file=task.notebook, hint="keep the cell that displays report.results_output(...)")
         if task.pdf:
-            from .pdf import render_report_pdf
-
             render_report_pdf(tmp_nb, task.pdf_path)  # written under a temporary name, renamed into place
         render_html(tmp_nb, task.html_path)
         os.replace(tmp_nb, task.executed_path)
@@ -310,8 +171,6 @@ def _summarise(exc: BaseException) -> str:
 
 def _task_cost(task: ReportTask) -> int:
     """Bytes of panel data the report reads: a cheap stand-in for how long it takes."""
-    from .manifest import task_input_files
-
     try:
         files = task_input_files(task)
     except Exception:  # noqa: BLE001 - an unknown province fails in its own report, with its own message
@@ -464,7 +323,6 @@ class Plan:
 
 def plan_tasks(tasks: list[ReportTask], manifest, *, force: bool = False) -> Plan:
     """Split tasks into those whose inputs changed (or that never built) and those unchanged."""
-    from .manifest import FileHasher, inputs_digest, task_inputs
 
     hasher = FileHasher()
     inputs = {t: task_inputs(t, hasher) for t in tasks}

@@ -11,7 +11,6 @@ import base64
 import html
 import json
 import platform
-import subprocess
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
@@ -20,16 +19,24 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import __version__
-from .aggregates import files_digest, province_year_totals
-from .disclosure import suppress_small_cells
-from .geography import REGIONS, Geography, province_codes, provinces, resolve_province, resolve_unit_2025, \
+from .. import __version__
+from .._dist import norm
+from ..effects import plot_event_study
+from ..evaluate import evaluate_effects_cached
+from ..geography import REGIONS, Geography, province_codes, provinces, resolve_province, resolve_unit_2025, \
     units_2025
-from .i18n import Lang, fmt_number, t
-from .io import DataPaths, load_data_manifest, load_deflators, load_monitoring, load_panel, load_participation, \
+from ..i18n import Lang, fmt_number, t
+from ..measures.aggregates import files_digest, firm_log_tfp, province_year_totals, tfp_model
+from ..measures.disclosure import suppress_small_cells
+from ..measures.outcomes import balance_table, outcome_panel
+from ..measures.targets import scorecard
+from ..panel.io import DataPaths, load_data_manifest, load_deflators, load_monitoring, load_panel, load_participation, \
     participation_for
-from .params import Defaults, ProvinceParams, load_defaults, load_province_params, province_params_path
-from .targets import scorecard
+from ..panel.params import Defaults, ProvinceParams, load_defaults, load_province_params, province_params_path
+from ..panel.schema import SUPPORT_TYPES
+from ..productivity import growth_accounting
+from ..provenance import git_revision
+from .payload import RESULTS_MIME
 
 
 @dataclass(frozen=True)
@@ -335,9 +342,6 @@ def analysis_panel(ctx: ProvinceContext) -> pd.DataFrame:
 
 
 def _analysis_panel(ctx: ProvinceContext) -> pd.DataFrame:
-    from .aggregates import firm_log_tfp, tfp_model
-    from .analysis import outcome_panel
-
     df = outcome_panel(ctx.panel, ctx.participation, ctx.deflators)
     df["log_tfp"] = firm_log_tfp(df, ctx.deflators, tfp_model(ctx.data_dir)).to_numpy()
     return df
@@ -346,17 +350,9 @@ def _analysis_panel(ctx: ProvinceContext) -> pd.DataFrame:
 # -------------------------------------------------------------- provenance
 
 def _git_revision() -> str:
-    try:
-        root = Path(__file__).resolve().parents[2]
-        out = subprocess.run(["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"], capture_output=True,
-                             text=True, timeout=5)
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=5)
-        if out.returncode == 0:
-            return out.stdout.strip() + ("-dirty" if dirty.stdout.strip() else "")
-    except (OSError, subprocess.SubprocessError):
-        pass
-    return "unknown"
+    """The checkout's revision, short (12 hex digits), with ``-dirty`` when tracked files changed."""
+    rev = git_revision()
+    return rev if rev == "unknown" else rev[:12] + ("-dirty" if rev.endswith("-dirty") else "")
 
 
 def provenance(ctx: ProvinceContext, parameters: dict) -> pd.DataFrame:
@@ -391,9 +387,6 @@ def provenance_html(ctx: ProvinceContext, parameters: dict) -> str:
 
 
 # ------------------------------------------------------- machine-readable
-
-RESULTS_MIME = "application/vnd.evalutils.results+json"
-
 
 def results_payload(ctx: ProvinceContext, bundle=None) -> dict:
     """The report's headline numbers, machine-readable (no timestamps: same inputs, same payload).
@@ -490,8 +483,6 @@ def evaluate(ctx: ProvinceContext, *, cache: bool = True):
     parameters and code, and kept in ``<data_dir>/derived/effects/`` for the other language
     (``cache=False`` always recomputes).
     """
-    from .analysis import evaluate_effects_cached
-
     d = ctx.defaults
     cache = Path(ctx.data_dir) / "derived" / "effects" if cache else None
     return evaluate_effects_cached(analysis_panel(ctx), cache_dir=cache, name=f"{ctx.geography}-{ctx.slug}",
@@ -503,8 +494,6 @@ def evaluate(ctx: ProvinceContext, *, cache: bool = True):
 
 def _estimates(bundle) -> dict[str, tuple[float, float, float, float, float]]:
     """(estimate, SE, CI low, CI high, p) of each overall estimator that ran."""
-    from ._dist import norm
-
     out = {}
     if bundle.twfe is not None:
         r = bundle.twfe.tidy().iloc[0]
@@ -637,8 +626,6 @@ def landscape_html(ctx: ProvinceContext) -> str:
 
 def tfp_trend(ctx: ProvinceContext) -> pd.DataFrame:
     """Mean firm log TFP by year, as a change from the first year (log points × 100), unit and nation."""
-    from .aggregates import firm_log_tfp, tfp_model
-
     model = tfp_model(ctx.data_dir)
     p = ctx.panel.assign(log_tfp=firm_log_tfp(ctx.panel, ctx.deflators, model))
     prov = p.groupby("year").agg(mean=("log_tfp", "mean"), n_firms=("firm_id", "nunique"))
@@ -679,9 +666,6 @@ def _tfp_target(ctx: ProvinceContext) -> float | None:
 
 def growth_accounting_html(ctx: ProvinceContext) -> str:
     """Output growth over the plan period split into TFP, capital and labour (estimated elasticities)."""
-    from .aggregates import tfp_model
-    from .productivity import growth_accounting
-
     lang = ctx.lang
     model = tfp_model(ctx.data_dir)["pooled"]
     start, end = ctx.defaults.plan_period[0] - 1, int(ctx.panel["year"].max())
@@ -718,9 +702,6 @@ def growth_accounting_html(ctx: ProvinceContext) -> str:
 
 def support_html(ctx: ProvinceContext) -> str:
     """Support by type and start year (cells below the threshold suppressed) and the balance table."""
-    from .analysis import balance_table
-    from .schema import SUPPORT_TYPES
-
     lang = ctx.lang
     part = ctx.participation
     out = [f"<h2>{_h(t('support_heading', lang))}</h2>"]
@@ -769,8 +750,6 @@ def effects_figure(ctx: ProvinceContext, bundle):
     """Event-study figure: Callaway–Sant'Anna dynamic effects and the imputation estimator; None if neither ran."""
     from matplotlib.figure import Figure
 
-    from .effects import plot_event_study
-
     results, labels = [], []
     if bundle.dynamic is not None:
         results.append(bundle.dynamic)
@@ -806,8 +785,6 @@ def effects_html(ctx: ProvinceContext, bundle) -> str:
                      t("col_ci", lang): f"[{_fmt(lo, lang, 4)}; {_fmt(hi, lang, 4)}]",
                      t("col_pct", lang): _pct_effect(e, lang),
                      t("col_p", lang): _fmt(p, lang, 3)})
-    from ._dist import norm
-
     for outcome, agg in bundle.secondary.items():
         if isinstance(agg, str):
             continue
@@ -844,8 +821,6 @@ def effects_html(ctx: ProvinceContext, bundle) -> str:
 
 
 def by_type_html(ctx: ProvinceContext, bundle) -> str:
-    from .schema import SUPPORT_TYPES
-
     lang = ctx.lang
     out = f"<h3>{_h(t('by_type_heading', lang))}</h3>"
     if bundle.by_type is None:

@@ -14,14 +14,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .aggregates import province_year_totals
-from .analysis import evaluate_effects_cached, outcome_panel
-from .errors import EstimationError
-from .geography import provinces, units_2025
-from .i18n import Lang, fmt_number, t
-from .io import load_data_manifest, load_deflators, load_monitoring, load_panel, load_participation
-from .params import Defaults, load_defaults, load_province_params, province_params_path
-from .targets import scorecard
+from ..effects import twfe, wild_cluster_bootstrap
+from ..errors import EstimationError
+from ..evaluate import cached, content_key, evaluate_effects_cached
+from ..geography import provinces, units_2025
+from ..i18n import Lang, fmt_number, t
+from ..measures.aggregates import province_year_totals
+from ..measures.outcomes import outcome_panel
+from ..measures.targets import scorecard
+from ..panel.io import load_data_manifest, load_deflators, load_monitoring, load_panel, load_participation
+from ..panel.params import Defaults, load_defaults, load_province_params, province_params_path
+from .province import STYLE
 
 
 @dataclass
@@ -122,8 +125,6 @@ def attainment_table(ctx: NationalContext) -> pd.DataFrame:
 
 def pooled_estimate(ctx: NationalContext, *, n_boot: int = 999):
     """National TWFE with standard errors clustered by province, with a wild cluster bootstrap p-value and CI."""
-    from .analysis import cached, content_key
-
     df = ctx.panel
     d = ctx.defaults
     options = {"kind": "pooled", "outcome": d.outcome, "n_boot": n_boot, "seed": d.seed, "weights": "webb"}
@@ -134,8 +135,6 @@ def pooled_estimate(ctx: NationalContext, *, n_boot: int = 999):
 
 
 def _pooled(df: pd.DataFrame, outcome: str, seed: int, n_boot: int):
-    from .effects import twfe, wild_cluster_bootstrap
-
     res = twfe(df, outcome=outcome, unit="firm_id", time="year", treatment="post_support", cluster="province_code")
     try:
         wild = wild_cluster_bootstrap(df, outcome=outcome, unit="firm_id", time="year", treatment="post_support",
@@ -199,8 +198,6 @@ def header_html(ctx: NationalContext) -> str:
     lang = ctx.lang
     y0, y1 = ctx.defaults.years
     n_firms = ctx.panel["firm_id"].nunique()
-    from .report import STYLE
-
     return (STYLE + f"<h1>{_h(t('national_title', lang))}</h1>"
             f"<p><em>{_h(t('national_subtitle', lang, y0=y0, y1=y1, n=fmt_number(n_firms, lang)))}</em></p>")
 

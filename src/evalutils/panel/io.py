@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from .errors import DataValidationError
+from ..errors import DataValidationError
 from .schema import (
     DEFLATORS,
     MONITORING,
@@ -243,27 +243,6 @@ def load_data_manifest(data_dir: str | Path) -> dict:
 
 
 # ---------------------------------------------------------------- writing
-
-def atomic_write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.partial")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.partial")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
-def atomic_write_csv(df: pd.DataFrame, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.partial")
-    df.to_csv(tmp, index=False, encoding="utf-8")
-    os.replace(tmp, path)
-
 
 def write_panel_partitioned(panel: pd.DataFrame, directory: Path) -> None:
     """Write the panel as Parquet partitioned by province_code; swap it in whole."""

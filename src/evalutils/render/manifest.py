@@ -20,84 +20,21 @@ import json
 import math
 import os
 import platform
-import subprocess
 import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from . import __version__
-from .errors import ReportError
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .runner import ReportTask, TaskOutcome
+from ..errors import ReportError
+from ..geography import province_codes, provinces
+from ..panel.io import DataPaths
+from ..panel.params import province_params_path
+from ..provenance import FileHasher, code_hash, git_revision, package_versions  # noqa: F401  (re-exported)
+from .task import NATIONAL, ReportTask, TaskOutcome
 
 MANIFEST_NAME = "manifest.json"
 SCHEMA_VERSION = 1
-PACKAGE_DIR = Path(__file__).resolve().parent
-PACKAGES = ("pandas", "numpy", "scipy", "statsmodels", "linearmodels", "matplotlib", "pyarrow", "pydantic",
-            "papermill", "nbconvert", "nbclient", "ipykernel")
-
-
-# ----------------------------------------------------------------- hashing
-
-class FileHasher:
-    """sha256 of file contents, computed once per file per run (shared files are read once)."""
-
-    def __init__(self) -> None:
-        self._cache: dict[tuple[str, int, int], str] = {}
-
-    def __call__(self, path: Path) -> str:
-        st = path.stat()
-        key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
-        if key not in self._cache:
-            h = hashlib.sha256()
-            with open(path, "rb") as fh:
-                for block in iter(lambda: fh.read(1 << 20), b""):
-                    h.update(block)
-            self._cache[key] = h.hexdigest()
-        return self._cache[key]
-
-
-@lru_cache(maxsize=1)
-def code_hash() -> str:
-    """Hash of the evalutils package source (every .py file and packaged resource) and its version."""
-    h = hashlib.sha256(__version__.encode())
-    for f in sorted(PACKAGE_DIR.rglob("*")):
-        if f.is_file() and f.suffix in (".py", ".csv", ".yml", ".yaml", ".json") and "__pycache__" not in f.parts:
-            h.update(str(f.relative_to(PACKAGE_DIR)).encode())
-            h.update(hashlib.sha256(f.read_bytes()).digest())
-    return h.hexdigest()
-
-
-@lru_cache(maxsize=1)
-def git_revision() -> str:
-    """``git rev-parse HEAD`` of the checkout (with ``-dirty`` when tracked files changed); ``unknown`` outside git."""
-    root = PACKAGE_DIR.parents[1]
-    try:
-        rev = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
-                             timeout=10)
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    if rev.returncode != 0:
-        return "unknown"
-    return rev.stdout.strip() + ("-dirty" if dirty.stdout.strip() else "")
-
-
-@lru_cache(maxsize=1)
-def package_versions() -> dict[str, str]:
-    out = {"python": platform.python_version(), "evalutils": __version__}
-    for name in PACKAGES:
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            out[name] = "not installed"
-    return out
 
 
 def task_input_files(task: ReportTask) -> dict[str, Path]:
@@ -108,12 +45,6 @@ def task_input_files(task: ReportTask) -> dict[str, Path]:
     province's new data changes them), the notebook and the parameter files of
     the unit's provinces.
     """
-    from .geography import province_codes, provinces
-    from .io import DataPaths
-    from .params import province_params_path
-
-    from .runner import NATIONAL
-
     paths = DataPaths(Path(task.data_dir))
     if task.geography == NATIONAL:  # the synthesis reads every province
         codes = list(provinces()["code"])

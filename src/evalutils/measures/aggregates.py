@@ -27,7 +27,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .io import DataPaths, atomic_write_text, load_deflators, load_panel
+from .._processes import clean_context
+from ..atomic import atomic_write_text
+from ..productivity import estimate_production_function
+from ..panel.io import DataPaths, load_deflators, load_panel
 
 
 def files_digest(files: list[Path]) -> str:
@@ -61,8 +64,6 @@ def estimate_tfp_model(panel: pd.DataFrame, deflators: pd.DataFrame | None, *, s
     its worker count, notebooks fit serially). Each section's fit does not
     depend on the others: the numbers are the same whatever ``n_jobs`` is.
     """
-    from .productivity import estimate_production_function
-
     x = production_inputs(panel, deflators)
     opts = dict(method="acf", output="y", free="l", state="k", proxy="m", unit="firm_id", time="year",
                 seed=seed, on_failure="warn")
@@ -81,8 +82,6 @@ def estimate_tfp_model(panel: pd.DataFrame, deflators: pd.DataFrame | None, *, s
                   "n_obs": int(w.sum()), "n_firms": int(sum(c["n_firms"] for c in sectors.values())),
                   "converged": True, "note": "average of the sections' estimates weighted by observations"}
     else:
-        from .productivity import estimate_production_function
-
         pooled = coef(estimate_production_function(x, **opts).fits["all"])
     return {"method": "acf", "pooled": pooled, "by_sector": sectors,
             "skipped": {str(k): v for k, v in skipped.items()}}
@@ -93,8 +92,6 @@ PARALLEL_ROWS = 500_000  # below this, starting processes costs more than it sav
 
 def _fit_sector(x: pd.DataFrame, opts: dict):
     import warnings
-
-    from .productivity import estimate_production_function
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -114,8 +111,6 @@ def _fit_by_sector(x: pd.DataFrame, opts: dict, *, n_jobs: int) -> tuple[dict, d
         parts = [_fit_sector(x, opts)]
     else:
         from concurrent.futures import ProcessPoolExecutor
-
-        from ._processes import clean_context
 
         ctx = clean_context()
         by_size = sorted(sections, key=lambda s: -int((x["vsic_section"] == s).sum()))  # largest first

@@ -42,10 +42,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import __version__
-from .geography import provinces
+from .. import __version__
+from ..geography import provinces
 from .indicators import INDICATORS
-from .io import DataPaths, atomic_write_csv, atomic_write_text, write_panel_partitioned
+from ..atomic import atomic_write_csv, atomic_write_text
+from .io import DataPaths, write_panel_partitioned
 from .schema import SUPPORT_TYPES
 
 DEFAULT_SEED = 20200831

@@ -14,8 +14,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .errors import DataValidationError
-from .geography import provinces
+from ..errors import DataValidationError
+from ..geography import provinces
 from .indicators import INDICATORS
 
 SUPPORT_TYPES: dict[str, dict[str, str]] = {

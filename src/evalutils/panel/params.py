@@ -18,8 +18,8 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .errors import ParameterError
-from .geography import resolve_province
+from ..errors import ParameterError
+from ..geography import resolve_province
 from .indicators import INDICATORS, Aggregation, allowed_units
 
 Comparison = Literal["at_least", "more_than", "at_most", "between", "about"]

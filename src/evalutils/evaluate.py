@@ -13,14 +13,20 @@ stores it on disk, keyed by the content it was computed from.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .atomic import atomic_write_bytes
+from .effects import att_gt, did_imputation, heterogeneity, twfe, twfe_weights
 from .errors import EstimationError
 from .i18n import Lang, Message, text
+from .provenance import code_hash
 
 
 @dataclass
@@ -71,8 +77,6 @@ def evaluate_effects(df: pd.DataFrame, *, outcome: str, seed: int, min_supported
                      secondary_outcomes: tuple[str, ...] = (), disclosure_k: int = 1) -> EffectsBundle:
     """Run every effect estimator on ``df`` (columns firm_id, year, ``outcome``, support_start_year,
     post_support, support_type) and collect results and reasons."""
-    from .effects import att_gt, did_imputation, heterogeneity, twfe, twfe_weights
-
     df = df[np.isfinite(df[outcome])].copy()
     df["first_support"] = df["support_start_year"].fillna(0).astype(int)
     df, dropped = _drop_singleton_cohorts(df, ["first_support"])
@@ -181,10 +185,6 @@ def cached(cache_dir: Path, name: str, key: str, compute, kind: type | tuple = o
     Written atomically; older entries of ``name`` are deleted; a damaged entry or an unwritable
     directory falls back to computing. ``key`` must change whenever the result would.
     """
-    import pickle
-
-    from .io import atomic_write_bytes
-
     path = cache_dir / f"{name}-{key[:32]}.pkl"
     if path.exists():
         try:
@@ -207,11 +207,6 @@ def cached(cache_dir: Path, name: str, key: str, compute, kind: type | tuple = o
 
 def content_key(df: pd.DataFrame, columns: list[str], options: dict) -> str:
     """sha256 of the evalutils code, ``options`` and the values of ``columns`` of ``df`` in row order."""
-    import hashlib
-    import json
-
-    from .manifest import code_hash
-
     cols = list(dict.fromkeys(c for c in columns if c in df.columns))
     h = hashlib.sha256(f"effects-v{EFFECTS_CACHE_VERSION}".encode())
     h.update(code_hash().encode())
@@ -221,53 +216,9 @@ def content_key(df: pd.DataFrame, columns: list[str], options: dict) -> str:
     return h.hexdigest()
 
 
-def outcome_panel(panel: pd.DataFrame, participation: pd.DataFrame,
-                  deflators: pd.DataFrame | None) -> pd.DataFrame:
-    """The firm-year panel joined to participation, with the outcome ``log_va_per_worker`` (deflated when
-    deflators are given), ``supported`` and the post-support indicator ``post_support``."""
-    df = panel.merge(participation[["firm_id", "support_start_year", "support_type"]], on="firm_id", how="left")
-    d = df["year"].map(deflators.set_index("year")["deflator"]) if deflators is not None else 1.0
-    df["log_va_per_worker"] = np.log(df["value_added"] / d / df["employment"])
-    df["supported"] = df["support_start_year"].notna()
-    df["post_support"] = (df["supported"] & (df["year"] >= df["support_start_year"])).astype(int)
-    return df
-
-
 def _drop_singleton_cohorts(df: pd.DataFrame, keys: list[str]) -> tuple[pd.DataFrame, int]:
     """Drop supported firms that are alone in their cohort (cell of ``keys``); return the count dropped."""
     firms = df.loc[df["first_support"] > 0].drop_duplicates("firm_id")
     size = firms.groupby(keys)["firm_id"].transform("size")
     lonely = firms.loc[size < 2, "firm_id"]
     return df[~df["firm_id"].isin(lonely)], int(len(lonely))
-
-
-def balance_table(df: pd.DataFrame, *, min_firms: int) -> pd.DataFrame:
-    """Supported versus other firms in the year before support began (or 2020 for the others).
-
-    Means of log employment, log real VA per worker, log real capital per worker and
-    the foreign-owned share, with the normalised difference (difference of means
-    over the root mean of the variances; |d| > 0.25 is a common warning sign).
-    """
-    pre = df.copy()
-    pre["ref_year"] = pre["support_start_year"].fillna(2021) - 1
-    pre = pre[pre["year"] == pre["ref_year"]]
-    d = pre["deflator"] if "deflator" in pre else 1.0
-    vars_ = pd.DataFrame({
-        "log_employment": np.log(pre["employment"].astype(float)),
-        "log_va_per_worker": np.log(pre["value_added"] / d / pre["employment"]),
-        "log_capital_per_worker": np.log(pre["capital"] / d / pre["employment"]),
-        "foreign_share": (pre["ownership"] == "foreign").astype(float),
-    })
-    supported = pre["support_start_year"].notna().to_numpy()
-    rows = []
-    for col in vars_.columns:
-        a, c = vars_.loc[supported, col], vars_.loc[~supported, col]
-        sd = np.sqrt((a.var(ddof=1) + c.var(ddof=1)) / 2) if len(a) > 1 and len(c) > 1 else np.nan
-        rows.append({"variable": col, "supported": a.mean(), "others": c.mean(),
-                     "normalised_difference": (a.mean() - c.mean()) / sd if sd and sd > 0 else np.nan,
-                     "n_supported": int(len(a)), "n_others": int(len(c))})
-    out = pd.DataFrame(rows)
-    small = (out["n_supported"] < min_firms) | (out["n_others"] < min_firms)
-    out.loc[small, ["supported", "others", "normalised_difference"]] = np.nan
-    out["suppressed"] = small
-    return out

@@ -1,0 +1,56 @@
+"""What the report's HTML export needs besides the notebook: the self-contained template, the document's
+language and title, and a first navigation bar (the website build replaces it with a fuller one).
+
+Everything is read from the executed notebook's papermill parameters (``lang``, ``province``, ``geography``),
+so the HTML of a Vietnamese report declares ``lang="vi"`` and its browser title is "‹Province› — ‹report title›".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..geography import provinces, units_2025
+from ..i18n import t
+from .task import NATIONAL
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "export_template"
+TEMPLATE_NAME = "evalutils_report"
+
+_NATIONAL_NAME = {"vi": "Toàn quốc", "en": "Viet Nam"}
+_NAV = {"vi": {"label": "Điều hướng báo cáo", "index": "Trang chủ", "other": "English"},
+        "en": {"label": "Report navigation", "index": "Home", "other": "Tiếng Việt"}}
+
+
+def unit_name(slug: str, geography: str, lang: str) -> str:
+    """The province's (or 2025 unit's) name as a reader knows it: Vietnamese in Vietnamese, English in English."""
+    if geography == NATIONAL or slug == NATIONAL:
+        return _NATIONAL_NAME.get(lang, _NATIONAL_NAME["en"])
+    table = units_2025() if geography == "2025" else provinces()
+    row = table[table["slug"] == slug]
+    if row.empty:
+        return slug
+    return str(row.iloc[0]["name_vi" if lang == "vi" else "name_en"])
+
+
+def report_title(slug: str, geography: str, lang: str) -> str:
+    """The browser title of a report: "‹Province› — ‹report title›"."""
+    if geography == NATIONAL or slug == NATIONAL:
+        return f"{unit_name(NATIONAL, NATIONAL, lang)} — {t('national_title', lang)}"
+    return f"{unit_name(slug, geography, lang)} — {t('report_title', lang, province='').rstrip(': ').strip()}"
+
+
+def export_settings(nb) -> dict:
+    """``{"lang", "title", "nav"}`` for the export template, from the notebook's papermill parameters."""
+    params = (nb.metadata.get("papermill") or {}).get("parameters") or {}
+    lang = params.get("lang") if params.get("lang") in _NAV else "en"
+    slug = str(params.get("province") or NATIONAL)
+    geography = str(params.get("geography") or (NATIONAL if slug == NATIONAL else "pre2025"))
+    other = "en" if lang == "vi" else "vi"
+    sub = "units-2025/" if geography == "2025" else ""
+    up = "../" * (1 + sub.count("/"))
+    name = f"{slug}.html" if slug.replace("-", "").isalnum() and slug == slug.lower() else None
+    links = [{"href": f"{up}site/{lang}/index.html", "text": _NAV[lang]["index"], "hreflang": None}]
+    if name:
+        links.append({"href": f"{up}{other}/{sub}{name}", "text": _NAV[lang]["other"], "hreflang": other})
+    return {"lang": lang, "title": report_title(slug, geography, lang),
+            "nav": {"label": _NAV[lang]["label"], "links": links}}
