@@ -42,7 +42,11 @@ def test_att_gt_overall_interval_is_welch_in_a_two_period_design():
     assert agg.overall_estimate == pytest.approx(dt.mean() - dc.mean(), abs=1e-12)
     va, vb = dt.var(ddof=1) / n1, dc.var(ddof=1) / (n - n1)
     assert agg.overall_std_error == pytest.approx(np.sqrt(va + vb), rel=1e-10)
-    assert agg.overall_df == pytest.approx((va + vb) ** 2 / (va**2 / (n1 - 1) + vb**2 / (n - n1 - 1)), rel=1e-10)
+    # degrees of freedom: Welch–Satterthwaite with the stratum variances of the working model of i.i.d. noise
+    # (each firm's difference y_2021 - y_2020 has variance 2 sigma^2), not the noisy estimated ones
+    n0 = n - n1
+    w1, w0 = 2 / n1, 2 / n0
+    assert agg.overall_df == pytest.approx((w1 + w0) ** 2 / (w1**2 / (n1 - 1) + w0**2 / (n0 - 1)), rel=1e-10)
     lo, hi = agg.conf_int
     crit = _dist.StudentT(agg.overall_df).ppf(0.975)
     assert hi - lo == pytest.approx(2 * crit * agg.overall_std_error)

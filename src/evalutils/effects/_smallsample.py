@@ -55,10 +55,16 @@ def merge_singletons(strata: np.ndarray) -> np.ndarray:
     return inv
 
 
-def stratified_variance(contrib: np.ndarray, strata: np.ndarray | None, *, scale: float = 1.0) -> StratifiedVariance:
+def stratified_variance(contrib: np.ndarray, strata: np.ndarray | None, *, scale: float = 1.0,
+                        work: np.ndarray | None = None) -> StratifiedVariance:
     """Variance and df of ``scale * sum_c contrib_c`` (``contrib``: clusters x K) with strata codes per cluster.
 
     ``strata=None`` treats all clusters as one stratum (CR1-type factor G/(G-1), df = G - 1).
+    ``work`` (clusters x K): each cluster's variance under a working model (e.g. i.i.d. outcome noise:
+    the sum of its squared linear weights). When given, the Welch–Satterthwaite df is computed from the
+    working-model stratum variances instead of the estimated ones (as Bell and McCaffrey 2002 and
+    Imbens and Kolesár 2016 do): with two or three clusters in a stratum the estimated variances are
+    so noisy that the plug-in df is biased down and the test too conservative.
     """
     contrib = np.asarray(contrib, dtype=float)
     if contrib.ndim == 1:
@@ -76,9 +82,18 @@ def stratified_variance(contrib: np.ndarray, strata: np.ndarray | None, *, scale
     ok = n_s > 1
     V_s = np.where(ok[:, None], ss * (n_s / np.maximum(n_s - 1, 1))[:, None], 0.0) * scale**2
     V = V_s.sum(axis=0)
+    D_s = V_s
+    if work is not None:
+        work = np.asarray(work, dtype=float)
+        if work.ndim == 1:
+            work = work[:, None]
+        D_s = np.zeros((S, K))
+        np.add.at(D_s, codes, work)
+        D_s = np.where(ok[:, None], D_s, 0.0)
+    D = D_s.sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        den = (V_s**2 / np.maximum(n_s - 1, 1)[:, None]).sum(axis=0)
-        df = np.where(den > 0, V**2 / den, max(G - 1, 1))
+        den = (D_s**2 / np.maximum(n_s - 1, 1)[:, None]).sum(axis=0)
+        df = np.where(den > 0, D**2 / den, max(G - 1, 1))
     return StratifiedVariance(variance=V, df=np.maximum(df, 1.0))
 
 

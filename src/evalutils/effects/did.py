@@ -318,16 +318,43 @@ def _cluster_strata(G: np.ndarray, codes: np.ndarray | None, n_clusters: int) ->
     return lo if (lo == hi).all() else None
 
 
-def _stratified(psi: np.ndarray, codes: np.ndarray | None, n_clusters: int, strata: np.ndarray | None):
+def _stratified(psi: np.ndarray, codes: np.ndarray | None, n_clusters: int, strata: np.ndarray | None,
+                work: np.ndarray | None = None):
     n = psi.shape[0]
     if psi.ndim == 1:
         psi = psi[:, None]
-    pc = cluster_sums(psi, codes, n_clusters if codes is not None else None)
-    return stratified_variance(pc, strata, scale=1.0 / n)
+    nc = n_clusters if codes is not None else None
+    pc = cluster_sums(psi, codes, nc)
+    wc = None if work is None else cluster_sums(work, codes, nc)
+    return stratified_variance(pc, strata, scale=1.0 / n, work=wc)
+
+
+def _working_variance(cells: pd.DataFrame, influence: np.ndarray, unit_group: np.ndarray,
+                      L: np.ndarray) -> np.ndarray:
+    """Each unit's variance of ``sum_k L_k * ATT(g,t)_k`` under i.i.d. unit-period noise (units x M).
+
+    Without covariates every ATT(g,t) is mean_treated(y_t - y_b) - mean_control(y_t - y_b); a unit takes
+    part in a cell where its influence is non-zero. Only the degrees of freedom use this working model.
+    """
+    L = L.reshape(len(cells), -1)
+    periods, inv = np.unique(np.r_[cells["time"].to_numpy(), cells["base_period"].to_numpy()],
+                             return_inverse=True)
+    K, T = len(cells), len(periods)
+    D = np.zeros((K, T))
+    D[np.arange(K), inv[:K]] += 1.0
+    D[np.arange(K), inv[K:]] -= 1.0
+    treated = unit_group[:, None] == cells["group"].to_numpy()[None, :]
+    coef = np.where(treated, 1.0 / cells["n_treated"].to_numpy()[None, :],
+                    -1.0 / cells["n_control"].to_numpy()[None, :]) * (influence != 0)
+    out = np.empty((influence.shape[0], L.shape[1]))
+    for m in range(L.shape[1]):
+        Cm = (coef * L[:, m][None, :]) @ D
+        out[:, m] = np.einsum("ij,ij->i", Cm, Cm)
+    return out
 
 
 def _infer(psi: np.ndarray, *, codes, n_clusters: int, bootstrap: str, n_boot: int, seed: int, salt: int,
-           alpha: float, inference: str, strata: np.ndarray | None) -> Inference:
+           alpha: float, inference: str, strata: np.ndarray | None, work: np.ndarray | None = None) -> Inference:
     """Multiplier-bootstrap (or analytic) inference; under ``inference="small_sample"`` the standard
     errors are never below the cohort-stratified small-sample ones and critical values never below
     Student t with their Welch–Satterthwaite df (a collapsed bootstrap cannot shrink an interval)."""
@@ -337,7 +364,7 @@ def _infer(psi: np.ndarray, *, codes, n_clusters: int, bootstrap: str, n_boot: i
     )
     if inference != "small_sample" or psi.shape[1] == 0:
         return res
-    sv = _stratified(psi, codes, n_clusters, strata)
+    sv = _stratified(psi, codes, n_clusters, strata, work)
     se = np.maximum(res.std_error, sv.std_error)
     tcrit = float(np.max(sv.crit(alpha)))
     return Inference(se, res.std_error_analytic, max(res.crit_pointwise, tcrit), max(res.crit_band, tcrit),
@@ -389,14 +416,21 @@ class ATTGTResult:
     def _rng(self, salt: int) -> np.random.Generator:
         return np.random.default_rng([self.seed, salt])
 
-    def _infer(self, psi: np.ndarray, salt: int) -> Inference:
+    def _work(self, L: np.ndarray | None) -> np.ndarray | None:
+        if L is None or self.inference != "small_sample":
+            return None
+        return _working_variance(self.cells, self.influence, self.unit_group, L)
+
+    def _infer(self, psi: np.ndarray, salt: int, L: np.ndarray | None = None) -> Inference:
         return _infer(psi, codes=self.cluster_codes, n_clusters=self.n_clusters, bootstrap=self.bootstrap,
                       n_boot=self.n_boot, seed=self.seed, salt=salt, alpha=self.alpha,
-                      inference=self.inference, strata=self.strata)
+                      inference=self.inference, strata=self.strata, work=self._work(L))
 
-    def _stratified(self, psi: np.ndarray):
-        """Small-sample variance (cohort strata, Welch–Satterthwaite df) of each column of ``psi``."""
-        return _stratified(psi, self.cluster_codes, self.n_clusters, self.strata)
+    def _stratified(self, psi: np.ndarray, L: np.ndarray | None = None):
+        """Small-sample variance (cohort strata, Welch–Satterthwaite df) of each column of ``psi``; with the
+        cell weights ``L`` (cells x columns) of a linear combination, df from the working model."""
+        return _stratified(psi, self.cluster_codes, self.n_clusters, self.strata,
+                           None if L is None else _working_variance(self.cells, self.influence, self.unit_group, L))
 
     def pretest(self, *, method: PretestMethod = "trend", trend: float = 0.01,
                 power: float = 0.8) -> PretestResult:
@@ -443,7 +477,9 @@ class ATTGTResult:
         denom = float(np.sum(w * x * x))
         lin = w * x / denom
         slope = float(lin @ a)
-        sv = self._stratified(psi @ lin)
+        Lfull = np.zeros(len(self.cells))
+        Lfull[pre] = lin
+        sv = self._stratified(psi @ lin, Lfull)
         se, df = float(sv.std_error[0]), float(sv.df[0])
         crit = float(_dist.StudentT(df).ppf(1 - self.alpha / 2))
         stat = slope / se if se > 0 else np.inf
@@ -490,19 +526,24 @@ class ATTGTResult:
             s = pgk.sum()
             return ind / s - np.outer(ind.sum(axis=1), pgk / s**2)
 
-        def weighted(keep: np.ndarray) -> tuple[float, np.ndarray]:
+        K = len(c)
+
+        def weighted(keep: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
             w = pg[keep] / pg[keep].sum()
             est = float(w @ att[keep])
             inf = psi[:, keep] @ w + wif(g[keep], pg[keep]) @ att[keep]
-            return est, inf
+            L = np.zeros(K)
+            L[keep] = w
+            return est, inf, L
 
-        comps: list[tuple[object, float, np.ndarray]] = []
+        # each component: (label, estimate, influence, cell weights L of the linear combination)
+        comps: list[tuple[object, float, np.ndarray, np.ndarray]] = []
         label = ""
         if kind == "simple":
             keep = post & (e <= max_e)
             if not keep.any():
                 raise EstimationError("aggregate: no post-treatment cells")
-            overall, oinf = weighted(keep)
+            overall, oinf, oL = weighted(keep)
         elif kind == "dynamic":
             label = "event_time"
             keep_cells = np.ones(len(c), dtype=bool)
@@ -514,13 +555,13 @@ class ATTGTResult:
             keep_cells &= (e >= min_e) & (e <= max_e)
             for ee in np.unique(e[keep_cells]):
                 k = keep_cells & (e == ee)
-                est, inf = weighted(k)
-                comps.append((int(ee), est, inf))
-            posts = [(est, inf) for ee, est, inf in comps if ee >= 0]
+                comps.append((int(ee), *weighted(k)))
+            posts = [cc for cc in comps if cc[0] >= 0]
             if not posts:
                 raise EstimationError("aggregate: no event time e >= 0 to average")
-            overall = float(np.mean([p[0] for p in posts]))
-            oinf = np.mean(np.column_stack([p[1] for p in posts]), axis=1)
+            overall = float(np.mean([p[1] for p in posts]))
+            oinf = np.mean(np.column_stack([p[2] for p in posts]), axis=1)
+            oL = np.mean(np.column_stack([p[3] for p in posts]), axis=1)
         elif kind == "group":
             label = "group"
             gests, ginfs = [], []
@@ -530,7 +571,7 @@ class ATTGTResult:
                     continue
                 est = float(att[k].mean())
                 inf = psi[:, k].mean(axis=1)
-                comps.append((int(gg), est, inf))
+                comps.append((int(gg), est, inf, k / k.sum()))
                 gests.append(est)
                 ginfs.append(inf)
             if not comps:
@@ -540,31 +581,32 @@ class ATTGTResult:
             w = pgs / pgs.sum()
             overall = float(w @ np.array(gests))
             oinf = np.column_stack(ginfs) @ w + wif(gl, pgs) @ np.array(gests)
+            oL = np.column_stack([cc[3] for cc in comps]) @ w
         else:
             label = "time"
             for tt in np.unique(t[t >= g.min()]):
                 k = post & (t == tt) & (e <= max_e)
                 if not k.any():
                     continue
-                est, inf = weighted(k)
-                comps.append((int(tt), est, inf))
+                comps.append((int(tt), *weighted(k)))
             if not comps:
                 raise EstimationError("aggregate: no post-treatment cells")
             overall = float(np.mean([cc[1] for cc in comps]))
             oinf = np.mean(np.column_stack([cc[2] for cc in comps]), axis=1)
+            oL = np.mean(np.column_stack([cc[3] for cc in comps]), axis=1)
 
         salt = {"simple": 1, "dynamic": 2, "group": 3, "calendar": 4}[kind]
         o = self._infer(oinf[:, None], salt * 100)
         overall_df: float | None = None
         if self.inference == "small_sample":
             # the overall ATT: cohort-stratified variance and Welch–Satterthwaite t (docs/inference.md)
-            sv = self._stratified(oinf)
+            sv = self._stratified(oinf, oL)
             overall_se, overall_df = float(sv.std_error[0]), float(sv.df[0])
         else:
             overall_se = float(o.std_error[0])
         if comps:
             cinf = np.column_stack([cc[2] for cc in comps])
-            ci = self._infer(cinf, salt * 100 + 1)
+            ci = self._infer(cinf, salt * 100 + 1, np.column_stack([cc[3] for cc in comps]))
             cest = np.array([cc[1] for cc in comps])
             effects = pd.DataFrame(
                 {
@@ -790,8 +832,9 @@ def att_gt(
     strata = _cluster_strata(G, codes, n_clusters)
     if strata is None and inference == "small_sample":
         notes.append("clusters contain units of different cohorts: small-sample inference uses one stratum")
+    work = (_working_variance(cells, psi, G, np.eye(len(cells))) if inference == "small_sample" else None)
     inf_res = _infer(psi, codes=codes, n_clusters=n_clusters, bootstrap=bootstrap, n_boot=int(n_boot),
-                     seed=int(seed), salt=0, alpha=alpha, inference=inference, strata=strata)
+                     seed=int(seed), salt=0, alpha=alpha, inference=inference, strata=strata, work=work)
     cells["std_error"] = inf_res.std_error
     cells["std_error_analytic"] = inf_res.std_error_analytic
     cells["conf_low"] = cells["att"] - inf_res.crit_band * inf_res.std_error

@@ -263,7 +263,8 @@ def did_imputation(
         etilde[tr] = tau[tr] - tbar[cell]
         s = np.bincount(cl_codes, weights=V[:, k] * etilde, minlength=n_cl)
         if inference == "small_sample":
-            sv = stratified_variance(s, strata)
+            # df from the working model of i.i.d. noise: each cluster's sum of squared weights v_it
+            sv = stratified_variance(s, strata, work=np.bincount(cl_codes, weights=V[:, k] ** 2, minlength=n_cl))
             ses[k], dfs[k] = float(sv.std_error[0]), float(sv.df[0])
         else:
             ses[k] = np.sqrt(np.sum(s**2))
