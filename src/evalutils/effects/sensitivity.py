@@ -492,6 +492,7 @@ class _RMTester:
         self.alpha_tilde = (alpha - kappa) / (1 - kappa)
         ginv = _gamma_inverse(l_vec)
         self.polys: list[_Polyhedron] = []
+        self._A: list[np.ndarray] = []
         for s in range(-(num_pre - 1), 1):
             for sign in (1, -1):
                 A = _rm_rows(num_pre, num_post, s, sign, mbar)
@@ -525,21 +526,30 @@ class _RMTester:
                 else:
                     lf = np.inf
                 self.polys.append(_Polyhedron(Y, a, sy, V, lf))
+                self._A.append(A)
 
     def accept(self, theta: np.ndarray) -> np.ndarray:
+        """Is each value of theta in the confidence set (accepted for some polyhedron)?"""
         theta = np.atleast_1d(np.asarray(theta, dtype=float))
         acc = np.zeros(len(theta), dtype=bool)
         for P in self.polys:
-            acc |= self._accept_one(P, theta)
+            acc |= self._accept_one(P, P.Y[None, :] - theta[:, None] * P.a[None, :])
         return acc
 
-    def _accept_one(self, P: _Polyhedron, theta: np.ndarray) -> np.ndarray:
+    def accept_draws(self, theta: float, betas: np.ndarray) -> np.ndarray:
+        """Is ``theta`` in the confidence set computed from each row of ``betas`` (same covariance)?"""
+        acc = np.zeros(len(betas), dtype=bool)
+        for A, P in zip(self._A, self.polys, strict=True):
+            acc |= self._accept_one(P, betas @ A.T - theta * P.a[None, :])
+        return acc
+
+    def _accept_one(self, P: _Polyhedron, y: np.ndarray) -> np.ndarray:
+        """C-LF test for the moments ``y`` (one row per hypothesis): True where not rejected."""
         if len(P.V) == 0:  # the nuisance parameters can satisfy every moment: nothing is rejected
-            return np.ones(len(theta), dtype=bool)
-        y = P.Y[None, :] - theta[:, None] * P.a[None, :]  # G x k
+            return np.ones(len(y), dtype=bool)
         vals = y @ P.V.T  # G x nv
         best = np.argmax(vals, axis=1)
-        eta = vals[np.arange(len(theta)), best]
+        eta = vals[np.arange(len(y)), best]
         gam = P.V[best]  # G x k
         sg = gam @ P.sigma_y  # G x k
         var_b = np.einsum("ij,ij->i", sg, gam)
@@ -569,28 +579,46 @@ class _RMTester:
         return ~reject
 
 
-def _invert(tester: _RMTester, center_sd: float, theta_hat: float, grid_points: int, refine: bool):
-    """Grid inversion as HonestDiD: grid on [-20, 20] * sd (widened if the set touches an end)."""
-    lo, hi = -20 * center_sd, 20 * center_sd
-    for _ in range(6):
-        grid = np.linspace(lo, hi, grid_points)
-        acc = tester.accept(grid)
-        if not acc.any():
-            return np.nan, np.nan, grid, acc
-        idx = np.flatnonzero(acc)
-        if idx[0] > 0 and idx[-1] < grid_points - 1:
-            break
-        width = hi - lo
-        lo = lo - width if idx[0] == 0 else lo
-        hi = hi + width if idx[-1] == grid_points - 1 else hi
-    else:
-        return (-np.inf if idx[0] == 0 else grid[idx[0]], np.inf if idx[-1] == grid_points - 1 else grid[idx[-1]],
-                grid, acc)
+def _fd_draws(sigma: np.ndarray, num_pre: int, num_post: int, n_sims: int, seed: int) -> np.ndarray:
+    """Seeded draws of the estimation error of every first difference delta_t - delta_{t-1}."""
+    z = np.random.default_rng(seed).standard_normal((n_sims, num_pre + num_post))
+    FD = np.array([_fd_row(num_pre, num_post, t) for t in range(-num_pre + 1, num_post + 1)])
+    return z @ (FD @ _psd_sqrt(sigma)).T
+
+
+def _invert(tester: _RMTester, sd: float, theta_hat: float, reach: float, grid_points: int, refine: bool):
+    """Test inversion on a grid.
+
+    First HonestDiD's grid, ``grid_points`` values on [-20, 20] * sd. When the accepted set is
+    empty there or touches an end (an estimate far from zero, or a wide set), a grid centred on the
+    estimate covering the identified set's outer bound ``reach`` plus 20 sd, doubled until the set
+    lies inside (at most 6 times; otherwise the open end is reported as +-inf).
+    """
+    lo, hi = -20 * sd, 20 * sd
+    grid = np.linspace(lo, hi, grid_points)
+    acc = tester.accept(grid)
+    idx = np.flatnonzero(acc)
+    if len(idx) == 0 or idx[0] == 0 or idx[-1] == grid_points - 1:
+        lo, hi = theta_hat - reach - 20 * sd, theta_hat + reach + 20 * sd
+        for _ in range(7):
+            grid = np.linspace(lo, hi, grid_points)
+            acc = tester.accept(grid)
+            idx = np.flatnonzero(acc)
+            if len(idx) == 0:
+                return np.nan, np.nan
+            if idx[0] > 0 and idx[-1] < grid_points - 1:
+                break
+            width = hi - lo
+            lo = lo - width if idx[0] == 0 else lo
+            hi = hi + width if idx[-1] == grid_points - 1 else hi
+        else:
+            return (-np.inf if idx[0] == 0 else float(grid[idx[0]]),
+                    np.inf if idx[-1] == grid_points - 1 else float(grid[idx[-1]]))
     lb, ub = grid[idx[0]], grid[idx[-1]]
     if refine:
         lb = _bisect(tester, grid[idx[0] - 1], grid[idx[0]])
         ub = _bisect(tester, grid[idx[-1] + 1], grid[idx[-1]])
-    return float(lb), float(ub), grid, acc
+    return float(lb), float(ub)
 
 
 def _bisect(tester: _RMTester, rejected: float, accepted: float, iters: int = 40) -> float:
@@ -810,16 +838,17 @@ def honest_did(
 
     if restriction == "relative_magnitudes":
         kappa = alpha / 10
-        z_draws = np.random.default_rng(seed).standard_normal((int(n_sims), num_pre + num_post))
-        FD = np.array([_fd_row(num_pre, num_post, t) for t in range(-num_pre + 1, num_post + 1)])
-        fd_draws = z_draws @ (FD @ _psd_sqrt(sigma)).T  # common random numbers for every M and polyhedron
+        fd_draws = _fd_draws(sigma, num_pre, num_post, int(n_sims), seed)  # common to every M and polyhedron
 
         def tester_for(m: float) -> _RMTester:
             return _RMTester(betahat, sigma, num_pre, num_post, l_vec, m, alpha, kappa, fd_draws)
 
+        # outer bound of the identified set: |l' delta_post| <= Mbar * max|pre change| * sum_u |sum_{t>=u} l_t|
+        pre_changes = np.abs(np.diff(np.r_[betahat[:num_pre], 0.0]))
+        reach_unit = float(pre_changes.max()) * float(np.abs(np.cumsum(l_vec[::-1])).sum())
+
         def interval(m: float) -> tuple[float, float]:
-            lb, ub, _, _ = _invert(tester_for(m), sd_theta, theta_hat, int(grid_points), refine)
-            return lb, ub
+            return _invert(tester_for(m), sd_theta, theta_hat, m * reach_unit, int(grid_points), refine)
 
         def rejects_zero(m: float) -> bool:
             return not bool(tester_for(m).accept(np.zeros(1))[0])
