@@ -30,7 +30,7 @@ def test_method_is_validated(chilean):
         estimate_production_function(chilean, method="gmm", **CHILEAN_SPEC)
 
 
-@pytest.mark.parametrize("method", ["ols", "fe", "op", "lp", "acf", "wrdg", "wrdg_gmm"])
+@pytest.mark.parametrize("method", ["ols", "fe", "op", "lp", "acf", "wrdg", "wrdg_gmm", "rob"])
 def test_every_method_returns_a_typed_tidy_result(sim, method):
     res = estimate_production_function(sim, method=method, **SIM)
     assert isinstance(res, ProductionFunctionResult)

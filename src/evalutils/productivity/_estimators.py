@@ -277,29 +277,51 @@ def fit_acf(a: Arrays, w: np.ndarray | None, opts: dict) -> CoreFit:
         xi = _markov_residual(om, oml, mdeg, w2)
         return Wh @ (Zw.T @ xi / sw)
 
-    ols = _ols_start(a, w)
-    given = opts.get("start")
-    starts = [np.asarray(given, dtype=float)] if given is not None else []
-    k = len(ols)
-    # the moments can have several roots and spurious local minima: try a few starts and
-    # keep the first exact root (criterion < ROOT_TOL), else the lowest criterion found
-    starts += [ols, 0.5 * ols, 1.5 * ols, np.full(k, 0.3), np.full(k, 0.1)]
-    best = None
-    tried = []
+    given = opts.get("start")  # bootstrap replications: the point estimate first
+    user = opts.get("starts")  # the public start= (prodest's theta0): these starts only
+    if user is not None:
+        starts = [np.asarray(st, dtype=float) for st in user]
+    else:
+        ols = _ols_start(a, w)
+        k = len(ols)
+        # the moments can have several roots and spurious local minima: try a few starts
+        starts = [ols, 0.5 * ols, 1.5 * ols, np.full(k, 0.3), np.full(k, 0.1)]
+    if given is not None:
+        starts = [np.asarray(given, dtype=float), *starts]
+    try_all = bool(opts.get("try_all_starts", False))
+    tried, fits = [], []
     for st in starts:
         theta, ok, info = _solve_moments(moments, st, maxiter=opts["maxiter"])
         tried.append({"start": info["start"], "estimate": theta.tolist(), "criterion": info["criterion"],
-                      "converged": ok})
-        if ok and (best is None or info["criterion"] < best[2]["criterion"]):
-            best = (theta, ok, info)
-        if ok and info["criterion"] < ROOT_TOL:
+                      "converged": bool(ok), "chosen": False})
+        fits.append((theta, ok, info))
+        if not try_all and ok and info["criterion"] < ROOT_TOL:
             break
-    if best is None:
-        theta, ok, info = theta, False, info
+    chosen = _choose_start(tried)
+    if chosen is None:
+        theta, ok, info = fits[-1][0], False, fits[-1][2]
     else:
-        theta, ok, info = best
-    info = dict(info, starts_tried=tried, exact_root=bool(ok and info["criterion"] < ROOT_TOL))
+        theta, ok, info = fits[chosen]
+        tried[chosen]["chosen"] = True
+    crit = info["criterion"]
+    similar = max(ROOT_TOL, 10 * crit)
+    others = [t for i, t in enumerate(tried) if i != chosen and t["converged"] and t["criterion"] <= similar
+              and np.max(np.abs(np.asarray(t["estimate"]) - theta)) > DISTINCT_ROOT]
+    info = dict(info, starts_tried=tried, exact_root=bool(ok and crit < ROOT_TOL),
+                distinct_roots=[t["estimate"] for t in others])
     return CoreFit(beta=theta, converged=ok, info=info, first_stage=b1)
+
+
+DISTINCT_ROOT = 1e-4  # estimates further apart than this (max abs difference) are different roots
+
+
+def _choose_start(tried: list[dict]) -> int | None:
+    """The first exact root in the order tried, else the converged start with the lowest criterion."""
+    for i, t in enumerate(tried):
+        if t["converged"] and t["criterion"] < ROOT_TOL:
+            return i
+    ok = [i for i, t in enumerate(tried) if t["converged"]]
+    return min(ok, key=lambda i: tried[i]["criterion"]) if ok else None
 
 
 # --------------------------------------------------------------------------- Wooldridge
@@ -339,6 +361,36 @@ def fit_wrdg_iv(a: Arrays, w: np.ndarray | None, opts: dict) -> CoreFit:
                    info={"optimizer": "closed form (stacked two-stage least squares)"})
 
 
+def fit_rob(a: Arrays, w: np.ndarray | None, opts: dict) -> CoreFit:
+    """Wooldridge's one-step IV estimator in Robinson's form, as R prodest 1.0.1 ``prodestROB``.
+
+    One 2SLS on the rows with an exact t-1 row: y on ``[1, w, k, c(k₋₁, m₋₁)]`` with instruments
+    ``[1, w₋₁, k, c(k₋₁, m₋₁)]`` (just identified; c the degree-``poly_degree`` polynomial without
+    intercept). SE: the conventional 2SLS formula s² (X'P_Z X)^-1 with s² = e'e / (n - p) and e the
+    structural residuals (R ``ivreg``'s default).
+    """
+    sel, pv, C = _wrdg_arrays(a, opts)
+    n = int(sel.sum())
+    f, s = a.F.shape[1], a.K.shape[1]
+    one = np.ones(n)
+    X = np.column_stack([one, a.F[sel], a.K[sel], C[pv]])
+    Z = np.column_stack([one, a.F[pv], a.K[sel], C[pv]])
+    y = a.y[sel]
+    ww = None if w is None else w[sel]
+    Zw = Z if ww is None else Z * ww[:, None]
+    Xhat = Z @ np.linalg.lstsq(Zw.T @ Z, Zw.T @ X, rcond=None)[0]
+    Xhw = Xhat if ww is None else Xhat * ww[:, None]
+    XX = Xhw.T @ Xhat
+    b = np.linalg.lstsq(XX, Xhw.T @ y, rcond=None)[0]
+    cov = None
+    if w is None:
+        e = y - X @ b  # structural residuals (actual regressors), as ivreg
+        sigma2 = (e @ e) / (n - X.shape[1])
+        cov = (sigma2 * np.linalg.pinv(XX))[1 : 1 + f + s, 1 : 1 + f + s]
+    return CoreFit(beta=b[1 : 1 + f + s], const=float(b[0]), cov=cov,
+                   info={"optimizer": "closed form (two-stage least squares)"})
+
+
 def fit_wrdg_gmm(a: Arrays, w: np.ndarray | None, opts: dict) -> CoreFit:
     """Two-equation linear system GMM as in R prodest's ``prodestWRDG_GMM``."""
     sel, pv, C = _wrdg_arrays(a, opts)
@@ -376,13 +428,30 @@ def fit_wrdg_gmm(a: Arrays, w: np.ndarray | None, opts: dict) -> CoreFit:
     W2 = np.linalg.pinv(sigma * ZZ)
     b2 = step(W2)
     cov = None
+    info: dict = {"optimizer": "closed form (two-step linear GMM)"}
     if w is None:
         u1, u2 = y - X1 @ b2, y - X2 @ b2
         sigma = ((u1 @ u1) + (u2 @ u2)) / (2 * n)
-        cov = np.linalg.pinv(G.T @ np.linalg.pinv(sigma * ZZ) @ G)
-        cov = cov[1 : 1 + f + s, 1 : 1 + f + s]
-    return CoreFit(beta=b2[1 : 1 + f + s], const=float(b2[0]), cov=cov,
-                   info={"optimizer": "closed form (two-step linear GMM)"})
+        keep = slice(1, 1 + f + s)
+        homo = np.linalg.pinv(G.T @ np.linalg.pinv(sigma * ZZ) @ G)
+        cov = {"homoskedastic": homo[keep, keep],
+               # prodest 1.0.1's weightM(SE = TRUE): sigma = u'u / N over the 2N stacked residuals (twice ours)
+               "prodest": (2.0 * homo)[keep, keep]}
+        # firm-clustered sandwich: both equations' moment contributions of a firm summed (their errors share
+        # epsilon_it, and xi/epsilon are serially correlated within a firm); G/(G-1) factor
+        codes = a.codes[sel]
+        scores = np.column_stack([
+            np.bincount(codes, weights=col, minlength=a.n_units)
+            for col in np.column_stack([Z1 * u1[:, None], Z2 * u2[:, None]]).T
+        ])
+        n_g = len(np.unique(codes))
+        omega = scores.T @ scores * n_g / max(n_g - 1, 1)
+        bread = np.linalg.pinv(G.T @ W2 @ G)  # b2 = bread G'W2 gy
+        meat = G.T @ W2 @ omega @ W2 @ G
+        cov["firm_cluster"] = (bread @ meat @ bread)[keep, keep]
+        info["cov_alternatives"] = {k: v.tolist() for k, v in cov.items()}
+        cov = cov["firm_cluster"]  # the one that matches the Monte Carlo SD (bench/productivity/wrdg_gmm_se_mc.py)
+    return CoreFit(beta=b2[1 : 1 + f + s], const=float(b2[0]), cov=cov, info=info)
 
 
 CORES = {
@@ -393,4 +462,5 @@ CORES = {
     "acf": fit_acf,
     "wrdg": fit_wrdg_iv,
     "wrdg_gmm": fit_wrdg_gmm,
+    "rob": fit_rob,
 }

@@ -24,9 +24,9 @@ from ._panel import (
     require_columns,
 )
 
-Method = Literal["ols", "fe", "op", "lp", "acf", "wrdg", "wrdg_gmm"]
-METHODS = ("ols", "fe", "op", "lp", "acf", "wrdg", "wrdg_gmm")
-_NEEDS_PROXY = {"op", "lp", "acf", "wrdg", "wrdg_gmm"}
+Method = Literal["ols", "fe", "op", "lp", "acf", "wrdg", "wrdg_gmm", "rob"]
+METHODS = ("ols", "fe", "op", "lp", "acf", "wrdg", "wrdg_gmm", "rob")
+_NEEDS_PROXY = {"op", "lp", "acf", "wrdg", "wrdg_gmm", "rob"}
 _NEEDS_LAG = _NEEDS_PROXY
 _OPTIMISED = {"op", "lp", "acf"}
 METHOD_NAMES = {
@@ -37,6 +37,7 @@ METHOD_NAMES = {
     "acf": "Ackerberg-Caves-Frazer",
     "wrdg": "Wooldridge (IV)",
     "wrdg_gmm": "Wooldridge (GMM)",
+    "rob": "Wooldridge-Robinson (IV)",
 }
 ALL = "all"
 
@@ -151,6 +152,22 @@ class ProductionFunctionResult:
                 )
         return pd.DataFrame(rows)
 
+    def starts(self) -> pd.DataFrame:
+        """ACF: every starting value tried, where it led, its criterion and which one was kept.
+
+        One row per group and start: ``start_<input>``, ``<input>`` (the estimate it reached),
+        ``criterion`` (m'Wm, prodest's), ``converged`` and ``chosen``. Empty for the other methods.
+        """
+        rows = []
+        for g, f in self.fits.items():
+            for i, t in enumerate(f.optimizer.get("starts_tried", [])):
+                row = {"group": g, "start_no": i + 1}
+                row.update({f"start_{n}": v for n, v in zip(self.terms, t["start"], strict=True)})
+                row.update(dict(zip(self.terms, t["estimate"], strict=True)))
+                row.update(criterion=t["criterion"], converged=bool(t["converged"]), chosen=bool(t.get("chosen")))
+                rows.append(row)
+        return pd.DataFrame(rows)
+
     def __repr__(self) -> str:  # notebook-friendly short summary
         lines = [f"ProductionFunctionResult({METHOD_NAMES[self.method]}, output={self.output!r})"]
         for g, f in self.fits.items():
@@ -197,12 +214,12 @@ class ProductionFunctionResult:
         return out
 
 
-_BOOT_STATE: dict = {}
+def _boot_block(core, arr: Arrays, opts: dict, k: int, seeds: np.ndarray) -> np.ndarray:
+    """Run the bootstrap replications of ``seeds`` (one firm draw per seed); NaN rows = failed.
 
-
-def _boot_block(seeds: np.ndarray) -> np.ndarray:
-    """Run the bootstrap replications of ``seeds`` (one firm draw per seed); NaN rows = failed."""
-    core, arr, opts, k = (_BOOT_STATE[x] for x in ("core", "arr", "opts", "k"))
+    Everything it needs comes in its arguments, so a worker process started clean (not forked)
+    receives the data once per block.
+    """
     out = np.full((len(seeds), k), np.nan)
     for i, sd in enumerate(seeds):
         w = firm_weights(arr.codes, arr.n_units, np.random.default_rng(int(sd)))
@@ -216,23 +233,38 @@ def _boot_block(seeds: np.ndarray) -> np.ndarray:
 
 
 def _bootstrap(core, arr: Arrays, opts: dict, seeds: np.ndarray, k: int, n_jobs: int) -> np.ndarray:
-    """Firm-bootstrap replications, optionally on ``n_jobs`` forked processes.
+    """Firm-bootstrap replications, optionally in ``n_jobs`` worker processes.
 
-    Replication b always uses ``seeds[b]``, so the result does not depend on ``n_jobs``.
+    Replication b always uses ``seeds[b]``, so the result does not depend on ``n_jobs``. Workers
+    start from a clean process (:func:`evalutils._processes.clean_context`, never a fork of the
+    caller); a script that passes ``n_jobs > 1`` needs the usual ``if __name__ == "__main__":`` guard.
     """
-    _BOOT_STATE.update(core=core, arr=arr, opts=opts, k=k)
-    try:
-        if n_jobs <= 1 or len(seeds) < 2:
-            return _boot_block(seeds)
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
+    if n_jobs <= 1 or len(seeds) < 2:
+        return _boot_block(core, arr, opts, k, seeds)
+    from concurrent.futures import ProcessPoolExecutor
 
-        blocks = np.array_split(seeds, min(n_jobs, len(seeds)))
-        ctx = mp.get_context("fork")
-        with ProcessPoolExecutor(max_workers=len(blocks), mp_context=ctx) as pool:
-            return np.vstack(list(pool.map(_boot_block, blocks)))
-    finally:
-        _BOOT_STATE.clear()
+    from evalutils._processes import clean_context
+
+    blocks = np.array_split(seeds, min(n_jobs, len(seeds)))
+    n = len(blocks)
+    with ProcessPoolExecutor(max_workers=n, mp_context=clean_context()) as pool:
+        return np.vstack(list(pool.map(_boot_block, [core] * n, [arr] * n, [opts] * n, [k] * n, blocks)))
+
+
+def _parse_starts(start, *, method: str, n_terms: int) -> list[np.ndarray] | None:
+    """``start=``: one vector of (free..., state...) elasticities or a list of them; ACF only."""
+    if start is None:
+        return None
+    if method != "acf":
+        raise ValueError(f"start= applies to method='acf' only (its optimiser); method={method!r} "
+                         "is solved in closed form or starts from the OLS estimates")
+    arr = np.asarray(start, dtype=float)
+    if arr.ndim == 1:
+        arr = arr[None, :]
+    if arr.ndim != 2 or arr.shape[1] != n_terms or arr.shape[0] == 0 or not np.all(np.isfinite(arr)):
+        raise ValueError(f"start must be one vector of {n_terms} finite numbers (free inputs, then state "
+                         f"inputs) or a list of such vectors; got shape {np.shape(start)}")
+    return [row for row in arr]
 
 
 def _group_keys(data: pd.DataFrame, by: Sequence[str]) -> np.ndarray:
@@ -265,6 +297,7 @@ def estimate_production_function(
     maxiter: int = 1000,
     conf_level: float = 0.95,
     n_jobs: int = 1,
+    start: Sequence[float] | Sequence[Sequence[float]] | None = None,
 ) -> ProductionFunctionResult:
     r"""Estimate a value-added Cobb–Douglas production function and firm TFP.
 
@@ -318,12 +351,16 @@ def estimate_production_function(
         *Optimiser*: Levenberg–Marquardt on :math:`W^{1/2}\bar m(\beta)`; it
         minimises prodest's criterion :math:`\bar m' W \bar m` (prodest uses
         BFGS) in a few evaluations. The moments can have several roots and
-        spurious local minima, so starts are tried in order — the OLS
-        estimates, 0.5× and 1.5× them, then all 0.3 and all 0.1 — and the first
-        exact root (criterion < 1e-14) is kept; if none is found the lowest
-        criterion is reported with a warning. All tries are listed in
-        ``optimizer["starts_tried"]``. Bootstrap replications try the point
-        estimate first.
+        spurious local minima, so every start is tried — by default the OLS
+        estimates, 0.5× and 1.5× them, then all 0.3 and all 0.1; with
+        ``start=`` (prodest's ``theta0``) the given vector(s) only — and the
+        first exact root in that order (criterion < 1e-14) is kept, else the
+        lowest criterion, with a warning. Each start, where it led, its
+        criterion and the one kept are in :meth:`ProductionFunctionResult.starts`;
+        a warning names the alternatives when distinct starts reach distinct
+        solutions with similar criteria (two exact roots, or local minima within
+        a factor 10 of the kept one). Bootstrap replications start from the
+        point estimate and stop at the first exact root.
     ``"wrdg"`` (Wooldridge 2009, IV form; as R ``prodest::prodestWRDG`` 1.0.1)
         Both equations of Wooldridge's system with a unit-slope Markov process
         (:math:`g(\omega_{-1}) = \omega_{-1}`), stacked into one 2SLS:
@@ -348,8 +385,26 @@ def estimate_production_function(
         with instruments ``[1, w₋₁, k, c(k₋₁, m₋₁)]``; linear two-step GMM,
         first step with the block-diagonal ``(Z'Z)^{-1}`` weight (prodest uses
         only its diagonal), second with the homoskedastic optimal weight
-        :math:`(\hat\sigma^2 Z'Z)^{-1}`. SE: GMM formula. No published figure
-        is tested for this variant.
+        :math:`(\hat\sigma^2 Z'Z)^{-1}`. SE: the firm-clustered GMM sandwich
+        (both equations' moments of a firm summed); in a Monte Carlo it
+        matches the sampling SD of the estimates, where the homoskedastic GMM
+        formula is up to 25% too small and prodest's (twice the homoskedastic
+        variance) up to 43% too large (docs/productivity.md). Both are kept in
+        ``fits[g].optimizer["cov_alternatives"]``; prodest's reproduces the
+        vignette's 0.017, 0.015, 0.031. Note that sharing the linear k
+        coefficient between the equations (as prodest) biases capital when
+        productivity depends on capital (docs/productivity.md).
+    ``"rob"`` (Wooldridge 2009 one-step IV in Robinson's form; as ``prodest::prodestROB`` 1.0.1)
+        No first stage and no optimiser: one 2SLS on the rows with an exact
+        t−1 row of :math:`y = \beta_0 + w\beta_w + k\beta_k + c(k_{-1}, m_{-1})\lambda + e`,
+        :math:`c(k_{-1}, m_{-1})\lambda` standing in for :math:`g(\omega_{-1})`
+        (degree-``poly_degree`` polynomial without intercept, default 2, as
+        prodest's ``lagregvars``). Moments :math:`E[Z e] = 0` with instruments
+        ``[1, w₋₁, k, c(k₋₁, m₋₁)]`` (free inputs instrumented by their lags;
+        just identified). SE (``n_boot=0``): conventional 2SLS,
+        :math:`s^2 (\hat X'\hat X)^{-1}` with :math:`s^2 = e'e/(n-p)` from the
+        structural residuals (R ``ivreg``, what prodest reports); prefer
+        ``n_boot`` (firm bootstrap) for inference with serially correlated errors.
 
     Parameters
     ----------
@@ -357,7 +412,7 @@ def estimate_production_function(
         Firm-year panel (one row per unit and time).
     output, free, state, proxy
         Column names (``free``/``state``/``proxy`` may be lists). ``proxy`` is
-        required for op/lp/acf/wrdg/wrdg_gmm.
+        required for op/lp/acf/wrdg/wrdg_gmm/rob.
     unit, time
         Firm identifier and (integer) year.
     logs
@@ -386,9 +441,15 @@ def estimate_production_function(
         Proxy/first-stage polynomial degree (default 2, as prodest), degree of
         the polynomial :math:`g` (default 3) and optimiser iteration limit
         (function evaluations for ACF).
+    start
+        ACF only: starting value(s) of the elasticities (free inputs, then
+        state inputs), one vector or a list of vectors — prodest's ``theta0``.
+        Only these are tried; see :meth:`ProductionFunctionResult.starts`.
     n_jobs
-        Processes for the bootstrap (Linux ``fork``). Replication ``b`` uses
-        its own seed drawn from ``seed``, so results do not depend on ``n_jobs``.
+        Worker processes for the bootstrap (started clean: forkserver, or spawn
+        where there is none; scripts need an ``if __name__ == "__main__":``
+        guard). Replication ``b`` uses its own seed drawn from ``seed``, so
+        results do not depend on ``n_jobs``.
 
     Returns
     -------
@@ -403,6 +464,7 @@ def estimate_production_function(
     free_l, state_l, proxy_l, by_l = as_list(free), as_list(state), as_list(proxy), as_list(by)
     if not free_l or not state_l:
         raise ValueError("at least one free and one state input are required")
+    starts = _parse_starts(start, method=method, n_terms=len(free_l) + len(state_l))
     if method in _NEEDS_PROXY and not proxy_l:
         raise ValueError(f"method={method!r} needs a proxy column (proxy=...)")
     if method not in _NEEDS_PROXY:
@@ -415,6 +477,10 @@ def estimate_production_function(
     if poly_degree is None:
         poly_degree = 2
     opts = {"poly_degree": int(poly_degree), "markov_degree": int(markov_degree), "maxiter": int(maxiter)}
+    if method == "acf":
+        opts["try_all_starts"] = True
+        if starts is not None:
+            opts["starts"] = starts
 
     y, F, K, P, keep, dropped = _validated_arrays(
         data, output=output, free=free_l, state=state_l, proxy=proxy_l, logs=logs, method=method
@@ -480,11 +546,19 @@ def estimate_production_function(
         if method in _OPTIMISED:
             info["last_iterate"] = np.asarray(fit.beta).tolist()
         beta = np.asarray(fit.beta, dtype=float)
+        if converged and method == "acf" and info.get("distinct_roots"):
+            warnings.warn(
+                f"ACF: distinct starting values reach distinct solutions with similar criteria in group {g!r}: "
+                f"kept {np.round(beta, 4).tolist()} (criterion {info.get('criterion'):.3g}); also "
+                + "; ".join(str(np.round(r, 4).tolist()) for r in info["distinct_roots"])
+                + "; compare them in result.starts() and choose with start=",
+                UserWarning, stacklevel=2,
+            )
         if converged and method == "acf" and not info.get("exact_root", True):
             warnings.warn(
                 f"ACF moments have no exact root from the starting values tried in group {g!r}; "
                 f"reporting the lowest GMM criterion found ({info.get('criterion'):.3g}); "
-                "see result.fits[group].optimizer['starts_tried']",
+                "see result.starts() and try other values with start=",
                 UserWarning, stacklevel=2,
             )
         if not converged:
@@ -505,9 +579,10 @@ def estimate_production_function(
         if fit.cov is not None:
             se = np.sqrt(np.clip(np.diag(fit.cov), 0, None))
             se_type = {"ols": "firm-clustered", "fe": "firm-clustered",
-                       "wrdg": "prodest 2SLS (second-stage OLS)", "wrdg_gmm": "GMM"}[method]
+                       "wrdg": "prodest 2SLS (second-stage OLS)", "wrdg_gmm": "GMM, firm-clustered",
+                       "rob": "2SLS (conventional, as prodest)"}[method]
         if n_boot > 0 and converged:
-            boot_opts = dict(opts, cache={})
+            boot_opts = dict(opts, cache={}, try_all_starts=False)
             if method == "acf":
                 boot_opts["start"] = beta
             elif method in ("op", "lp"):
