@@ -273,10 +273,15 @@ MESSAGES: dict[str, dict[str, str]] = {
                     "chi phí trung gian làm biến đại diện, ước lượng một lần trên toàn quốc.",
               "en": "TFP: value-added Cobb–Douglas, Ackerberg–Caves–Frazer (2015) by VSIC section with intermediate "
                     "inputs as the proxy, estimated once on the national panel."},
-    "m_targets": {"vi": "Chỉ tiêu: 'khoảng X' được coi là đạt từ X·(1 − {tol}%); 'từ A đến B' đạt từ A; mục tiêu cộng dồn "
-                        "chưa hết kỳ được so với tiến độ tương ứng thời gian.",
-                  "en": "Targets: 'about X' counts as met from X·(1 − {tol}%); 'A to B' from A; cumulative targets whose "
-                        "period is still running are compared with the pro-rata path."},
+    "m_targets": {"vi": "Chỉ tiêu: 'khoảng X' được coi là đạt từ X·(1 − {tol}%); 'từ A đến B' đạt từ A; chỉ tiêu cộng dồn "
+                        "đã đạt trước khi hết kỳ được tính là đạt, chưa đạt thì so với phần chỉ tiêu tương ứng thời gian đã qua; "
+                        "chỉ tiêu hằng năm chỉ đạt khi năm nào cũng đạt (báo cáo ghi số năm đạt); kế hoạch không nêu thời hạn "
+                        "được đánh giá theo các năm có số liệu. Cách đánh giá từng chỉ tiêu ghi cạnh tình trạng.",
+                  "en": "Targets: 'about X' counts as met from X·(1 − {tol}%); 'A to B' from A; a cumulative target "
+                        "reached before its period ends is met, one not yet reached is compared with the share of the "
+                        "target for the years elapsed; a per-year target is met only when every year meets it (the "
+                        "number of years that did is shown); a plan without a stated period is judged over the years "
+                        "observed. Each target's rule is printed beside its status."},
     "m_disclosure": {"vi": "Bảo mật: không công bố ô nào từ ít hơn {k} doanh nghiệp hoặc có một doanh nghiệp chiếm trên {share}% "
                            "tổng; ước lượng tác động cần ít nhất {min_sup} doanh nghiệp được hỗ trợ; không công bố mã doanh nghiệp.",
                      "en": "Disclosure control: no cell from fewer than {k} firms or with one firm above {share}% of its "
@@ -343,6 +348,32 @@ MESSAGES: dict[str, dict[str, str]] = {
     "status_on_track": {"vi": "Đúng tiến độ", "en": "On track"},
     "status_behind": {"vi": "Chưa đạt", "en": "Behind"},
     "status_no_data": {"vi": "Không có dữ liệu", "en": "No data"},
+    "col_rule": {"vi": "Cách đánh giá", "en": "How it is judged"},
+    "obs_years": {"vi": "{k}/{n} năm", "en": "{k} of {n} years"},
+    "rule_period_total": {"vi": "tổng {y0}–{y1} so với chỉ tiêu", "en": "total {y0}–{y1} against the target"},
+    "rule_reached_early": {"vi": "tổng {y0}–{y1} đã đạt chỉ tiêu trước khi hết kỳ ({end})",
+                           "en": "total {y0}–{y1} already reaches the target before the period ends ({end})"},
+    "rule_pro_rata": {"vi": "tổng {y0}–{y1} so với {share}% chỉ tiêu (phần thời gian đã qua của kỳ, hết kỳ năm {end})",
+                      "en": "total {y0}–{y1} against {share}% of the target (the share of the period elapsed; "
+                            "it ends in {end})"},
+    "rule_ceiling_exceeded": {"vi": "tổng {y0}–{y1} đã vượt mức trần", "en": "total {y0}–{y1} already above the ceiling"},
+    "rule_ceiling_so_far": {"vi": "tổng {y0}–{y1} chưa vượt mức trần (hết kỳ năm {end})",
+                            "en": "total {y0}–{y1} within the ceiling so far (the period ends in {end})"},
+    "rule_every_year": {"vi": "đạt trong {k}/{n} năm ({y0}–{y1}); chỉ tính là đạt khi năm nào cũng đạt",
+                        "en": "met in {k} of {n} years ({y0}–{y1}); met only when every year meets it"},
+    "rule_average": {"vi": "bình quân các năm {y0}–{y1}", "en": "yearly average {y0}–{y1}"},
+    "rule_final_year": {"vi": "giá trị năm {y1}", "en": "value in {y1}"},
+    "rule_growth": {"vi": "tốc độ tăng bình quân năm {y0}–{y1}", "en": "average yearly growth {y0}–{y1}"},
+    "rule_growth_short": {"vi": "cần ít nhất hai năm có giá trị dương để tính tốc độ tăng",
+                          "en": "growth needs at least two years of positive values"},
+    "rule_not_started": {"vi": "số liệu chưa tới kỳ {y0}–{y1}", "en": "the data do not reach the period {y0}–{y1} yet"},
+    "rule_no_monitoring": {"vi": "không có số liệu theo dõi của chỉ tiêu này trong kỳ",
+                           "en": "no monitoring return for this indicator in the period"},
+    "rule_no_period": {"vi": "kế hoạch không nêu thời hạn: đánh giá theo các năm có số liệu, {y0}–{y1}",
+                       "en": "the plan states no period: judged over the years observed, {y0}–{y1}"},
+    "rule_no_period_no_data": {"vi": "kế hoạch không nêu thời hạn", "en": "the plan states no period"},
+    "rule_missing_years": {"vi": "không có số liệu năm {years}", "en": "no return for {years}"},
+    "rule_above_range": {"vi": "vượt cận trên của khoảng", "en": "above the upper end of the range"},
     "cmp_at_least": {"vi": "≥ {v}", "en": "≥ {v}"},
     "cmp_more_than": {"vi": "> {v}", "en": "> {v}"},
     "cmp_at_most": {"vi": "≤ {v}", "en": "≤ {v}"},
