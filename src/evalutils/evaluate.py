@@ -23,10 +23,16 @@ import numpy as np
 import pandas as pd
 
 from .atomic import atomic_write_bytes
-from .effects import att_gt, did_imputation, heterogeneity, twfe, twfe_weights
+from .effects import att_gt, did_imputation, heterogeneity, minimum_detectable_effect, twfe, twfe_weights
 from .errors import EstimationError
 from .i18n import Lang, Message, text
 from .provenance import code_hash
+
+
+# the linear pre-trend (log points a year, i.e. about 1 % a year) against which the report states the
+# pre-trend test's power (Roth 2022): a divergence that, over four years of support, would be as large as
+# the effects the programme hopes for
+PRETREND_SIZE = 0.01
 
 
 @dataclass
@@ -40,7 +46,8 @@ class EffectsBundle:
     dynamic: object | None = None
     imputation: object | None = None
     weights: object | None = None
-    pretest: dict | None = None
+    pretest: object | None = None  # effects.PretestResult: calibrated pre-trend test with its power
+    mde: object | None = None  # effects.MDEResult: minimum detectable effect of the design (80 % power, 5 %)
     by_type: object | None = None
     reasons: dict[str, Message] = field(default_factory=dict)
     notes: list[Message] = field(default_factory=list)
@@ -111,11 +118,16 @@ def evaluate_effects(df: pd.DataFrame, *, outcome: str, seed: int, min_supported
         b.simple = b.att_gt.aggregate("simple")
         b.dynamic = b.att_gt.aggregate("dynamic")
         try:
-            b.pretest = b.att_gt.pretest()
+            b.pretest = b.att_gt.pretest(trend=PRETREND_SIZE)
         except EstimationError as exc:
             b.reasons["pretest"] = _why(exc)
     except EstimationError as exc:
         b.reasons["att_gt"] = _why(exc)
+    try:
+        b.mde = minimum_detectable_effect(df, outcome=outcome, unit="firm_id", time="year", group="first_support",
+                                          control_group=control_group)
+    except EstimationError as exc:
+        b.reasons["mde"] = _why(exc)
     try:
         b.imputation = did_imputation(df, outcome=outcome, unit="firm_id", time="year", group="first_support",
                                       cluster=cluster)
