@@ -34,10 +34,16 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from .panel.io import load_deflators, load_monitoring, load_panel, load_participation
     from .panel.params import load_defaults, load_province_params
+    from .panel.sources import check_sources, load_sources
 
     load_defaults(Path(args.params) / "defaults.yml")
     files = sorted((Path(args.params) / "provinces").glob("*.yml"))
-    n_targets = sum(len(load_province_params(f).targets) for f in files)
+    sources = load_sources(args.params)
+    n_targets = 0
+    for f in files:
+        province = load_province_params(f)
+        check_sources(province, sources, file=f)
+        n_targets += len(province.targets)
     print(f"parameters OK: {len(files)} province files, {n_targets} targets")
     panel = load_panel(args.data)
     part = load_participation(args.data, panel)
