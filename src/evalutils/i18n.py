@@ -16,17 +16,17 @@ LANGS: tuple[Lang, ...] = ("vi", "en")
 
 MESSAGES: dict[str, dict[str, str]] = {
     "synthetic_banner": {
-        "vi": "DỮ LIỆU MINH HỌA TỔNG HỢP (synthetic) — không phải số liệu thật về doanh nghiệp. "
-              "Mọi con số trong báo cáo này chỉ để trình diễn phương pháp.",
-        "en": "SYNTHETIC DEMONSTRATION DATA — not real enterprise data. "
-              "Every number in this report only demonstrates the method.",
+        "vi": "DỮ LIỆU MINH HỌA TỔNG HỢP — không phải số liệu thật của doanh nghiệp. Mọi con số trong báo cáo này "
+              "chỉ nhằm minh họa phương pháp.",
+        "en": "SYNTHETIC DEMONSTRATION DATA — not real enterprise data. Every number in this report only "
+              "demonstrates the method.",
     },
     "report_title": {
         "vi": "Đánh giá chương trình nâng cao năng suất và chất lượng: {province}",
         "en": "Evaluation of the productivity and quality programme: {province}",
     },
     "subtitle": {
-        "vi": "Quyết định 1322/QĐ-TTg và 36/QĐ-TTg · dữ liệu {years} · mã tỉnh (GSO) {code} · vùng {region}",
+        "vi": "Quyết định 1322/QĐ-TTg và 36/QĐ-TTg · dữ liệu {years} · mã tỉnh {code} · vùng {region}",
         "en": "Decisions 1322/QĐ-TTg and 36/QĐ-TTg · data {years} · GSO province code {code} · {region}",
     },
     "unit_2025": {
@@ -91,8 +91,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Support changed real value added per worker of the {n} supported firms by {pct} "
               "(Callaway–Sant'Anna estimate, 95% confidence interval {lo} to {hi}); {sig}.",
     },
-    "kf_sig": {"vi": "khác 0 có ý nghĩa thống kê ở mức 5%", "en": "statistically different from zero at 5%"},
-    "kf_not_sig": {"vi": "không khác 0 có ý nghĩa thống kê ở mức 5%", "en": "not statistically different from zero at 5%"},
+    "kf_sig": {
+        "vi": "có ý nghĩa thống kê ở mức 5%",
+        "en": "statistically different from zero at 5%",
+    },
+    "kf_not_sig": {
+        "vi": "không có ý nghĩa thống kê ở mức 5%",
+        "en": "not statistically different from zero at 5%",
+    },
     "kf_no_effect": {"vi": "Chưa ước lượng được tác động: {reason}.", "en": "No effect could be estimated: {reason}."},
     "kf_targets": {
         "vi": "Chỉ tiêu: {n} chỉ tiêu — {met} đạt, {on_track} đúng tiến độ, {behind} chưa đạt, {no_data} không có dữ liệu.",
@@ -108,10 +114,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "progress_axis": {"vi": "Thực hiện / mục tiêu (1 = đạt; cắt ở 2)", "en": "Observed / target (1 = reached; capped at 2)"},
     "landscape_heading": {"vi": "Bức tranh doanh nghiệp", "en": "Enterprise landscape"},
     "landscape_text": {
-        "vi": "Doanh nghiệp năm {year} theo ngành (VSIC), quy mô lao động và loại hình sở hữu. Ô có ít hơn {k} doanh nghiệp "
-              "hoặc bị một doanh nghiệp chi phối được ẩn.",
-        "en": "Firms in {year} by sector (VSIC), employment size and ownership. Cells with fewer than {k} firms, or "
-              "dominated by one firm, are suppressed.",
+        "vi": "Doanh nghiệp năm {year} theo ngành (VSIC), quy mô lao động và loại hình sở hữu. Ô có ít hơn {k} "
+              "doanh nghiệp hoặc bị một doanh nghiệp chi phối được ẩn.",
+        "en": "Firms in {year} by sector (VSIC), employment size and ownership. Cells with fewer than {k} firms, or"
+              " dominated by one firm, are suppressed.",
     },
     "suppression_marks": {
         "vi": "Ký hiệu: <{k} ít hơn {k} doanh nghiệp; ‡ một doanh nghiệp chi phối; × ẩn để không suy ra được ô bị ẩn khác.",
@@ -178,74 +184,107 @@ MESSAGES: dict[str, dict[str, str]] = {
     "bal_log_employment": {"vi": "Log lao động", "en": "Log employment"},
     "bal_log_va_per_worker": {"vi": "Log giá trị tăng thêm thực tế / lao động", "en": "Log real value added per worker"},
     "bal_log_capital_per_worker": {"vi": "Log vốn thực tế / lao động", "en": "Log real capital per worker"},
-    "bal_foreign_share": {"vi": "Tỷ lệ doanh nghiệp FDI", "en": "Foreign-invested share"},
+    "bal_foreign_share": {
+        "vi": "Tỷ lệ doanh nghiệp có vốn đầu tư nước ngoài (FDI)",
+        "en": "Foreign-invested share",
+    },
     "effects_intro": {
-        "vi": "Kết quả: log giá trị tăng thêm thực tế trên một lao động; {n} doanh nghiệp được hỗ trợ trong {N} doanh nghiệp. "
-              "Hồi quy TWFE quen thuộc được đặt cạnh các ước lượng đúng khi hỗ trợ bắt đầu vào các năm khác nhau.",
-        "en": "Outcome: log real value added per worker; {n} supported firms among {N}. The familiar TWFE regression "
-              "stands next to the estimators that remain valid when support starts in different years.",
+        "vi": "Hỗ trợ có làm tăng năng suất của doanh nghiệp được hỗ trợ không? Báo cáo so sánh giá trị tăng thêm "
+              "trên một lao động của các doanh nghiệp này trước và sau khi được hỗ trợ với các doanh nghiệp chưa "
+              "được hỗ trợ. Biến kết quả: log giá trị tăng thêm thực tế trên một lao động; {n} doanh nghiệp được hỗ"
+              " trợ trong tổng số {N} doanh nghiệp. Dòng đầu là hồi quy hiệu ứng cố định hai chiều (TWFE) thường "
+              "dùng; các dòng sau là các phương pháp vẫn cho kết quả đúng khi doanh nghiệp bắt đầu được hỗ trợ vào "
+              "những năm khác nhau.",
+        "en": "Did support raise the productivity of the firms that got it? The report compares their value added "
+              "per worker before and after support with that of firms not supported. Outcome: log real value added "
+              "per worker; {n} supported firms among {N}. The first row is the common two-way fixed effects (TWFE) "
+              "regression; the others stay valid when firms start being supported in different years.",
     },
     "col_estimator": {"vi": "Phương pháp", "en": "Estimator"},
     "col_pct": {"vi": "Thay đổi (%)", "en": "Change (%)"},
     "col_p_holm": {"vi": "p (Holm)", "en": "p (Holm)"},
-    "est_twfe": {"vi": "Hiệu ứng cố định hai chiều (TWFE)", "en": "Two-way fixed effects (TWFE)"},
-    "est_cs": {"vi": "Callaway–Sant'Anna (nhóm đối chứng chưa từng được hỗ trợ)",
-               "en": "Callaway–Sant'Anna (never-supported comparison group)"},
-    "est_bjs": {"vi": "Borusyak–Jaravel–Spiess (ước lượng bằng phương pháp quy nạp)",
-                "en": "Borusyak–Jaravel–Spiess (imputation)"},
-    "est_cs_log_tfp": {"vi": "Callaway–Sant'Anna, kết quả: log TFP của doanh nghiệp",
-                       "en": "Callaway–Sant'Anna, outcome: firm log TFP"},
-    "stars_note": {"vi": "* p<0,1; ** p<0,05; *** p<0,01. Sai số chuẩn cụm theo doanh nghiệp.",
-                   "en": "* p<0.1; ** p<0.05; *** p<0.01. Standard errors clustered by firm."},
+    "est_twfe": {
+        "vi": "Hồi quy hiệu ứng cố định hai chiều (TWFE)",
+        "en": "Two-way fixed effects (TWFE)",
+    },
+    "est_cs": {
+        "vi": "Phương pháp Callaway–Sant'Anna (so với doanh nghiệp chưa từng được hỗ trợ)",
+        "en": "Callaway–Sant'Anna (never-supported comparison group)",
+    },
+    "est_bjs": {
+        "vi": "Phương pháp điền khuyết Borusyak–Jaravel–Spiess",
+        "en": "Borusyak–Jaravel–Spiess imputation",
+    },
+    "est_cs_log_tfp": {
+        "vi": "Phương pháp Callaway–Sant'Anna, kết quả: log TFP của doanh nghiệp",
+        "en": "Callaway–Sant'Anna, outcome: firm log TFP",
+    },
+    "stars_note": {
+        "vi": "* p<0,1; ** p<0,05; *** p<0,01. Sai số chuẩn theo cụm doanh nghiệp.",
+        "en": "* p<0.1; ** p<0.05; *** p<0.01. Standard errors clustered by firm.",
+    },
     "reason_estimator_error": {"vi": "bộ ước lượng báo lỗi (chi tiết kỹ thuật bằng tiếng Anh: “{detail}”)",
                                "en": "{detail}"},
     "estimator_missing": {"vi": "{name}: không ước lượng được ({reason}).", "en": "{name}: not estimated ({reason})."},
     "diff_large": {
-        "vi": "TWFE khác ước lượng Callaway–Sant'Anna {d} điểm log, lớn hơn một sai số chuẩn. TWFE so sánh cả doanh nghiệp "
-              "được hỗ trợ sớm với doanh nghiệp được hỗ trợ muộn và gán trọng số âm cho {neg} trong {n} quan sát được hỗ trợ; "
-              "khi tác động tăng dần theo thời gian, các so sánh này làm lệch TWFE. Nên dựa vào ước lượng bền vững.",
-        "en": "TWFE differs from the Callaway–Sant'Anna estimate by {d} log points, more than one standard error. TWFE "
-              "also compares early-supported with later-supported firms and puts negative weight on {neg} of the {n} "
-              "supported observations; when effects grow over time those comparisons bias it. Rely on the robust estimate.",
+        "vi": "Hồi quy TWFE khác phương pháp Callaway–Sant'Anna {d} điểm log, lớn hơn một sai số chuẩn. Hồi quy "
+              "TWFE còn so sánh doanh nghiệp được hỗ trợ sớm với doanh nghiệp được hỗ trợ muộn và gán trọng số âm "
+              "cho {neg} trong {n} quan sát được hỗ trợ; khi tác động tăng dần theo thời gian, các so sánh này làm "
+              "sai lệch kết quả. Nên dựa vào các phương pháp ở các dòng sau.",
+        "en": "TWFE differs from the Callaway–Sant'Anna estimate by {d} log points, more than one standard error. "
+              "TWFE also compares early-supported with later-supported firms and puts negative weight on {neg} of "
+              "the {n} supported observations; when effects grow over time those comparisons bias it. Rely on the "
+              "robust estimate.",
     },
     "diff_small": {
-        "vi": "TWFE và Callaway–Sant'Anna chênh nhau {d} điểm log, trong phạm vi một sai số chuẩn ({neg} trong {n} quan sát "
-              "được hỗ trợ có trọng số âm trong TWFE).",
+        "vi": "Hồi quy TWFE và phương pháp Callaway–Sant'Anna chênh nhau {d} điểm log, nhỏ hơn một sai số chuẩn "
+              "({neg} trong {n} quan sát được hỗ trợ có trọng số âm trong hồi quy TWFE).",
         "en": "TWFE and Callaway–Sant'Anna differ by {d} log points, within one standard error ({neg} of the {n} "
               "supported observations carry negative TWFE weight).",
     },
     "pretest_ok": {
-        "vi": "Kiểm định xu hướng song song trước hỗ trợ (Wald, {df} bậc tự do): p = {p}; không bác bỏ.",
-        "en": "Pre-trend test (joint Wald test of pre-support effects, {df} df): p = {p}; not rejected.",
+        "vi": "Kiểm định xu hướng trước hỗ trợ (trước khi được hỗ trợ, doanh nghiệp được hỗ trợ và doanh nghiệp "
+              "khác có diễn biến như nhau không?): p = {p}; không phát hiện khác biệt.",
+        "en": "Pre-trend test (before support began, did supported and other firms move alike?): p = {p}; no "
+              "difference detected.",
     },
     "pretest_reject": {
-        "vi": "Kiểm định xu hướng song song trước hỗ trợ (Wald, {df} bậc tự do): p = {p}; BÁC BỎ — cần thận trọng khi diễn giải.",
-        "en": "Pre-trend test (joint Wald test of pre-support effects, {df} df): p = {p}; REJECTED — interpret with care.",
+        "vi": "Kiểm định xu hướng trước hỗ trợ (trước khi được hỗ trợ, doanh nghiệp được hỗ trợ và doanh nghiệp "
+              "khác có diễn biến như nhau không?): p = {p}; CÓ khác biệt — cần thận trọng khi diễn giải.",
+        "en": "Pre-trend test (before support began, did supported and other firms move alike?): p = {p}; they did "
+              "NOT — interpret with care.",
     },
     "pretest_few": {
-        "vi": "Với ít doanh nghiệp được hỗ trợ trong mỗi nhóm năm, sai số chuẩn phân tích bị ước lượng thấp: kiểm định này "
-              "và các khoảng tin cậy ở trên dễ bác bỏ sai.",
-        "en": "With few supported firms in each cohort, analytic standard errors are underestimated: this test and the "
-              "intervals above reject too easily.",
+        "vi": "Khi mỗi nhóm cùng năm bắt đầu hỗ trợ chỉ có ít doanh nghiệp, sai số chuẩn tính theo công thức bị ước"
+              " lượng thấp: kiểm định này và các khoảng tin cậy ở trên dễ cho kết luận có khác biệt khi thực ra "
+              "không có.",
+        "en": "With few supported firms in each cohort, analytic standard errors are underestimated: this test and "
+              "the intervals above reject too easily.",
     },
     "by_type_heading": {"vi": "Tác động theo loại hỗ trợ", "en": "Effects by type of support"},
     "by_type_unavailable": {"vi": "Không ước lượng theo loại hỗ trợ: {reason}.", "en": "No effects by type: {reason}."},
     "by_type_text": {
-        "vi": "Ước lượng Callaway–Sant'Anna riêng cho từng loại hỗ trợ; giá trị p điều chỉnh Holm cho kiểm định nhiều nhóm.",
-        "en": "Callaway–Sant'Anna estimates for each type of support; Holm-adjusted p-values correct for testing many subgroups.",
+        "vi": "Ước lượng Callaway–Sant'Anna riêng cho từng loại hỗ trợ; giá trị p được điều chỉnh theo phương pháp "
+              "Holm vì kiểm định nhiều nhóm cùng lúc.",
+        "en": "Callaway–Sant'Anna estimates for each type of support; Holm-adjusted p-values correct for testing "
+              "many subgroups.",
     },
     "by_type_equality": {"vi": "Kiểm định các tác động bằng nhau: p = {p}.", "en": "Test that all effects are equal: p = {p}."},
     "limitations_heading": {"vi": "Độ tin cậy và hạn chế", "en": "Robustness and limitations"},
-    "lim_synthetic": {"vi": "Dữ liệu là dữ liệu minh họa tổng hợp: kết quả không nói gì về doanh nghiệp thật.",
-                      "en": "The data are synthetic: the results say nothing about real enterprises."},
+    "lim_synthetic": {
+        "vi": "Đây là dữ liệu minh họa tổng hợp: kết quả không phản ánh doanh nghiệp thật.",
+        "en": "The data are synthetic: the results say nothing about real enterprises.",
+    },
     "lim_pretrend": {"vi": "Xu hướng trước hỗ trợ khác nhau (p = {p}): giả định xu hướng song song đáng ngờ.",
                      "en": "Pre-support trends differ (p = {p}): the parallel-trends assumption is in doubt."},
     "lim_few_supported": {"vi": "Chỉ có {n} doanh nghiệp được hỗ trợ: ước lượng kém chính xác.",
                           "en": "Only {n} supported firms: estimates are imprecise."},
     "lim_wide": {"vi": "Khoảng tin cậy rộng ({lo} đến {hi}): dữ liệu không phân biệt được tác động nhỏ và lớn.",
                  "en": "The confidence interval is wide ({lo} to {hi}): the data cannot tell small from large effects."},
-    "lim_disagree": {"vi": "TWFE và ước lượng bền vững không thống nhất: kết luận dựa trên ước lượng bền vững.",
-                     "en": "TWFE and the robust estimator disagree: conclusions rest on the robust estimate."},
+    "lim_disagree": {
+        "vi": "Hồi quy TWFE và các phương pháp còn lại không thống nhất: kết luận dựa trên các phương pháp còn lại.",
+        "en": "TWFE and the robust estimators disagree: conclusions rest on the robust estimators.",
+    },
     "lim_no_data": {"vi": "{n} chỉ tiêu không có dữ liệu theo dõi.", "en": "{n} target(s) have no monitoring data."},
     "lim_missing_estimate": {"vi": "Thiếu một ước lượng: {reason}.", "en": "An estimate is missing: {reason}."},
     "lim_selection": {
@@ -255,24 +294,41 @@ MESSAGES: dict[str, dict[str, str]] = {
               "effects and parallel trends and cannot rule out selection on temporary shocks.",
     },
     "methods_heading": {"vi": "Phụ lục phương pháp", "en": "Method appendix"},
-    "m_outcome": {"vi": "Biến kết quả: {outcome} (log giá trị tăng thêm đã khử lạm phát trên một lao động).",
-                  "en": "Outcome: {outcome} (log of deflated value added per worker)."},
-    "m_twfe": {"vi": "TWFE: linearmodels PanelOLS, hiệu ứng doanh nghiệp và năm, sai số chuẩn cụm theo doanh nghiệp, "
-                     "quy ước mẫu nhỏ như fixest/reghdfe.",
-               "en": "TWFE: linearmodels PanelOLS with firm and year effects, firm-clustered standard errors, "
-                     "fixest/reghdfe small-sample convention."},
-    "m_cs": {"vi": "Callaway–Sant'Anna (2021): ATT(g,t) hồi quy kết quả, nhóm đối chứng {control}, bảng không cân đối "
-                   "(từng cặp năm), bootstrap nhân {n_boot} lần (seed {seed}), tổng hợp đơn giản và theo thời gian sự kiện.",
-             "en": "Callaway–Sant'Anna (2021): outcome-regression ATT(g,t), {control} controls, unbalanced panel "
-                   "(pairwise), multiplier bootstrap with {n_boot} draws (seed {seed}), simple and event-time aggregations."},
-    "m_bjs": {"vi": "Borusyak–Jaravel–Spiess (2024): ước lượng bằng quy nạp từ các quan sát chưa được hỗ trợ.",
-              "en": "Borusyak–Jaravel–Spiess (2024): imputation from not-yet-supported observations."},
-    "m_weights": {"vi": "Chẩn đoán TWFE: trọng số của de Chaisemartin–D'Haultfœuille (2020).",
-                  "en": "TWFE diagnostic: de Chaisemartin–D'Haultfœuille (2020) weights."},
-    "m_tfp": {"vi": "TFP: hàm sản xuất Cobb–Douglas giá trị tăng thêm, Ackerberg–Caves–Frazer (2015) theo ngành VSIC với "
-                    "chi phí trung gian làm biến đại diện, ước lượng một lần trên toàn quốc.",
-              "en": "TFP: value-added Cobb–Douglas, Ackerberg–Caves–Frazer (2015) by VSIC section with intermediate "
-                    "inputs as the proxy, estimated once on the national panel."},
+    "m_outcome": {
+        "vi": "Biến kết quả: log giá trị tăng thêm thực tế (đã loại trừ yếu tố giá) trên một lao động.",
+        "en": "Outcome: {outcome} (log of deflated value added per worker).",
+    },
+    "m_twfe": {
+        "vi": "Hồi quy hiệu ứng cố định hai chiều (TWFE): linearmodels PanelOLS, hiệu ứng doanh nghiệp và năm, sai "
+              "số chuẩn theo cụm doanh nghiệp, hiệu chỉnh mẫu nhỏ như fixest/reghdfe.",
+        "en": "TWFE: linearmodels PanelOLS with firm and year effects, firm-clustered standard errors, "
+              "fixest/reghdfe small-sample convention.",
+    },
+    "m_cs": {
+        "vi": "Callaway–Sant'Anna (2021): tác động theo nhóm cùng năm bắt đầu hỗ trợ và theo năm, ATT(g,t), ước "
+              "lượng bằng hồi quy biến kết quả, nhóm so sánh: {control}, dữ liệu bảng không cân đối (so sánh từng "
+              "cặp năm), bootstrap bằng nhân tử ngẫu nhiên {n_boot} lần lặp (số khởi tạo ngẫu nhiên {seed}), tổng "
+              "hợp chung và theo số năm kể từ khi được hỗ trợ.",
+        "en": "Callaway–Sant'Anna (2021): outcome-regression ATT(g,t), {control} controls, unbalanced panel "
+              "(pairwise), multiplier bootstrap with {n_boot} draws (seed {seed}), simple and event-time "
+              "aggregations.",
+    },
+    "m_bjs": {
+        "vi": "Borusyak–Jaravel–Spiess (2024): phương pháp điền khuyết — kết quả của doanh nghiệp được hỗ trợ nếu "
+              "không được hỗ trợ được ước lượng từ các quan sát chưa được hỗ trợ.",
+        "en": "Borusyak–Jaravel–Spiess (2024): imputation from not-yet-supported observations.",
+    },
+    "m_weights": {
+        "vi": "Chẩn đoán hồi quy TWFE: trọng số của de Chaisemartin–D'Haultfœuille (2020).",
+        "en": "TWFE diagnostic: de Chaisemartin–D'Haultfœuille (2020) weights.",
+    },
+    "m_tfp": {
+        "vi": "TFP: hàm sản xuất Cobb–Douglas theo giá trị tăng thêm, ước lượng theo phương pháp "
+              "Ackerberg–Caves–Frazer (2015) cho từng ngành cấp 1 của VSIC, dùng chi phí trung gian làm biến đại "
+              "diện, ước lượng một lần trên số liệu cả nước.",
+        "en": "TFP: value-added Cobb–Douglas, Ackerberg–Caves–Frazer (2015) by VSIC section with intermediate "
+              "inputs as the proxy, estimated once on the national panel.",
+    },
     "m_targets": {"vi": "Chỉ tiêu: 'khoảng X' được coi là đạt từ X·(1 − {tol}%); 'từ A đến B' đạt từ A; chỉ tiêu cộng dồn "
                         "đã đạt trước khi hết kỳ được tính là đạt, chưa đạt thì so với phần chỉ tiêu tương ứng thời gian đã qua; "
                         "chỉ tiêu hằng năm chỉ đạt khi năm nào cũng đạt (báo cáo ghi số năm đạt); kế hoạch không nêu thời hạn "
@@ -282,10 +338,13 @@ MESSAGES: dict[str, dict[str, str]] = {
                         "target for the years elapsed; a per-year target is met only when every year meets it (the "
                         "number of years that did is shown); a plan without a stated period is judged over the years "
                         "observed. Each target's rule is printed beside its status."},
-    "m_disclosure": {"vi": "Bảo mật: không công bố ô nào từ ít hơn {k} doanh nghiệp hoặc có một doanh nghiệp chiếm trên {share}% "
-                           "tổng; ước lượng tác động cần ít nhất {min_sup} doanh nghiệp được hỗ trợ; không công bố mã doanh nghiệp.",
-                     "en": "Disclosure control: no cell from fewer than {k} firms or with one firm above {share}% of its "
-                           "total; effect estimates need at least {min_sup} supported firms; no firm identifier is published."},
+    "m_disclosure": {
+        "vi": "Bảo mật thông tin thống kê: không công bố ô nào tính từ ít hơn {k} doanh nghiệp hoặc có một doanh "
+              "nghiệp chiếm trên {share}% tổng; chỉ ước lượng tác động khi có ít nhất {min_sup} doanh nghiệp được "
+              "hỗ trợ; không công bố mã doanh nghiệp.",
+        "en": "Disclosure control: no cell from fewer than {k} firms or with one firm above {share}% of its total; "
+              "effect estimates need at least {min_sup} supported firms; no firm identifier is published.",
+    },
     "national_title": {"vi": "Tổng hợp toàn quốc: chương trình nâng cao năng suất và chất lượng",
                        "en": "National synthesis: the productivity and quality programme"},
     "national_subtitle": {"vi": "Quyết định 1322/QĐ-TTg và 36/QĐ-TTg · dữ liệu {y0}–{y1} · {n} doanh nghiệp",
@@ -295,10 +354,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "forest_units_heading": {"vi": "Cách nhìn theo 34 đơn vị hành chính cấp tỉnh từ 1/7/2025",
                              "en": "Alternative view: the 34 provincial units since 1 July 2025"},
     "forest_text": {
-        "vi": "Ước lượng Callaway–Sant'Anna (log giá trị tăng thêm thực tế / lao động) với khoảng tin cậy 95%; "
-              "địa bàn có ít hơn {k} doanh nghiệp được hỗ trợ không được ước lượng và chỉ được liệt kê trong bảng.",
-        "en": "Callaway–Sant'Anna estimates (log real value added per worker) with 95% confidence intervals; areas with "
-              "fewer than {k} supported firms are not estimated and only listed in the table.",
+        "vi": "Ước lượng Callaway–Sant'Anna (log giá trị tăng thêm thực tế trên một lao động) với khoảng tin cậy "
+              "95%; địa bàn có ít hơn {k} doanh nghiệp được hỗ trợ không được ước lượng và chỉ được liệt kê trong "
+              "bảng.",
+        "en": "Callaway–Sant'Anna estimates (log real value added per worker) with 95% confidence intervals; areas "
+              "with fewer than {k} supported firms are not estimated and only listed in the table.",
     },
     "forest_axis": {"vi": "Tác động ước lượng (điểm log)", "en": "Estimated effect (log points)"},
     "col_area": {"vi": "Địa bàn", "en": "Area"},
@@ -310,18 +370,25 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "pooled_heading": {"vi": "Ước lượng gộp toàn quốc", "en": "Pooled national estimate"},
     "pooled_text": {
-        "vi": "TWFE toàn quốc (hiệu ứng doanh nghiệp và năm): {est} (sai số chuẩn cụm theo {g} tỉnh: {se}; p = {p}).",
-        "en": "National TWFE (firm and year effects): {est} (standard error clustered by {g} provinces: {se}; p = {p}).",
+        "vi": "Hồi quy hiệu ứng cố định hai chiều (TWFE) trên số liệu cả nước (hiệu ứng doanh nghiệp và năm): {est}"
+              " (sai số chuẩn theo cụm {g} tỉnh: {se}; p = {p}).",
+        "en": "National TWFE (firm and year effects): {est} (standard error clustered by {g} provinces: {se}; p = "
+              "{p}).",
     },
     "wild_text": {
-        "vi": "Bootstrap hoang dã theo cụm (trọng số Webb, {b} lần): p = {p}, khoảng tin cậy 95% [{lo}; {hi}].",
+        "vi": "Bootstrap theo cụm với trọng số ngẫu nhiên (trọng số Webb, {b} lần lặp): p = {p}, khoảng tin cậy 95%"
+              " [{lo}; {hi}].",
         "en": "Wild cluster bootstrap (Webb weights, {b} draws): p = {p}, 95% confidence interval [{lo}; {hi}].",
     },
-    "wild_unavailable": {"vi": "Không chạy được bootstrap hoang dã: {reason}.",
-                         "en": "Wild cluster bootstrap not available: {reason}."},
+    "wild_unavailable": {
+        "vi": "Không chạy được bootstrap theo cụm với trọng số ngẫu nhiên: {reason}.",
+        "en": "Wild cluster bootstrap not available: {reason}.",
+    },
     "note_singleton": {
-        "vi": "{n} doanh nghiệp được hỗ trợ bị loại: là doanh nghiệp duy nhất trong nhóm cùng năm bắt đầu, nên không có sai số chuẩn dùng được.",
-        "en": "{n} supported firm(s) dropped: alone in their support cohort, so their effects have no usable standard error.",
+        "vi": "{n} doanh nghiệp được hỗ trợ bị loại: mỗi doanh nghiệp là duy nhất trong nhóm cùng năm bắt đầu hỗ "
+              "trợ nên không tính được sai số chuẩn.",
+        "en": "{n} supported firm(s) dropped: alone in their support cohort, so their effects have no usable "
+              "standard error.",
     },
     "reason_few_supported": {"vi": "{n} doanh nghiệp được hỗ trợ; cần ít nhất {k}",
                              "en": "{n} supported firms; at least {k} are needed"},
