@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from .errors import EvalutilsError
@@ -32,25 +33,20 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .panel.io import load_deflators, load_monitoring, load_panel, load_participation
-    from .panel.params import load_defaults, load_province_params
-    from .panel.sources import check_sources, load_sources
+    from .panel.check import check_inputs
 
-    load_defaults(Path(args.params) / "defaults.yml")
-    files = sorted((Path(args.params) / "provinces").glob("*.yml"))
-    sources = load_sources(args.params)
-    n_targets = 0
-    for f in files:
-        province = load_province_params(f)
-        check_sources(province, sources, file=f)
-        n_targets += len(province.targets)
-    print(f"parameters OK: {len(files)} province files, {n_targets} targets")
-    panel = load_panel(args.data)
-    part = load_participation(args.data, panel)
-    mon = load_monitoring(args.data)
-    load_deflators(args.data)
-    print(f"data OK: {len(panel):,} firm-years, {panel['firm_id'].nunique():,} firms, {len(part):,} supported, "
-          f"{len(mon):,} monitoring values")
+    # the checks `run` makes before building (panel.check), plus every province file and its sources;
+    # every problem is listed, not only the first
+    result = check_inputs(args.data, args.params)
+    if result.problems:
+        print(f"{len(result.problems)} problem(s) found:\n", file=sys.stderr)
+        for i, problem in enumerate(result.problems, 1):
+            print(f"{i}. {problem}\n", file=sys.stderr)
+        print("correct these and validate again", file=sys.stderr)
+        return 2
+    print(f"parameters OK: {result.n_province_files} province files, {result.n_targets} targets")
+    print(f"data OK ({'SYNTHETIC' if result.synthetic else 'delivered'}): {result.n_firm_years:,} firm-years, "
+          f"{result.n_firms:,} firms, {result.n_supported:,} supported, {result.n_monitoring:,} monitoring values")
     return 0
 
 
@@ -108,6 +104,32 @@ def _languages(args: argparse.Namespace) -> list[str]:
     if bad or not langs:
         raise EvalutilsError(f"unknown language(s) {bad}", hint="use --lang vi,en")
     return langs
+
+
+REPORT_TIMEOUT = 1800  # seconds for one whole report (execution and rendering)
+
+
+def _seconds(text: str) -> int:
+    """``--timeout``: a whole, positive number of seconds."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of seconds, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1 second, got {value} (it limits each whole report; "
+                                         f"the default is {REPORT_TIMEOUT})")
+    return value
+
+
+def _worker_count(text: str) -> int:
+    """``--workers``: 0 (all cores) or a positive number of processes."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (all cores) or a positive number of processes, got {value}")
+    return value
 
 
 def _workers(args: argparse.Namespace) -> int:
@@ -202,7 +224,9 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             task = ReportTask(p["province"], p["lang"], Path(p["data_dir"]), Path(p["params_dir"]), Path(tmp),
                               notebook=Path(p["notebook"]), timeout=int(p.get("timeout", args.timeout)),
                               geography=p["geography"])
-            now = task_inputs(task, hasher)
+            # the inputs as they were recorded, formats included (a --pdf build records "html+pdf"); the
+            # re-execution itself renders HTML only: the PDF is not part of the results payload compared
+            now = task_inputs(replace(task, pdf=bool(p.get("pdf", False))), hasher)
             changed = sorted(k for k in set(now) | set(e["inputs"]) if now.get(k) != e["inputs"].get(k))
             if changed:
                 problems.setdefault(key, []).append("inputs changed since the manifest was written: "
@@ -311,8 +335,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="pre2025: the 63 provinces whose plans are evaluated (default); "
                             "2025: the 34 units of Resolution 202/2025/QH15")
         p.add_argument("--lang", default="vi,en", help="languages, comma-separated (default vi,en)")
-        p.add_argument("--workers", type=int, default=0, help="parallel processes (default: all cores)")
-        p.add_argument("--timeout", type=int, default=600, help="seconds allowed per notebook cell")
+        p.add_argument("--workers", type=_worker_count, default=0,
+                       help="parallel processes (default 0: all cores)")
+        p.add_argument("--timeout", type=_seconds, default=REPORT_TIMEOUT,
+                       help=f"seconds allowed for one whole report, execution and HTML/PDF rendering "
+                            f"(default {REPORT_TIMEOUT})")
         p.add_argument("--notebook", default=None, help="report notebook (default notebooks/province_report.ipynb)")
         p.add_argument("--pdf", action="store_true", help="also render each report to PDF (<slug>.pdf beside the HTML)")
         p.add_argument("--national", action="store_true",
@@ -353,8 +380,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--provinces", help="comma-separated slugs, codes or names (default: all in the manifest)")
     p.add_argument("--geography", choices=("pre2025", "2025"), default=None, help="only this geography")
     p.add_argument("--lang", default="vi,en", help="languages, comma-separated (default vi,en)")
-    p.add_argument("--workers", type=int, default=0, help="parallel processes (default: all cores)")
-    p.add_argument("--timeout", type=int, default=600, help="seconds allowed per notebook cell")
+    p.add_argument("--workers", type=_worker_count, default=0, help="parallel processes (default 0: all cores)")
+    p.add_argument("--timeout", type=_seconds, default=REPORT_TIMEOUT,
+                   help="seconds allowed for one whole report, when the manifest does not record it")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS", help="run on Dask (see `run --help`)")
     p.set_defaults(func=_cmd_verify, all=False)
 

@@ -43,10 +43,11 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
+from ..errors import DataValidationError, ParameterError
 from ..geography import provinces
 from .indicators import INDICATORS
 from ..atomic import atomic_write_csv, atomic_write_text
-from .io import DataPaths, write_panel_partitioned
+from .io import DataPaths, panel_files, synthetic_panel_files, write_panel_partitioned
 from .schema import SUPPORT_TYPES
 
 DEFAULT_SEED = 20200831
@@ -118,8 +119,7 @@ def generate_demo(*, scale: float = 1.0, seed: int = DEFAULT_SEED) -> DemoData:
     ``scale=100`` gives about 7 million firm-years (1 million firms), the size of the national
     enterprise survey. The output depends only on ``scale`` and ``seed``.
     """
-    if scale <= 0:
-        raise ValueError("scale must be positive")
+    check_demo_options(scale=scale, seed=seed)
     rng = np.random.default_rng(seed)
     prov = provinces()
     codes = prov["code"].to_numpy()
@@ -319,12 +319,67 @@ def _monitoring(rng, panel, participation, codes, per_prov) -> pd.DataFrame:
     return pd.DataFrame(out, columns=["province_code", "year", "indicator", "value"])
 
 
+#: Largest scale accepted (100 is the national size; beyond 1,000 the generator needs hundreds of GB).
+MAX_SCALE = 1000.0
+#: Seeds are whole numbers in 0 … 2**32 − 1 (as ``params/defaults.yml: seed``).
+MAX_SEED = 2**32 - 1
+
+
+def check_demo_options(*, scale: float, seed: int) -> None:
+    """Refuse a scale or seed the generator cannot use, naming the option and the accepted range."""
+    if not isinstance(scale, (int, float)) or isinstance(scale, bool) or not np.isfinite(scale) \
+            or not 0 < scale <= MAX_SCALE:
+        raise ParameterError(f"demo data: scale must be a number above 0 and at most {MAX_SCALE:g}, not {scale!r}",
+                             key="scale", hint="use e.g. --scale 1 (about 15,000 firms) or --scale 0.2 for a "
+                                               "quick test; 100 is the national size")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= int(seed) <= MAX_SEED:
+        raise ParameterError(f"demo data: seed must be a whole number from 0 to {MAX_SEED}, not {seed!r}",
+                             key="seed", hint=f"omit --seed to use the suite's seed ({DEFAULT_SEED})")
+
+
+def _refuse_delivered(paths: DataPaths) -> None:
+    """Never write demo data over a directory that holds anything but earlier demo data."""
+    root = paths.root
+    if root.exists() and not root.is_dir():
+        raise DataValidationError("demo data: the target is a file, not a directory", file=root,
+                                  hint="choose a directory for the demo data, e.g. --data data/demo")
+    if not root.is_dir() or not any(root.iterdir()):
+        return
+    manifest = None
+    if paths.manifest.is_file():
+        try:
+            manifest = json.loads(paths.manifest.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            manifest = None
+    if isinstance(manifest, dict) and manifest.get("synthetic") is True:
+        return
+    if manifest is None and not paths.manifest.exists() and paths.panel.is_dir():
+        # earlier demo data whose MANIFEST.json was lost: every panel file carries the demo's mark
+        marked = synthetic_panel_files(paths.root)
+        if marked and len(marked) == len(panel_files(paths.panel)):
+            return
+    what = ("its MANIFEST.json does not say the data are synthetic" if paths.manifest.exists()
+            else "it has no MANIFEST.json marking earlier demo data")
+    raise DataValidationError(
+        f"demo data: refusing to write over {root}: the directory is not empty and {what} (delivered data?)",
+        file=root, hint="write the demo to another directory (e.g. --data data/demo), or move the directory "
+                        "away yourself if it really holds nothing of value")
+
+
 def write_demo(data_dir: str | Path, *, scale: float = 1.0, seed: int = DEFAULT_SEED) -> DemoData:
-    """Generate the demo data and write it under ``data_dir`` (atomically, table by table)."""
-    demo = generate_demo(scale=scale, seed=seed)
+    """Generate the demo data and write it under ``data_dir`` (atomically, table by table).
+
+    Refuses a non-empty directory unless it holds earlier demo data (``MANIFEST.json`` with
+    ``"synthetic": true``): delivered data are never overwritten.
+    """
     paths = DataPaths(Path(data_dir))
+    check_demo_options(scale=scale, seed=seed)
+    _refuse_delivered(paths)
+    demo = generate_demo(scale=scale, seed=seed)
     paths.root.mkdir(parents=True, exist_ok=True)
-    write_panel_partitioned(demo.panel, paths.panel)
+    # the manifest first: a directory with any demo file in it is marked synthetic, even if writing stops
+    atomic_write_text(paths.manifest, json.dumps(demo.manifest, indent=2, sort_keys=True, ensure_ascii=False))
+    write_panel_partitioned(demo.panel, paths.panel, synthetic=True)
     atomic_write_csv(demo.participation, paths.participation)
     atomic_write_csv(demo.monitoring, paths.monitoring)
     atomic_write_csv(demo.deflators, paths.deflators)
@@ -332,5 +387,4 @@ def write_demo(data_dir: str | Path, *, scale: float = 1.0, seed: int = DEFAULT_
     atomic_write_csv(demo.true_att, truth_dir / "true_att.csv")
     atomic_write_csv(demo.true_effects, truth_dir / "true_effects.csv")
     atomic_write_text(truth_dir / "truth.json", json.dumps(demo.truth, indent=2, sort_keys=True))
-    atomic_write_text(paths.manifest, json.dumps(demo.manifest, indent=2, sort_keys=True, ensure_ascii=False))
     return demo

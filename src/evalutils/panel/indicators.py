@@ -21,6 +21,14 @@ class Indicator:
     kind: Literal["count", "rate"]
     label_vi: str
     label_en: str
+    lower: float | None = None   # bounds of a rate's values (a count is a whole number >= 0)
+    upper: float | None = None
+
+    @property
+    def bounds_text(self) -> str:
+        if self.lower is not None and self.upper is not None:
+            return f"{self.lower:g}–{self.upper:g}"
+        return f"above {self.lower:g}" if self.lower is not None else f"below {self.upper:g}"
 
 
 _CATALOGUE = [
@@ -83,10 +91,10 @@ _CATALOGUE = [
               "Universities or colleges with a student productivity club"),
     Indicator("ocop_trademark_share", "percent", "rate",
               "Tỷ lệ sản phẩm OCOP được đăng ký bảo hộ nhãn hiệu",
-              "Share of OCOP products with a registered trademark"),
+              "Share of OCOP products with a registered trademark", lower=0, upper=100),
     Indicator("labour_productivity_growth", "percent", "rate",
               "Tốc độ tăng năng suất lao động",
-              "Labour-productivity growth"),
+              "Labour-productivity growth", lower=-100),
     Indicator("tfp_contribution_share", "percent", "rate",
               "Tỷ trọng đóng góp của TFP vào tăng trưởng",
               "TFP's contribution to growth"),

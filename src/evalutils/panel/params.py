@@ -24,6 +24,17 @@ from .indicators import INDICATORS, Aggregation, allowed_units
 
 Comparison = Literal["at_least", "more_than", "at_most", "between", "about"]
 Year = Annotated[int, Field(ge=1990, le=2050)]
+#: a number that is a number: ``.nan`` and ``.inf`` in YAML are refused
+Number = Annotated[float, Field(allow_inf_nan=False)]
+#: outcomes a report can estimate effects on (columns of :func:`evalutils.report.province.analysis_panel`)
+Outcome = Literal["log_va_per_worker", "log_tfp"]
+#: panel columns the standard errors of a province's effect estimates may be clustered by
+Cluster = Literal["firm_id", "vsic_section"]
+#: seeds are whole numbers 0 … 2**32 − 1 (numpy accepts larger ones, but they are written to int64 fields,
+#: JSON manifests and other tools' 32-bit seeds)
+MAX_SEED = 2**32 - 1
+#: fewest bootstrap draws accepted: with B draws a 5% test needs 0.05·(B + 1) whole (99, 199, 499, 999 …)
+MIN_BOOT = 99
 
 
 class _Strict(BaseModel):
@@ -57,8 +68,8 @@ class Target(_Strict):
     plan: str
     indicator: str
     comparison: Comparison
-    value: float | None = None
-    range: tuple[float, float] | None = None
+    value: Number | None = None
+    range: tuple[Number, Number] | None = None
     unit: str
     aggregation: Aggregation
     period: tuple[Year, Year] | None = None
@@ -127,26 +138,26 @@ class ProvinceParams(_Strict):
 
 class Disclosure(_Strict):
     min_firms_per_cell: int = Field(ge=1, description="statistical disclosure control threshold")
-    max_firm_share: float = Field(gt=0, le=1, description="dominance rule: largest firm's share of a cell's total")
+    max_firm_share: Number = Field(gt=0, le=1, description="dominance rule: largest firm's share of a cell's total")
 
 
 class Defaults(_Strict):
     """Analysis settings shared by every report (params/defaults.yml)."""
 
-    seed: int
+    seed: int = Field(ge=0, le=MAX_SEED)
     years: tuple[Year, Year]
     plan_period: tuple[Year, Year]
-    outcome: str
+    outcome: Outcome
     treatment_support_from: Year
     languages: list[Literal["vi", "en"]]
     formats: list[Literal["html", "pdf"]]
-    about_tolerance: float = Field(gt=0, lt=1, description="relative band for 'about' targets")
+    about_tolerance: Number = Field(gt=0, lt=1, description="relative band for 'about' targets")
     disclosure: Disclosure
-    cluster: str
+    cluster: Cluster
     min_firms_for_estimate: int = Field(ge=2)
     min_supported_for_estimate: int = Field(ge=2)
     control_group: Literal["never_treated", "not_yet_treated"]
-    n_boot: int = Field(ge=0)
+    n_boot: int = Field(ge=MIN_BOOT, le=100_000)
 
     @model_validator(mode="after")
     def _ranges(self) -> "Defaults":
@@ -176,6 +187,9 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 
 
 def _load_yaml(path: Path) -> dict:
+    if path.exists() and not path.is_file():
+        raise ParameterError("the parameter path is not a regular file (a directory, named pipe or device)",
+                             file=path, hint="make it an ordinary YAML file (see params/README.md)")
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -215,24 +229,46 @@ def _key_path(loc: tuple) -> str:
     return out or "(top level)"
 
 
+_HINTS = {
+    "seed": f"write a whole number from 0 to {MAX_SEED} (the suite's seed is 20200831)",
+    "n_boot": f"write at least {MIN_BOOT} draws (499 or 999 are usual; 0 would give no confidence interval)",
+    "outcome": "choose one of the outcomes listed; see params/README.md",
+    "cluster": "choose one of the columns listed; see params/README.md",
+}
+
+
+def _validation_errors(path: Path, exc: ValidationError) -> list[ParameterError]:
+    """Each pydantic error as a :class:`ParameterError` naming the file and the key path."""
+    out = []
+    for err in exc.errors():
+        key = _key_path(tuple(p for p in err["loc"] if not str(p).startswith("function-")))
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = f"unknown key {err['loc'][-1]!r}"
+            hint = "remove it or correct its spelling; see params/README.md for the keys"
+        elif err["type"] == "missing":
+            msg = f"missing key {err['loc'][-1]!r}"
+            hint = "add it; see params/README.md"
+        else:
+            hint = _HINTS.get(key, "correct the value; see params/README.md")
+            if err["type"] == "finite_number":
+                msg = f"{msg}, not {err.get('input')!r}"
+                hint = "write the number the plan states (.nan and .inf are not numbers)"
+            # a model-level check names its field first ('range is written backwards'): point the key at it
+            words = msg.removeprefix("unknown ").split(" ", 1)
+            if err["type"] == "value_error" and words[0] in _FIELDS:
+                key = f"{key}.{words[0]}" if key != "(top level)" else words[0]
+        out.append(ParameterError(msg, file=path, key=key, hint=hint))
+    return out
+
+
 def _raise_validation(path: Path, exc: ValidationError, data: dict) -> None:
-    err = exc.errors()[0]
-    key = _key_path(tuple(p for p in err["loc"] if not str(p).startswith("function-")))
-    msg = err["msg"].removeprefix("Value error, ")
-    if err["type"] == "extra_forbidden":
-        msg = f"unknown key {err['loc'][-1]!r}"
-        hint = "remove it or correct its spelling; see params/README.md for the keys"
-    elif err["type"] == "missing":
-        msg = f"missing key {err['loc'][-1]!r}"
-        hint = "add it; see params/README.md"
-    else:
-        hint = "correct the value; see params/README.md"
-        # a model-level check names its field first ('range is written backwards'): point the key at it
-        words = msg.removeprefix("unknown ").split(" ", 1)
-        if err["type"] == "value_error" and words[0] in _FIELDS:
-            key = f"{key}.{words[0]}" if key != "(top level)" else words[0]
-    more = f" ({len(exc.errors()) - 1} more problem(s) after this one)" if len(exc.errors()) > 1 else ""
-    raise ParameterError(f"{msg}{more}", file=path, key=key, hint=hint) from None
+    errors = _validation_errors(path, exc)
+    first = errors[0]
+    more = f" ({len(errors) - 1} more problem(s) after this one)" if len(errors) > 1 else ""
+    err = ParameterError(f"{first.message}{more}", file=path, key=first.key, hint=first.hint)
+    err.problems = errors  # every problem, for `evalutils validate`
+    raise err from None
 
 
 _FIELDS = {name for model in (Plan, Target, Defaults) for name in model.model_fields}

@@ -171,154 +171,350 @@ def _closest(values: list[str], allowed: tuple[str, ...]) -> str:
 def validate_table(df: pd.DataFrame, schema: TableSchema, *, file: str) -> pd.DataFrame:
     """Check ``df`` against ``schema`` and return it with canonical dtypes.
 
-    Raises :class:`DataValidationError` on the first problem found, in this
-    order: missing columns, types, allowed values, positivity, years,
-    province codes, duplicate keys.
+    Raises the first :class:`DataValidationError` of :func:`table_problems`
+    (missing columns, types, allowed values, positivity, plausibility, years,
+    province codes, duplicate keys); ``evalutils validate`` lists them all.
     """
+    out, problems = table_problems(df, schema, file=file)
+    if problems:
+        raise problems[0]
+    assert out is not None
+    return out
+
+
+def _case_twins(df: pd.DataFrame, schema: TableSchema) -> list[tuple[str, str]]:
+    """Columns whose names differ from a schema column only by case or surrounding spaces."""
+    out = []
+    for c in df.columns:
+        name = str(c)
+        folded = name.strip().casefold()
+        for s in schema.names:
+            if name != s and folded == s.casefold() and s in df.columns:
+                out.append((s, name))
+    return out
+
+
+def _looks_like_dates(text: pd.Series) -> bool:
+    return bool(text.str.fullmatch(r"\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}([ T].*)?|\s*\d{1,2}[-/.]\d{1,2}[-/.]\d{4}.*")
+                .fillna(False).any())
+
+
+def column_problems(df: pd.DataFrame, schema: TableSchema, *, file: str) -> list[DataValidationError]:
+    """Problems of the header: a missing column, a column named twice, two names differing only by case."""
     missing = [c for c in schema.names if c not in df.columns]
     if missing:
-        raise DataValidationError(
+        return [DataValidationError(
             f"{schema.name}: missing column(s) {', '.join(missing)}",
             file=file, column=missing[0], hint=_missing_columns_hint(df, schema, missing),
-        )
+        )]
     twice = [str(c) for c in df.columns if str(c).rsplit(".", 1)[0] in schema.names
              and str(c).rsplit(".", 1)[-1].isdigit()]
     if twice:
         name = twice[0].rsplit(".", 1)[0]
-        raise DataValidationError(
+        return [DataValidationError(
             f"{schema.name}: the header names column {name} more than once (read as {name}, {twice[0]})",
             file=file, column=name,
             hint="keep one column of each name: evalutils does not guess which of the two is right",
-        )
+        )]
+    twins = _case_twins(df, schema)
+    if twins:
+        name, twin = twins[0]
+        return [DataValidationError(
+            f"{schema.name}: columns {name!r} and {twin!r} differ only by case",
+            file=file, column=name,
+            hint=f"keep one of them: evalutils reads {name!r} and will not guess whether {twin!r} is a "
+                 "correction of it, an older version or another quantity; delete or rename the other",
+        )]
+    return []
+
+
+def table_problems(df: pd.DataFrame, schema: TableSchema, *,
+                   file: str) -> tuple[pd.DataFrame | None, list[DataValidationError]]:
+    """Every problem of ``df`` against ``schema`` (rows are 0-based positions in ``file``, header excluded),
+    and the table with canonical dtypes when there is none.
+
+    A column whose values cannot be read as its type is reported once and left out of the checks that
+    need it (range, allowed values, keys); structural problems (missing columns, a column named twice,
+    no rows, empty rows) stop the checks of the table.
+    """
+    problems: list[DataValidationError] = []
+    header = column_problems(df, schema, file=file)
+    if header:
+        return None, header
     if len(df) == 0:
-        raise DataValidationError(f"{schema.name}: the table has no rows", file=file,
-                                  hint="check that the right file was delivered")
+        return None, [DataValidationError(f"{schema.name}: the table has no rows", file=file,
+                                          hint="check that the right file was delivered")]
     out = df[schema.names].copy()
     out.index = pd.RangeIndex(len(out))
     empty_rows = pd.concat([_blank(out[c]) for c in schema.names], axis=1).all(axis=1)
     if empty_rows.any():
-        raise DataValidationError(
+        return None, [DataValidationError(
             f"{schema.name}: {int(empty_rows.sum())} entirely empty row(s)",
             file=file, rows=_bad_rows(empty_rows),
             hint="delete the empty rows (spreadsheet exports often leave blank rows or rows of commas at the end)",
-        )
+        )]
+    unreadable: set[str] = set()
+
+    def bad(col: str, err: DataValidationError) -> None:
+        unreadable.add(col)
+        problems.append(err)
+
     for col in schema.columns:
         s = out[col.name]
         if col.dtype == "str":
             if pd.api.types.is_float_dtype(s) or pd.api.types.is_integer_dtype(s):
                 if col.name == "firm_id" or col.name.endswith("_code"):
-                    raise DataValidationError(
+                    bad(col.name, DataValidationError(
                         f"{schema.name}: column {col.name} was stored as numbers; codes and ids must be text "
                         "(leading zeros are lost otherwise)",
                         file=file, column=col.name,
                         hint="export the column as text, or read the CSV with this column as a string",
-                    )
+                    ))
+                    continue
             nulls = s.isna() | s.astype("string").str.strip().eq("")
             if nulls.any():
-                raise DataValidationError(f"{schema.name}: empty values in {col.name}", file=file,
-                                          column=col.name, rows=_bad_rows(nulls), hint="fill or drop these rows")
+                bad(col.name, DataValidationError(f"{schema.name}: empty values in {col.name}", file=file,
+                                                  column=col.name, rows=_bad_rows(nulls),
+                                                  hint="fill or drop these rows"))
+                continue
             if col.name == "firm_id" or col.name.endswith("_code"):
                 # a spreadsheet turned the ids into numbers and back: '1.2E+04', '12.0'
                 mangled = (s.astype("string").str.strip().str.fullmatch(r"\d+(?:\.\d+)?[eE][+-]?\d+|\d+\.0+")
                            .fillna(False).astype(bool))
                 if mangled.any():
-                    raise DataValidationError(
+                    bad(col.name, DataValidationError(
                         f"{schema.name}: {col.name} values were turned into numbers by a spreadsheet "
                         f"(e.g. '{s[mangled].iloc[0]}'); ids and codes must be text",
                         file=file, column=col.name, rows=_bad_rows(mangled),
                         hint="export the column formatted as text (not General or Number) and deliver it again",
-                    )
+                    ))
+                    continue
             out[col.name] = s.astype("string").str.strip().astype(str)
         else:
+            if pd.api.types.is_datetime64_any_dtype(s) or (
+                    s.dtype == object and s.map(lambda v: hasattr(v, "year") and hasattr(v, "month")).any()):
+                example = s.dropna().iloc[0] if s.notna().any() else None
+                expected = "the calendar year as a whole number (2021)" if col.unit == "year" else \
+                    f"a number ({col.unit})"
+                bad(col.name, DataValidationError(
+                    f"{schema.name}: column {col.name} is stored as dates or timestamps "
+                    f"(e.g. {str(example)!r}); expected {expected}",
+                    file=file, column=col.name,
+                    hint=("store the year alone as an integer column (in pandas: df['year'] = df['year'].dt.year)"
+                          if col.unit == "year" else "store the column as numbers"),
+                ))
+                continue
+            if pd.api.types.is_bool_dtype(s):
+                bad(col.name, DataValidationError(
+                    f"{schema.name}: column {col.name} is stored as true/false values; expected "
+                    f"{'whole numbers' if col.dtype == 'int' else 'numbers'} ({col.unit})",
+                    file=file, column=col.name, hint="deliver the column's numbers, not a yes/no flag",
+                ))
+                continue
             num = pd.to_numeric(s, errors="coerce")
             num = num.where(np.isfinite(num.astype("float64")))  # 'inf' is not a value either
-            bad = num.isna()
-            if bad.any():
+            nan = num.isna()
+            if nan.any():
                 blank = _blank(s)
-                text = s[bad & ~blank].astype(str)
+                text = s[nan & ~blank].astype(str)
                 if text.empty:
-                    raise DataValidationError(
+                    bad(col.name, DataValidationError(
                         f"{schema.name}: empty values in {col.name}",
-                        file=file, column=col.name, rows=_bad_rows(bad),
+                        file=file, column=col.name, rows=_bad_rows(nan),
                         hint="fill or drop these rows; missing values are not allowed in this column",
-                    )
+                    ))
+                    continue
                 hint = "write a plain number (no words or units) or drop these rows"
-                if text.str.fullmatch(r"\s*[-+]?[\d.,\s]+").any():
+                if col.unit == "year" and _looks_like_dates(text):
+                    hint = "write the calendar year alone (2021), not a date"
+                elif text.str.fullmatch(r"\s*[-+]?[\d.,\s]+").any():
                     hint = ("write numbers with '.' as the decimal point and no thousands separators "
                             "(12345.6, not 12.345,6 or 12,345.6)")
-                raise DataValidationError(
+                bad(col.name, DataValidationError(
                     f"{schema.name}: column {col.name} must be numeric ({col.unit}); "
                     f"found {text.unique()[:3].tolist()}",
-                    file=file, column=col.name, rows=_bad_rows(bad), hint=hint,
-                )
+                    file=file, column=col.name, rows=_bad_rows(nan), hint=hint,
+                ))
+                continue
             if col.dtype == "int":
                 frac = num != np.round(num)
                 if frac.any():
-                    raise DataValidationError(f"{schema.name}: column {col.name} must hold whole numbers; "
-                                              f"found {num[frac].unique()[:3].tolist()}",
-                                              file=file, column=col.name, rows=_bad_rows(frac),
-                                              hint="correct these values at the source")
+                    bad(col.name, DataValidationError(f"{schema.name}: column {col.name} must hold whole numbers; "
+                                                      f"found {num[frac].unique()[:3].tolist()}",
+                                                      file=file, column=col.name, rows=_bad_rows(frac),
+                                                      hint="correct these values at the source"))
+                    continue
                 out[col.name] = num.astype("int64")
             else:
                 out[col.name] = num.astype("float64")
             if col.positive:
                 nonpos = out[col.name] <= 0
                 if nonpos.any():
-                    raise DataValidationError(
+                    problems.append(DataValidationError(
                         f"{schema.name}: {col.name} must be positive"
                         + (": it is logged in the analysis" if schema is PANEL else ""),
                         file=file, column=col.name, rows=_bad_rows(nonpos),
                         hint=("drop these firm-years or correct them at the source; evalutils does not impute"
                               if schema is PANEL else "correct these values at the source"),
-                    )
+                    ))
             if col.nonnegative:
                 neg = out[col.name] < 0
                 if neg.any():
-                    raise DataValidationError(f"{schema.name}: {col.name} must not be negative", file=file,
-                                              column=col.name, rows=_bad_rows(neg),
-                                              hint="correct these values at the source (zero is allowed)")
+                    problems.append(DataValidationError(f"{schema.name}: {col.name} must not be negative",
+                                                        file=file, column=col.name, rows=_bad_rows(neg),
+                                                        hint="correct these values at the source (zero is allowed)"))
         if col.allowed is not None:
-            bad = ~out[col.name].isin(col.allowed)
-            if bad.any():
-                raise DataValidationError(
-                    f"{schema.name}: unexpected values in {col.name}: {sorted(out.loc[bad, col.name].unique())[:5]}",
-                    file=file, column=col.name, rows=_bad_rows(bad),
+            outside = ~out[col.name].isin(col.allowed)
+            if outside.any():
+                bad(col.name, DataValidationError(
+                    f"{schema.name}: unexpected values in {col.name}: {sorted(out.loc[outside, col.name].unique())[:5]}",
+                    file=file, column=col.name, rows=_bad_rows(outside),
                     hint=f"allowed values: {', '.join(col.allowed)}"
-                    + _closest(list(out.loc[bad, col.name].unique()), col.allowed),
-                )
-    for ycol in [c.name for c in schema.columns if c.unit == "year"]:
-        bad = ~out[ycol].between(*YEAR_BOUNDS)
-        if bad.any():
-            raise DataValidationError(f"{schema.name}: impossible years in {ycol}", file=file, column=ycol,
-                                      rows=_bad_rows(bad), hint=f"years must lie in {YEAR_BOUNDS[0]}–{YEAR_BOUNDS[1]}")
-    if "province_code" in out.columns:
+                    + _closest(list(out.loc[outside, col.name].unique()), col.allowed),
+                ))
+    for ycol in [c.name for c in schema.columns if c.unit == "year" and c.name not in unreadable]:
+        wrong = ~out[ycol].between(*YEAR_BOUNDS)
+        if wrong.any():
+            problems.append(DataValidationError(
+                f"{schema.name}: impossible years in {ycol} (e.g. {int(out.loc[wrong, ycol].iloc[0])})",
+                file=file, column=ycol, rows=_bad_rows(wrong),
+                hint=f"years must lie in {YEAR_BOUNDS[0]}–{YEAR_BOUNDS[1]}"))
+    if "province_code" in out.columns and "province_code" not in unreadable:
         codes = out["province_code"]
         padded = codes.str.zfill(2)
         if (padded != codes).any() and padded.isin(_province_codes()).all():
-            raise DataValidationError(
+            problems.append(DataValidationError(
                 f"{schema.name}: province codes lost their leading zero (e.g. '{codes[padded != codes].iloc[0]}')",
                 file=file, column="province_code", rows=_bad_rows(padded != codes),
                 hint="store province_code as two-character text ('01', not 1)",
-            )
-        bad = ~codes.isin(_province_codes())
-        if bad.any():
-            raise DataValidationError(
-                f"{schema.name}: unknown province codes {sorted(codes[bad].unique())[:5]}",
-                file=file, column="province_code", rows=_bad_rows(bad),
-                hint="use the GSO two-digit codes of the 63 pre-2025 provinces (evalutils.geography.provinces())",
-            )
-    dup = out.duplicated(list(schema.key), keep=False)
-    if dup.any():
-        raise DataValidationError(
-            f"{schema.name}: duplicate {'/'.join(schema.key)} rows",
-            file=file, column=", ".join(schema.key), rows=_bad_rows(dup),
-            hint="keep one row per " + "-".join(schema.key) + " (remove exact duplicates, resolve conflicts at the source)",
-        )
+            ))
+        else:
+            unknown = ~codes.isin(_province_codes())
+            if unknown.any():
+                problems.append(DataValidationError(
+                    f"{schema.name}: unknown province codes {sorted(codes[unknown].unique())[:5]}",
+                    file=file, column="province_code", rows=_bad_rows(unknown),
+                    hint="use the GSO two-digit codes of the 63 pre-2025 provinces (evalutils.geography.provinces())",
+                ))
+    if schema is MONITORING and not {"indicator", "value"} & unreadable:
+        problems.extend(_monitoring_value_problems(out, file=file))
+    if schema is DEFLATORS and not {"year", "deflator"} & unreadable:
+        problems.extend(_deflator_problems(out, file=file))
+    if not set(schema.key) & unreadable:
+        dup = out.duplicated(list(schema.key), keep=False)
+        if dup.any():
+            problems.append(DataValidationError(
+                f"{schema.name}: duplicate {'/'.join(schema.key)} rows",
+                file=file, column=", ".join(schema.key), rows=_bad_rows(dup),
+                hint="keep one row per " + "-".join(schema.key)
+                     + " (remove exact duplicates, resolve conflicts at the source)",
+            ))
+    return (None if problems else out), problems
+
+
+#: Plausible range of a value-added deflator with 2015 = 1 (see data/README.md): Viet Nam's GDP deflator
+#: rose about fifteen-fold from 1990 to 2015, and would have to rise or fall beyond 50-fold from 2015 to
+#: leave this range by 2050; a value outside it is a typing or unit mistake (1e-300, 114 for 1.14).
+DEFLATOR_RANGE = (0.02, 50.0)
+#: Largest plausible change of the deflator from one year to the next (a factor; 1991 saw about 1.7).
+DEFLATOR_MAX_YEARLY_FACTOR = 2.0
+#: The base year and how far its deflator may be from 1 (rounding of a rebased series).
+DEFLATOR_BASE = (2015, 0.005)
+
+
+def _deflator_problems(out: pd.DataFrame, *, file: str) -> list[DataValidationError]:
+    problems = []
+    lo, hi = DEFLATOR_RANGE
+    d = out["deflator"]
+    base_year, tol = DEFLATOR_BASE
+    base = out.loc[out["year"] == base_year, "deflator"]
+    if len(base) == 1 and abs(float(base.iloc[0]) - 1) > tol and float(base.iloc[0]) > 0:
+        problems.append(DataValidationError(
+            f"price deflators: the {base_year} deflator is {float(base.iloc[0]):g}, but the index has "
+            f"{base_year} = 1", file=file, column="deflator", rows=_bad_rows(out["year"] == base_year),
+            hint=f"rebase the series: divide every deflator by its {base_year} value "
+                 "(an index with 2015 = 100 is divided by 100)"))
+    implausible = (d > 0) & ~d.between(lo, hi)
+    if implausible.any():
+        problems.append(DataValidationError(
+            f"price deflators: implausible deflator(s) {d[implausible].unique()[:3].tolist()}: an index with "
+            f"2015 = 1 lies between {lo:g} and {hi:g}",
+            file=file, column="deflator", rows=_bad_rows(implausible),
+            hint="correct the value (a typing or unit mistake, e.g. 114 for 1.14); see data/README.md"))
+    ok = out[(d > 0) & d.between(lo, hi)].sort_values("year")
+    step = ok["year"].diff().eq(1)
+    factor = (ok["deflator"] / ok["deflator"].shift()).where(step)
+    jump = (factor > DEFLATOR_MAX_YEARLY_FACTOR) | (factor < 1 / DEFLATOR_MAX_YEARLY_FACTOR)
+    if jump.any():
+        idx = ok.index[jump.to_numpy()]
+        y = int(ok.loc[idx[0], "year"])
+        problems.append(DataValidationError(
+            f"price deflators: the deflator changes by a factor of {float(factor[jump].iloc[0]):.3g} from "
+            f"{y - 1} to {y}; prices do not double or halve in one year",
+            file=file, column="deflator", rows=[int(i) for i in idx],
+            hint="check these years' values for a typing or unit mistake"))
+    return problems
+
+
+def _monitoring_value_problems(out: pd.DataFrame, *, file: str) -> list[DataValidationError]:
+    """Values an indicator cannot take: counts that are negative or fractional, rates outside their bounds."""
+    problems = []
+    kinds = out["indicator"].map({k: v.kind for k, v in INDICATORS.items()})
+    v = out["value"]
+    counts = kinds.eq("count")
+    for mask, what in ((counts & (v < 0), "negative"), (counts & (v >= 0) & (v != np.round(v)), "fractional")):
+        if mask.any():
+            names = sorted(out.loc[mask, "indicator"].unique())
+            problems.append(DataValidationError(
+                f"programme monitoring indicators: {what} value(s) {v[mask].unique()[:3].tolist()} of count "
+                f"indicator(s) {', '.join(names[:3])} ({INDICATORS[names[0]].unit})",
+                file=file, column="value", rows=_bad_rows(mask),
+                hint="a count is a whole number of enterprises, persons, … and at least 0: correct the value at "
+                     "the source (a missing count is a missing row, not a negative number)"))
+    for name, ind in INDICATORS.items():
+        if ind.lower is None and ind.upper is None:
+            continue
+        lo = -np.inf if ind.lower is None else ind.lower
+        hi = np.inf if ind.upper is None else ind.upper
+        mask = out["indicator"].eq(name) & ~v.between(lo, hi)
+        if mask.any():
+            problems.append(DataValidationError(
+                f"programme monitoring indicators: {name} value(s) {v[mask].unique()[:3].tolist()} outside "
+                f"{ind.bounds_text}", file=file, column="value", rows=_bad_rows(mask),
+                hint=f"{name} is in percent ({ind.bounds_text}); correct the value at the source"))
+    return problems
+
+
+def years_outside(df: pd.DataFrame, schema: TableSchema, years: tuple[int, int], *, file: str,
+                  defaults_file: str = "params/defaults.yml") -> list[DataValidationError]:
+    """Rows whose year lies outside the analysed period ``years`` (``defaults.yml: years``)."""
+    lo, hi = years
+    out = []
+    for ycol in [c.name for c in schema.columns if c.unit == "year"]:
+        if ycol == "support_start_year":
+            continue  # checked against the panel's years
+        wrong = ~df[ycol].between(lo, hi)
+        if wrong.any():
+            out.append(DataValidationError(
+                f"{schema.name}: year(s) {sorted(int(y) for y in df.loc[wrong, ycol].unique())[:5]} outside the "
+                f"analysed period {lo}–{hi}",
+                file=file, column=ycol, rows=_bad_rows(wrong),
+                hint=f"correct the year (a typing mistake, e.g. 2049 for 2024), drop these rows, or widen "
+                     f"'years' in {defaults_file} if the analysis should cover them"))
     return out
 
 
 def validate_participation_against_panel(participation: pd.DataFrame, panel: pd.DataFrame, *, file: str) -> None:
     """Cross-table checks: supported firms exist in the panel; support starts within panel years."""
+    problems = participation_panel_problems(participation, panel, file=file)
+    if problems:
+        raise problems[0]
+
+
+def participation_panel_problems(participation: pd.DataFrame, panel: pd.DataFrame, *,
+                                 file: str) -> list[DataValidationError]:
+    """Every problem of the cross-table checks of :func:`validate_participation_against_panel`."""
+    problems = []
     known = pd.Index(panel["firm_id"].unique())
     unknown = ~participation["firm_id"].isin(known)
     if unknown.any():
@@ -326,22 +522,24 @@ def validate_participation_against_panel(participation: pd.DataFrame, panel: pd.
         width = int(known.astype(str).str.len().max())
         padded = ids.str.zfill(width)
         if ids.str.isdigit().all() and padded.isin(known).all():
-            raise DataValidationError(
+            problems.append(DataValidationError(
                 "programme participation: firm ids lost their leading zeros "
                 f"(e.g. '{ids.iloc[0]}' where the panel has '{padded.iloc[0]}')",
                 file=file, column="firm_id", rows=_bad_rows(unknown),
                 hint="export firm_id as text so that '0012' stays '0012' (a spreadsheet stores it as the number 12)",
-            )
-        raise DataValidationError(
-            f"programme participation: firms not found in the enterprise panel (e.g. '{ids.iloc[0]}')",
-            file=file, column="firm_id", rows=_bad_rows(unknown),
-            hint="check firm ids (text, leading zeros) against the panel",
-        )
+            ))
+        else:
+            problems.append(DataValidationError(
+                f"programme participation: firms not found in the enterprise panel (e.g. '{ids.iloc[0]}')",
+                file=file, column="firm_id", rows=_bad_rows(unknown),
+                hint="check firm ids (text, leading zeros) against the panel",
+            ))
     lo, hi = int(panel["year"].min()), int(panel["year"].max())
     outside = ~participation["support_start_year"].between(lo, hi)
     if outside.any():
-        raise DataValidationError(
+        problems.append(DataValidationError(
             f"programme participation: support_start_year outside the panel years {lo}–{hi}",
             file=file, column="support_start_year", rows=_bad_rows(outside),
             hint="correct the year, or extend the panel to cover it",
-        )
+        ))
+    return problems
