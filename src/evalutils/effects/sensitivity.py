@@ -621,17 +621,18 @@ def _invert(tester: _RMTester, sd: float, theta_hat: float, reach: float, grid_p
     return float(lb), float(ub)
 
 
-def _bisect(tester: _RMTester, rejected: float, accepted: float, iters: int = 40) -> float:
+def _bisect(tester: _RMTester, rejected: float, accepted: float, rounds: int = 3, points: int = 33) -> float:
+    """Endpoint between a rejected and an accepted value: ``rounds`` vectorised sub-grids of ``points``
+    values each (resolution (accepted - rejected) / 32**3)."""
     r, a = rejected, accepted
-    for _ in range(iters):
-        if abs(a - r) <= 1e-10 * max(1.0, abs(a)):
-            break
-        m = (a + r) / 2
-        if tester.accept(np.array([m]))[0]:
-            a = m
-        else:
-            r = m
-    return a
+    for _ in range(rounds):
+        pts = np.linspace(r, a, points)
+        acc = tester.accept(pts)
+        i = int(np.argmax(acc))  # first accepted from the rejected side (the last point is accepted)
+        if i == 0:
+            return float(r)
+        r, a = pts[i - 1], pts[i]
+    return float(a)
 
 
 # --------------------------------------------------------------------------------------------
