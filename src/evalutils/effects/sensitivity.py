@@ -229,7 +229,9 @@ def event_study_vector(
 class SensitivityResult:
     """Robust confidence sets for ``theta = l_vec' tau_post`` over values of M (or Mbar).
 
-    ``intervals`` has one row per M: ``M, lb, ub``. ``original`` is the usual confidence interval
+    ``intervals`` has one row per M: ``M, lb, ub, excludes_zero`` (for relative magnitudes: the test
+    of theta = 0 rejects; the set need not be an interval, ``lb``/``ub`` are its smallest and
+    largest accepted values, as HonestDiD reports). ``original`` is the usual confidence interval
     (normal critical value) of ``l_vec' beta_post``. ``breakdown`` is the largest M for which the
     robust set excludes zero (``nan`` when the set includes zero already at M = 0; ``inf`` when it
     excludes zero up to ``breakdown_cap``).
@@ -848,23 +850,25 @@ def honest_did(
         pre_changes = np.abs(np.diff(np.r_[betahat[:num_pre], 0.0]))
         reach_unit = float(pre_changes.max()) * float(np.abs(np.cumsum(l_vec[::-1])).sum())
 
-        def interval(m: float) -> tuple[float, float]:
-            return _invert(tester_for(m), sd_theta, theta_hat, m * reach_unit, int(grid_points), refine)
+        def evaluate(m: float) -> tuple[float, float, bool]:
+            tester = tester_for(m)
+            lb, ub = _invert(tester, sd_theta, theta_hat, m * reach_unit, int(grid_points), refine)
+            return lb, ub, not bool(tester.accept(np.zeros(1))[0])
 
         def rejects_zero(m: float) -> bool:
             return not bool(tester_for(m).accept(np.zeros(1))[0])
     else:
         flci = _FLCI(sigma, num_pre, num_post, l_vec, alpha)
 
-        def interval(m: float) -> tuple[float, float]:
+        def evaluate(m: float) -> tuple[float, float, bool]:
             w, half = flci.solve(m)
             centre = float(w @ betahat)
-            return centre - half, centre + half
+            return centre - half, centre + half, _excludes_zero(centre - half, centre + half)
 
         def rejects_zero(m: float) -> bool:
-            return _excludes_zero(*interval(m))
+            return evaluate(m)[2]
 
-    rows = [(float(m), *interval(float(m)), rejects_zero(float(m))) for m in Ms]
+    rows = [(float(m), *evaluate(float(m))) for m in Ms]
     intervals = pd.DataFrame(rows, columns=["M", "lb", "ub", "excludes_zero"])
     if np.isnan(intervals[["lb", "ub"]].to_numpy()).any():
         notes.append("for some M no value of theta was accepted: the restriction is rejected by the data")
@@ -881,7 +885,7 @@ def honest_did(
 
 def _excludes_zero(lb: float, ub: float) -> bool:
     if np.isnan(lb) or np.isnan(ub):
-        return True  # empty set: no theta, zero included, is compatible with the restriction
+        return True  # an empty set excludes zero too
     return bool(lb > 0 or ub < 0)
 
 
