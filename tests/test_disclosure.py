@@ -4,7 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evalutils.measures.disclosure import check_no_firm_ids, suppress_small_cells
+from evalutils.measures.disclosure import (
+    cell_reasons, check_no_firm_ids, hidden_row_totals, suppress_dominated, suppress_small_cells, top_share,
+)
 
 
 def test_small_cells_are_blanked_and_flagged():
@@ -21,3 +23,40 @@ def test_firm_id_scan():
     ids = pd.Series(["DN0000001", "DN0000002"])
     assert check_no_firm_ids("<td>DN0000002</td>", ids) == ["DN0000002"]
     assert check_no_firm_ids("<td>123</td>", ids) == []
+
+
+def test_dominated_cells_are_blanked_and_flagged():
+    va = pd.Series([90.0, 5.0, 5.0, 40.0, 30.0, 30.0])
+    year = pd.Series([2020, 2020, 2020, 2021, 2021, 2021])
+    shares = top_share(va, year)
+    assert shares.loc[2020] == pytest.approx(0.9) and shares.loc[2021] == pytest.approx(0.4)
+    t = pd.DataFrame({"year": [2020, 2021], "value": [1.0, 2.0], "suppressed": [False, False]})
+    out = suppress_dominated(t, shares, key="year", value_cols=["value"], max_share=0.8)
+    assert out["suppressed"].tolist() == [True, False]
+    assert np.isnan(out.loc[0, "value"]) and out.loc[1, "value"] == 2.0
+    # a small cell stays flagged when the dominance rule does not hide it
+    t2 = t.assign(suppressed=[False, True])
+    assert suppress_dominated(t2, shares, key="year", value_cols=["value"], max_share=0.8)["suppressed"].tolist() \
+        == [True, True]
+    with pytest.raises(ValueError):
+        suppress_dominated(t, shares, key="year", value_cols=["value"], max_share=0)
+
+
+def test_one_hidden_group_hides_the_smallest_shown_one_too():
+    counts = {"A": 2, "B": 10, "C": 5, "D": 40}
+    shares = {"A": 0.5, "B": 0.3, "C": 0.2, "D": 0.1}
+    reasons = cell_reasons(counts, shares, threshold=3, max_share=0.8)
+    assert reasons == {"A": "small", "B": "", "C": "complementary", "D": ""}
+    # two hidden groups protect each other: nothing more is hidden
+    reasons = cell_reasons(counts, {**shares, "D": 0.95}, threshold=3, max_share=0.8)
+    assert reasons == {"A": "small", "B": "", "C": "", "D": "dominated"}
+    assert cell_reasons({"A": 5, "B": 6}, {"A": 0.1, "B": 0.1}, threshold=3, max_share=0.8) == {"A": "", "B": ""}
+
+
+def test_row_totals_that_would_reveal_small_cells_are_hidden():
+    ct = pd.DataFrame({2021: [1, 5, 7, 0], 2022: [4, 6, 8, 9]}, index=["a", "b", "c", "d"])
+    # row a has a small cell; alone it would be recoverable from the overall total, so the smallest other goes too
+    assert hidden_row_totals(ct, threshold=3) == {"a", "d"}
+    ct2 = pd.DataFrame({2021: [1, 2, 7], 2022: [4, 6, 8]}, index=["a", "b", "c"])
+    assert hidden_row_totals(ct2, threshold=3) == {"a", "b"}
+    assert hidden_row_totals(ct2, threshold=1) == set()

@@ -16,6 +16,8 @@ from pathlib import Path
 from . import __version__
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+#: what counts as code in the package: a change to any of these files changes :func:`code_hash`
+CODE_SUFFIXES = (".py", ".csv", ".yml", ".yaml", ".json", ".j2", ".css", ".js")
 PACKAGES = ("pandas", "numpy", "scipy", "statsmodels", "linearmodels", "matplotlib", "pyarrow", "pydantic",
             "papermill", "nbconvert", "nbclient", "ipykernel")
 
@@ -40,10 +42,10 @@ class FileHasher:
 
 @lru_cache(maxsize=1)
 def code_hash() -> str:
-    """Hash of the evalutils package source (every .py file and packaged resource) and its version."""
+    """Hash of the evalutils package source (every .py file, template and packaged resource) and its version."""
     h = hashlib.sha256(__version__.encode())
     for f in sorted(PACKAGE_DIR.rglob("*")):
-        if f.is_file() and f.suffix in (".py", ".csv", ".yml", ".yaml", ".json") and "__pycache__" not in f.parts:
+        if f.is_file() and f.suffix in CODE_SUFFIXES and "__pycache__" not in f.parts:
             h.update(str(f.relative_to(PACKAGE_DIR)).encode())
             h.update(hashlib.sha256(f.read_bytes()).digest())
     return h.hexdigest()
@@ -65,12 +67,16 @@ def git_revision() -> str:
     return rev.stdout.strip() + ("-dirty" if dirty.stdout.strip() else "")
 
 
+def package_version(name: str) -> str:
+    """The installed version of the distribution ``name``, or ``not installed``."""
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"
+
+
 @lru_cache(maxsize=1)
 def package_versions() -> dict[str, str]:
-    out = {"python": platform.python_version(), "evalutils": __version__}
-    for name in PACKAGES:
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            out[name] = "not installed"
-    return out
+    """Python, evalutils and the versions of the packages that shape the results (:data:`PACKAGES`)."""
+    return {"python": platform.python_version(), "evalutils": __version__,
+            **{name: package_version(name) for name in PACKAGES}}

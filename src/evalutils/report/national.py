@@ -7,7 +7,6 @@ rendered reports.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +23,8 @@ from ..measures.outcomes import outcome_panel
 from ..measures.targets import scorecard
 from ..panel.io import load_data_manifest, load_deflators, load_monitoring, load_panel, load_participation
 from ..panel.params import Defaults, load_defaults, load_province_params, province_params_path
-from .province import STYLE
+from .formatting import count_text
+from .html import render, rows_table
 
 
 @dataclass
@@ -144,15 +144,19 @@ def _pooled(df: pd.DataFrame, outcome: str, seed: int, n_boot: int):
     return res, wild
 
 
-def _h(x) -> str:
-    return html.escape(str(x))
+def section_heading_html(key: str, lang: Lang, *paragraphs: str) -> str:
+    """A section heading (message ``key``) with optional paragraphs of text, escaped."""
+    return render("heading.html.j2", level=2, text=t(key, lang), paragraphs=list(paragraphs))
 
 
-def _count(n: int, k: int, lang: Lang) -> str:
-    return f"<{k}" if 0 < n < k else fmt_number(n, lang)
+def forest_intro_html(ctx: NationalContext) -> str:
+    """Heading and explanation of the forest plot of the provinces' effects."""
+    return section_heading_html("forest_heading", ctx.lang,
+                                t("forest_text", ctx.lang, k=ctx.defaults.min_supported_for_estimate))
 
 
 def effects_table_html(effects: pd.DataFrame, lang: Lang) -> str:
+    """Every unit's Callaway–Sant'Anna estimate with its interval (or why there is none) and the TWFE estimate."""
     cols = [t("col_area", lang), t("col_firms", lang), t("col_supported", lang), "Callaway–Sant'Anna",
             t("col_ci", lang), "TWFE"]
     body = []
@@ -160,27 +164,26 @@ def effects_table_html(effects: pd.DataFrame, lang: Lang) -> str:
     for r in effects.itertuples():
         cs = getattr(r, "cs", np.nan)
         ok = isinstance(cs, float) and np.isfinite(cs)
-        ci = f"[{fmt_number(r.cs_low, lang, 3)}; {fmt_number(r.cs_high, lang, 3)}]" if ok else _h(r.reason or "—")
+        ci = f"[{fmt_number(r.cs_low, lang, 3)}; {fmt_number(r.cs_high, lang, 3)}]" if ok else (r.reason or "—")
         tw = getattr(r, "twfe", np.nan)
-        vals = [r.name_vi, _count(r.n_firms, k, lang), _count(r.n_supported, k, lang),
-                fmt_number(cs, lang, 3) if ok else "—", ci,
-                fmt_number(tw, lang, 3) if isinstance(tw, float) and np.isfinite(tw) else "—"]
-        body.append("<tr>" + "".join(f"<td>{_h(v) if i != 4 else v}</td>" for i, v in enumerate(vals)) + "</tr>")
-    head = "".join(f"<th>{_h(c)}</th>" for c in cols)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        body.append([r.name_vi, count_text(r.n_firms, k, lang), count_text(r.n_supported, k, lang),
+                     fmt_number(cs, lang, 3) if ok else "—", ci,
+                     fmt_number(tw, lang, 3) if isinstance(tw, float) and np.isfinite(tw) else "—"])
+    return render("paragraphs.html.j2", paragraphs=[], t=rows_table(cols, body))
 
 
 def attainment_html(table: pd.DataFrame, lang: Lang) -> str:
+    """Status counts of every province's targets, with a note on how many provinces have targets."""
     cols = {"province": t("col_area", lang), "targets": t("col_targets", lang), "met": t("status_met", lang),
             "on_track": t("status_on_track", lang), "behind": t("status_behind", lang),
             "no_data": t("status_no_data", lang)}
-    head = "".join(f"<th>{_h(v)}</th>" for v in cols.values())
-    body = "".join("<tr>" + "".join(f"<td>{_h(r[k])}</td>" for k in cols) + "</tr>" for _, r in table.iterrows())
-    note = t("attainment_note", lang, n=len(table))
-    return f"<p>{_h(note)}</p><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    body = [[r[k] for k in cols] for _, r in table.iterrows()]
+    return render("paragraphs.html.j2", paragraphs=[t("attainment_note", lang, n=len(table))],
+                  t=rows_table(list(cols.values()), body))
 
 
 def pooled_html(ctx: NationalContext, res, wild) -> str:
+    """The national pooled TWFE estimate with the wild cluster bootstrap (or why it is unavailable)."""
     lang = ctx.lang
     r = res.tidy().iloc[0]
     text = t("pooled_text", lang, est=fmt_number(r["estimate"], lang, 4), se=fmt_number(r["std_error"], lang, 4),
@@ -191,15 +194,16 @@ def pooled_html(ctx: NationalContext, res, wild) -> str:
         text += " " + t("wild_text", lang, p=fmt_number(wild.p_value, lang, 3),
                         lo=fmt_number(wild.conf_low, lang, 4), hi=fmt_number(wild.conf_high, lang, 4),
                         b=wild.n_boot)
-    return f"<p>{_h(text)}</p>"
+    return render("paragraphs.html.j2", paragraphs=[text], t=None)
 
 
 def header_html(ctx: NationalContext) -> str:
+    """Title and subtitle of the synthesis (years, number of firms)."""
     lang = ctx.lang
     y0, y1 = ctx.defaults.years
     n_firms = ctx.panel["firm_id"].nunique()
-    return (STYLE + f"<h1>{_h(t('national_title', lang))}</h1>"
-            f"<p><em>{_h(t('national_subtitle', lang, y0=y0, y1=y1, n=fmt_number(n_firms, lang)))}</em></p>")
+    return render("national_header.html.j2", title=t("national_title", lang),
+                  subtitle=t("national_subtitle", lang, y0=y0, y1=y1, n=fmt_number(n_firms, lang)))
 
 
 def results_payload(ctx: NationalContext, effects: pd.DataFrame, pooled, wild) -> dict:

@@ -1,0 +1,130 @@
+"""The report's figures (matplotlib, no pyplot state) and how a notebook shows them (PNG with alternative text)."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import numpy as np
+import pandas as pd
+
+from ..effects import plot_event_study
+from ..i18n import t
+from .context import ProvinceContext
+from .formatting import STATUS_COLOURS
+from .html import render
+
+
+def productivity_figure(ctx: ProvinceContext, trend: pd.DataFrame):
+    """Line chart of the trend against the nation and a 7%-a-year path."""
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    fig = Figure(figsize=(7.5, 4.0), dpi=110)
+    ax = fig.subplots()
+    ax.plot(trend["year"], trend["province"], marker="o", color="#1f4e79", label=ctx.name_vi)
+    ax.plot(trend["year"], trend["national"], marker="s", color="#999999", label=t("national", ctx.lang))
+    base_year = ctx.defaults.plan_period[0] - 1
+    base = trend.loc[trend["year"] == base_year, "province"]
+    if len(base) and np.isfinite(base.iloc[0]):
+        yrs = np.arange(base_year, trend["year"].max() + 1)
+        ax.plot(yrs, base.iloc[0] * 1.07 ** (yrs - base_year), ls=":", color="#c51b7d",
+                label=t("target_7pct", ctx.lang))
+    ax.set_xlabel(t("col_year", ctx.lang))
+    ax.set_ylabel(t("lp_axis", ctx.lang))
+    ax.grid(alpha=0.3)
+    ax.legend(frameon=False)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    fig.tight_layout()
+    return fig
+
+
+def tfp_figure(ctx: ProvinceContext, trend: pd.DataFrame):
+    """Mean firm log TFP of the unit and the nation, as a change from the first year."""
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    fig = Figure(figsize=(7.5, 3.6), dpi=110)
+    ax = fig.subplots()
+    ax.plot(trend["year"], trend["province"], marker="o", color="#1f4e79", label=ctx.name_vi)
+    ax.plot(trend["year"], trend["national"], marker="s", color="#999999", label=t("national", ctx.lang))
+    ax.axhline(0, color="0.6", lw=0.8)
+    ax.set_xlabel(t("col_year", ctx.lang))
+    ax.set_ylabel(t("tfp_axis", ctx.lang, y0=int(trend["year"].min())))
+    ax.grid(alpha=0.3)
+    ax.legend(frameon=False)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    fig.tight_layout()
+    return fig
+
+
+def scorecard_figure(ctx: ProvinceContext):
+    """Progress of each target: observed value over the target's threshold (1 = reached); None without targets."""
+    from matplotlib.figure import Figure
+
+    rows = []
+    for m in ctx.members:
+        sc = ctx.scorecard(m)
+        for r in sc.itertuples():
+            goal = r.target_range[0] if r.comparison == "between" else r.target_value
+            ratio = (r.observed / goal) if (r.observed is not None and pd.notna(r.observed) and goal) else np.nan
+            label = r.label_vi if ctx.lang == "vi" else r.label_en
+            label = label[:60] + ("…" if len(label) > 60 else "")
+            # matplotlib reads text between two '$' as math ("US$ 3 bn … US$ 4 bn" cannot be drawn): escape them
+            rows.append((label.replace("$", r"\$"), ratio, r.status))
+    if not rows:
+        return None
+    fig = Figure(figsize=(7.5, 0.42 * len(rows) + 1.0), dpi=110)
+    ax = fig.subplots()
+    y = np.arange(len(rows))[::-1]
+    vals = [min(r[1], 2.0) if np.isfinite(r[1]) else 0 for r in rows]
+    ax.barh(y, vals, color=[STATUS_COLOURS[r[2]] for r in rows], height=0.6)
+    for yi, r in zip(y, rows):
+        if not np.isfinite(r[1]):
+            ax.text(0.02, yi, t("status_no_data", ctx.lang), va="center", fontsize=8, color="#555555")
+    ax.axvline(1.0, color="0.2", lw=1, ls="--")
+    ax.set_yticks(y, [r[0] for r in rows], fontsize=8)
+    ax.set_xlim(0, 2.05)
+    ax.set_xlabel(t("progress_axis", ctx.lang))
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def effects_figure(ctx: ProvinceContext, bundle):
+    """Event-study figure: Callaway–Sant'Anna dynamic effects and the imputation estimator; None if neither ran."""
+    from matplotlib.figure import Figure
+
+    results, labels = [], []
+    if bundle.dynamic is not None:
+        results.append(bundle.dynamic)
+        labels.append("Callaway–Sant'Anna")
+    if bundle.imputation is not None:
+        results.append(bundle.imputation)
+        labels.append("Borusyak–Jaravel–Spiess")
+    if not results:
+        return None
+    fig = Figure(figsize=(7.5, 4.2), dpi=110)
+    ax = fig.subplots()
+    plot_event_study(results, ax=ax, lang=ctx.lang, labels=labels)
+    fig.tight_layout()
+    return fig
+
+
+def figure_png(fig) -> bytes:
+    """PNG bytes of a figure, without a creation date or software stamp (same input, same bytes)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": None})
+    return buf.getvalue()
+
+
+def figure_html(fig, alt: str) -> str:
+    """The figure as an embedded PNG with alternative text (screen readers; the PDF route reads it too)."""
+    return render("figure.html.j2", alt=alt, data=base64.b64encode(figure_png(fig)).decode("ascii"))
+
+
+def show_figure(fig, alt: str = ""):
+    """Display helper for notebooks: the figure as HTML with alt text, or nothing when there is no figure."""
+    from IPython.display import HTML
+
+    return HTML(figure_html(fig, alt)) if fig is not None else None

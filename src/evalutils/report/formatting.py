@@ -1,0 +1,33 @@
+"""Numbers as a report prints them (language-aware), with disclosure control on counts of firms."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..i18n import Lang, fmt_number
+
+
+def fmt(x, lang: Lang, d: int = 3) -> str:
+    """``x`` with ``d`` decimals in the language's notation; an em dash when missing or not finite."""
+    return "—" if x is None or (isinstance(x, float) and not np.isfinite(x)) else fmt_number(float(x), lang, d)
+
+
+def stars(p: float | None) -> str:
+    """Significance stars: *** p < 0.01, ** p < 0.05, * p < 0.1."""
+    if p is None or not np.isfinite(p):
+        return ""
+    return "***" if p < 0.01 else "**" if p < 0.05 else "*" if p < 0.1 else ""
+
+
+def count_text(n: int, k: int, lang: Lang) -> str:
+    """A count of firms as published: '<k' when 0 < n < k (disclosure control), else the number."""
+    return f"<{k}" if 0 < n < k else fmt_number(n, lang)
+
+
+def pct_effect(x: float, lang: Lang) -> str:
+    """A log-point effect as a percentage change, 100 (e^x - 1)."""
+    return fmt_number(100 * (np.exp(x) - 1), lang, 1) + "%"
+
+
+#: Colours of a target's status (scorecard table and chart).
+STATUS_COLOURS = {"met": "#1b7837", "on_track": "#5aae61", "behind": "#c51b7d", "no_data": "#777777"}

@@ -1,0 +1,54 @@
+"""Header, synthetic-data banner and the province's plans."""
+
+from __future__ import annotations
+
+from ...geography import provinces, units_2025
+from ...i18n import t
+from ..context import ProvinceContext
+from ..html import render
+
+
+def banner_html(ctx) -> str:
+    """A prominent banner when the data are synthetic; empty otherwise (any context with ``synthetic``, ``lang``)."""
+    if not ctx.synthetic:
+        return ""
+    return render("banner.html.j2", text=t("synthetic_banner", ctx.lang))
+
+
+def header_html(ctx: ProvinceContext) -> str:
+    """Title, period, the unit's codes and region, how it maps to the 2025 units, and the data's vintage."""
+    y0, y1 = ctx.defaults.years
+    if ctx.geography == "pre2025":
+        unit_slug = provinces().set_index("code").loc[ctx.codes[0], "unit_2025"]
+        unit_name = units_2025().set_index("slug").loc[unit_slug, f"name_{ctx.lang}"]
+        note = t("unit_2025", ctx.lang, unit=unit_name)
+    else:
+        note = t("unit_members", ctx.lang, members=", ".join(m.name_vi for m in ctx.members))
+    m = ctx.data_manifest
+    vintage = t("vintage_synthetic", ctx.lang, seed=m.get("seed"), scale=m.get("scale")) if ctx.synthetic else \
+        t("vintage_delivered", ctx.lang, description=m.get("description", ""), date=m.get("delivered", "—"))
+    return render("header.html.j2", title=t("report_title", ctx.lang, province=ctx.name_vi),
+                  subtitle=t("subtitle", ctx.lang, years=f"{y0}–{y1}", code=", ".join(ctx.codes), region=ctx.region),
+                  note=note, vintage=vintage)
+
+
+def plans_html(ctx: ProvinceContext) -> str:
+    """The provincial plans implementing the programme, with their sources."""
+    members = []
+    for m in ctx.members:
+        entry = {"name": m.name_vi if len(ctx.members) > 1 else "", "empty": "", "plans": []}
+        if not m.params.plans:
+            entry["empty"] = t("no_plans", ctx.lang, slug=m.slug)
+        for p in m.params.plans:
+            bits = [p.title_vi]
+            if p.number:
+                bits.append(f"số {p.number}" if ctx.lang == "vi" else f"No. {p.number}")
+            if p.issued:
+                bits.append(p.issued)
+            if p.period:
+                bits.append(f"{p.period[0]}–{p.period[1]}")
+            if p.implements:
+                bits.append(", ".join(p.implements))
+            entry["plans"].append({"text": " · ".join(bits), "source": p.source})
+        members.append(entry)
+    return render("plans.html.j2", heading=t("plans_heading", ctx.lang), members=members)

@@ -1,0 +1,150 @@
+"""The enterprise landscape and productivity: trend against the nation, firms by group, TFP, growth accounting."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ...i18n import fmt_number, t
+from ...measures.aggregates import firm_log_tfp, tfp_model
+from ...measures.disclosure import cell_reasons, suppress_dominated, suppress_small_cells, top_share
+from ...productivity import growth_accounting
+from ..context import ProvinceContext
+from ..html import render, table
+
+SIZE_CLASSES = [(1, 9, "1–9"), (10, 49, "10–49"), (50, 199, "50–199"), (200, np.inf, "200+")]
+
+
+def productivity_trend(ctx: ProvinceContext) -> pd.DataFrame:
+    """Real value added per worker by year, province and whole country, with firm counts.
+
+    Years built from fewer firms than the disclosure threshold, or where one firm holds more than the dominance
+    share of value added, are suppressed.
+    """
+    return ctx.once("trend", lambda: _productivity_trend(ctx)).copy()
+
+
+def _productivity_trend(ctx: ProvinceContext) -> pd.DataFrame:
+    tot = ctx.totals
+    prov = tot[tot["province_code"].isin(ctx.codes)].groupby("year")[
+        ["value_added_real", "employment", "n_firms"]].sum()
+    nat = tot.groupby("year")[["value_added_real", "employment", "n_firms"]].sum()
+    out = pd.DataFrame({
+        "year": prov.index,
+        "province": (prov["value_added_real"] / prov["employment"]).to_numpy(),
+        "n_firms": prov["n_firms"].to_numpy(),
+    })
+    out["national"] = (nat["value_added_real"] / nat["employment"]).reindex(out["year"]).to_numpy()
+    out = suppress_small_cells(out, count_col="n_firms", value_cols=["province"], threshold=ctx.k)
+    return suppress_dominated(out, top_share(ctx.panel["value_added"], ctx.panel["year"]), key="year",
+                              value_cols=["province"], max_share=ctx.defaults.disclosure.max_firm_share)
+
+
+def trend_html(ctx: ProvinceContext, trend: pd.DataFrame) -> str:
+    """Heading and caption of the productivity trend, naming the suppressed years."""
+    suppressed = ""
+    if trend["suppressed"].any():
+        years = ", ".join(str(y) for y in trend.loc[trend["suppressed"], "year"])
+        suppressed = f"{years}: {t('suppressed', ctx.lang, k=ctx.k)}"
+    return render("trend.html.j2", heading=t("trend_heading", ctx.lang),
+                  caption=t("trend_caption", ctx.lang, province=ctx.name_vi,
+                            base_year=ctx.defaults.plan_period[0] - 1),
+                  suppressed=suppressed)
+
+
+def landscape_table(ctx: ProvinceContext) -> pd.DataFrame:
+    """Firms and employment by sector, size class and ownership in the latest year (small cells suppressed)."""
+    lang = ctx.lang
+    p = ctx.panel[ctx.panel["year"] == ctx.panel["year"].max()].copy()
+    p["size"] = pd.cut(p["employment"], [0, 9, 49, 199, np.inf], labels=[c[2] for c in SIZE_CLASSES])
+    total_emp = p["employment"].sum()
+    rows = []
+    k = ctx.k
+    for dim, col in (("dim_sector", "vsic_section"), ("dim_size", "size"), ("dim_ownership", "ownership")):
+        groups = {level: g for level, g in p.groupby(col, observed=True)}
+        reasons = cell_reasons({level: g["firm_id"].nunique() for level, g in groups.items()},
+                               {level: g["value_added"].max() / g["value_added"].sum() for level, g in groups.items()},
+                               threshold=k, max_share=ctx.defaults.disclosure.max_firm_share)
+        for level, g in groups.items():
+            reason, n = reasons[level], g["firm_id"].nunique()
+            label = t(f"own_{level}", lang) if col == "ownership" else (
+                t(f"vsic_{level}", lang) if col == "vsic_section" else str(level))
+            shown = {"small": f"<{k}", "dominated": "‡", "complementary": "×", "": fmt_number(n, lang)}[reason]
+            rows.append({t("col_dimension", lang): t(dim, lang), t("col_group", lang): label,
+                         t("col_firms", lang): shown,
+                         t("col_emp_share", lang): "—" if reason else
+                         fmt_number(100 * g["employment"].sum() / total_emp, lang, 1) + "%"})
+    return pd.DataFrame(rows)
+
+
+def landscape_html(ctx: ProvinceContext) -> str:
+    """The landscape table with its explanation of the suppression marks."""
+    lang = ctx.lang
+    year = int(ctx.panel["year"].max())
+    return render("landscape.html.j2", heading=t("landscape_heading", lang),
+                  text=t("landscape_text", lang, year=year, k=ctx.k), marks=t("suppression_marks", lang, k=ctx.k),
+                  t=table(landscape_table(ctx), numeric=[t("col_firms", lang), t("col_emp_share", lang)]))
+
+
+def tfp_trend(ctx: ProvinceContext) -> pd.DataFrame:
+    """Mean firm log TFP by year, as a change from the first year (log points × 100), unit and nation."""
+    model = tfp_model(ctx.data_dir)
+    p = ctx.panel.assign(log_tfp=firm_log_tfp(ctx.panel, ctx.deflators, model))
+    prov = p.groupby("year").agg(mean=("log_tfp", "mean"), n_firms=("firm_id", "nunique"))
+    tot = ctx.totals.groupby("year")[["sum_log_tfp", "n_tfp"]].sum()
+    nat = tot["sum_log_tfp"] / tot["n_tfp"]
+    y0 = prov.index.min()
+    out = pd.DataFrame({"year": prov.index, "province": 100 * (prov["mean"] - prov["mean"].loc[y0]).to_numpy(),
+                        "national": 100 * (nat.reindex(prov.index) - nat.loc[y0]).to_numpy(),
+                        "n_firms": prov["n_firms"].to_numpy()})
+    return suppress_small_cells(out, count_col="n_firms", value_cols=["province"], threshold=ctx.k)
+
+
+def tfp_html(ctx: ProvinceContext, trend: pd.DataFrame) -> str:
+    """Heading and caption of the TFP trend."""
+    return render("tfp.html.j2", heading=t("tfp_heading", ctx.lang),
+                  caption=t("tfp_caption", ctx.lang, province=ctx.name_vi))
+
+
+def _tfp_target(ctx: ProvinceContext) -> float | None:
+    for m in ctx.members:
+        for tg in m.params.targets:
+            if tg.indicator == "tfp_contribution_share" and tg.value is not None:
+                return tg.value
+    return None
+
+
+def growth_accounting_html(ctx: ProvinceContext) -> str:
+    """Output growth over the plan period split into TFP, capital and labour (estimated elasticities)."""
+    lang = ctx.lang
+    model = tfp_model(ctx.data_dir)["pooled"]
+    start, end = ctx.defaults.plan_period[0] - 1, int(ctx.panel["year"].max())
+    target = _tfp_target(ctx)
+    heading = t("ga_heading", lang)
+    try:
+        ga = growth_accounting(ctx.panel, output="value_added", capital="capital", labour="employment", group=None,
+                               year="year", period=(start, end), unit="firm_id",
+                               elasticities={"capital": model["capital"], "labour": model["labour"]},
+                               target_tfp_share=None if target is None else target / 100,
+                               deflators=ctx.deflators)
+    except Exception as exc:  # noqa: BLE001 - reported in the report, not raised
+        return render("growth_accounting.html.j2", heading=heading, t=None,
+                      text=t("ga_unavailable", lang, reason=str(exc).splitlines()[0]))
+    r = ga.period.iloc[0]
+    if min(r["n_firms_start"], r["n_firms_end"]) < ctx.k:
+        return render("growth_accounting.html.j2", heading=heading, t=None, text=t("suppressed", lang, k=ctx.k))
+    pct = lambda x: fmt_number(100 * x, lang, 1) + "%"  # noqa: E731
+    tab = pd.DataFrame({
+        t("ga_component", lang): [t("ga_output", lang), t("ga_capital", lang), t("ga_labour", lang),
+                                  t("ga_tfp", lang), t("ga_tfp_share", lang)],
+        f"{start}–{end}": [pct(r["output_growth"]), pct(r["capital_contribution"]), pct(r["labour_contribution"]),
+                           pct(r["tfp_contribution"]), pct(r["tfp_share"])],
+    })
+    text = t("ga_text", lang, start=start, end=end, n0=int(r["n_firms_start"]), n1=int(r["n_firms_end"]),
+             bk=fmt_number(model["capital"], lang, 3), bl=fmt_number(model["labour"], lang, 3))
+    if target is not None:
+        text += " " + t("ga_target", lang, target=fmt_number(target, lang, 0), share=pct(r["tfp_share"]))
+    if r["output_growth"] <= 0:
+        text += " " + t("ga_negative", lang)
+    return render("growth_accounting.html.j2", heading=heading, text=text,
+                  t=table(tab, numeric=[f"{start}–{end}"]))

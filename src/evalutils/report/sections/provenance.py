@@ -1,0 +1,51 @@
+"""What made this report: code, data and parameter hashes, parameters, packages, seed, time of the run."""
+
+from __future__ import annotations
+
+import json
+import platform
+from datetime import datetime, timezone
+
+import pandas as pd
+
+from ... import __version__
+from ...i18n import t
+from ...measures.aggregates import files_digest
+from ...panel.io import DataPaths
+from ...provenance import git_revision, package_version
+from ..context import ProvinceContext
+from ..html import render, table
+
+PACKAGES = ("pandas", "numpy", "linearmodels", "matplotlib", "papermill", "nbconvert", "pyarrow", "pydantic")
+
+
+def _short_revision() -> str:
+    """The checkout's revision, short (12 hex digits), with ``-dirty`` when tracked files changed."""
+    rev = git_revision()
+    return rev if rev == "unknown" else rev[:12] + ("-dirty" if rev.endswith("-dirty") else "")
+
+
+def provenance(ctx: ProvinceContext, parameters: dict) -> pd.DataFrame:
+    """What made this report: code, data hashes, parameters, packages, seed, time of the run."""
+    paths = DataPaths(ctx.data_dir)
+    rows = [
+        ("evalutils", __version__),
+        ("code revision (git)", _short_revision()),
+        ("data", "SYNTHETIC demonstration data" if ctx.synthetic else ctx.data_manifest.get("description", "")),
+        ("data files sha256", files_digest(paths.inputs())[:16]),
+        ("parameters sha256", files_digest([*ctx.params_files, ctx.params_dir / "defaults.yml"])[:16]),
+        ("parameters", json.dumps({k: v for k, v in parameters.items() if k not in ("data_dir", "params_dir")},
+                                  ensure_ascii=False, sort_keys=True)),
+        ("seed", str(ctx.defaults.seed)),
+        ("python", platform.python_version()),
+        ("packages", ", ".join(f"{name} {package_version(name)}" for name in PACKAGES)),
+        ("run at (UTC)", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")),
+    ]
+    return pd.DataFrame(rows, columns=["item", "value"])
+
+
+def provenance_html(ctx: ProvinceContext, parameters: dict) -> str:
+    """The provenance table, headed in the report's language."""
+    tab = provenance(ctx, parameters).rename(columns={"item": t("prov_item", ctx.lang),
+                                                      "value": t("prov_value", ctx.lang)})
+    return render("provenance.html.j2", heading=t("provenance_heading", ctx.lang), t=table(tab))

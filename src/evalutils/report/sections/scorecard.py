@@ -1,0 +1,55 @@
+"""The targets scorecard: each target of the province's plans against the monitoring data."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ...i18n import Lang, fmt_number, t
+from ..context import MemberProvince, ProvinceContext
+from ..formatting import STATUS_COLOURS
+from ..html import render
+
+
+def _goal_text(row: pd.Series, lang: Lang) -> str:
+    if row["comparison"] == "between":
+        lo, hi = row["target_range"]
+        goal = t("cmp_between", lang, lo=fmt_number(lo, lang, 0 if lo == int(lo) else 1),
+                 hi=fmt_number(hi, lang, 0 if hi == int(hi) else 1))
+    else:
+        v = row["target_value"]
+        goal = t(f"cmp_{row['comparison']}", lang, v=fmt_number(v, lang, 0 if v == int(v) else 1))
+    unit = "%" if row["unit"] == "percent" else " " + t(f"unit_{row['unit']}", lang)
+    return f"{goal}{unit} ({t('agg_' + row['aggregation'], lang)})"
+
+
+def scorecard_table(ctx: ProvinceContext, member: MemberProvince) -> pd.DataFrame:
+    """The scorecard of one province's targets in the report's language, one row per target."""
+    sc = ctx.scorecard(member)
+    lang = ctx.lang
+    return pd.DataFrame({
+        t("col_target", lang): sc["label_vi"] if lang == "vi" else sc["label_en"],
+        t("col_period", lang): sc["period"],
+        t("col_goal", lang): [_goal_text(r, lang) for _, r in sc.iterrows()],
+        t("col_observed", lang): [("—" if pd.isna(v) else fmt_number(v, lang, 0 if float(v).is_integer() else 1))
+                                   for v in sc["observed"]],
+        t("col_status", lang): [t(f"status_{s}", lang) for s in sc["status"]],
+        t("col_source", lang): [f"“{q}” [{s}]" for q, s in zip(sc["quote_vi"], sc["source"])],
+        "status": sc["status"],
+    })
+
+
+def scorecard_html(ctx: ProvinceContext) -> str:
+    """The scorecard tables (one per member province), statuses coloured."""
+    members = []
+    for m in ctx.members:
+        entry = {"name": m.name_vi if len(ctx.members) > 1 else "", "empty": ""}
+        if not m.params.targets:
+            entry["empty"] = t("no_plans", ctx.lang, slug=m.slug)
+        else:
+            table = scorecard_table(ctx, m)
+            cols = [c for c in table.columns if c != "status"]
+            entry.update(columns=cols, status_column=cols.index(t("col_status", ctx.lang)),
+                         rows=[{"cells": [str(r[c]) for c in cols], "colour": STATUS_COLOURS[r["status"]]}
+                               for _, r in table.iterrows()])
+        members.append(entry)
+    return render("scorecard.html.j2", heading=t("scorecard_heading", ctx.lang), members=members)
