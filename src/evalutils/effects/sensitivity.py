@@ -54,7 +54,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special
+from scipy import special
 
 from evalutils.errors import EstimationError
 
@@ -684,6 +684,7 @@ class _FLCI:
 
     def solve(self, M: float) -> tuple[np.ndarray, float]:
         """Optimal weights (full vector over betahat) and half-length for smoothness bound M."""
+        from scipy import optimize  # here, not at import: report kernels import evalutils.effects
         n = self.nfree
         if n == 0:
             sd, _ = self._sd(np.zeros(0))
