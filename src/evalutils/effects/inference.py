@@ -75,13 +75,14 @@ class WildBootstrapResult:
         out["p_value"] = self.p_value
         return out
 
+    # not an EffectResult subclass: its estimate and std_error are fields, not derived from tidy()
     def _repr_html_(self) -> str:
         draws = f"all {self.n_boot} sign vectors" if self.enumerated else f"{self.n_boot} draws"
-        return html_table("Wild cluster bootstrap", self.tidy()[["term", "estimate", "std_error", "p_value",
-                                                                  "conf_low", "conf_high", "n_clusters"]],
+        rule = "|t*| > |t|" if self.ties == "strict" else "|t*| >= |t|"
+        cols = ["term", "estimate", "std_error", "p_value", "conf_low", "conf_high", "n_clusters"]
+        return html_table("Wild cluster bootstrap", self.tidy()[cols],
                           [f"Restricted wild cluster bootstrap-t, {self.weights} weights, {draws}; "
-                           f"p-value for H0: {self.term} = {self.h0} ({'|t*| > |t|' if self.ties == 'strict' else '|t*| >= |t|'}); "
-                           "CI by test inversion.", *self.notes])
+                           f"p-value for H0: {self.term} = {self.h0} ({rule}); CI by test inversion.", *self.notes])
 
 
 MAX_WILD_CLUSTERS = 1000

@@ -24,13 +24,14 @@ import pandas as pd
 
 from evalutils.errors import EstimationError
 
-from ._common import check_choice, html_table, prepare_input, t_or_z, tidy_rows
+from ._base import EffectResult
+from ._common import check_choice, prepare_input, t_or_z, tidy_rows
 from ._vcov import SMALL_SAMPLE, SmallSample, Vcov, parse_vcov
 from .twfe import _BACKENDS, Backend, fit_panel_ols, fit_within_numpy, use_numpy_backend
 
 
 @dataclass(frozen=True)
-class SunAbrahamResult:
+class SunAbrahamResult(EffectResult):
     catt: pd.DataFrame  # group, event_time, estimate, std_error, n_obs
     event_effects: pd.DataFrame  # event_time, estimate, std_error, conf_low, conf_high
     overall_estimate: float
@@ -45,14 +46,6 @@ class SunAbrahamResult:
     method: str = "Sun-Abraham interaction-weighted"
     notes: tuple[str, ...] = field(default_factory=tuple)
 
-    @property
-    def estimate(self) -> float:
-        return self.overall_estimate
-
-    @property
-    def std_error(self) -> float:
-        return self.overall_std_error
-
     def tidy(self) -> pd.DataFrame:
         ev = self.event_effects
         terms = ["ATT", *[f"e={e}" for e in ev["event_time"]]]
@@ -61,12 +54,11 @@ class SunAbrahamResult:
                          alpha=self.alpha, n_obs=self.n_obs, n_units=self.n_units, n_clusters=self.n_clusters,
                          method=self.method)
 
-    def _repr_html_(self) -> str:
-        return html_table("Sun–Abraham interaction-weighted estimator",
-                          self.tidy()[["term", "estimate", "std_error", "conf_low", "conf_high", "p_value"]],
-                          [f"Outcome: {self.outcome}; controls: {self.control.replace('_', ' ')}; "
-                           f"cohort-share weights; "
-                           + (f"{self.n_clusters} clusters." if self.n_clusters else "no clustering."), *self.notes])
+    _title = "Sun–Abraham interaction-weighted estimator"
+
+    def _notes(self) -> list[str]:
+        return [f"Outcome: {self.outcome}; controls: {self.control.replace('_', ' ')}; cohort-share weights; "
+                + (f"{self.n_clusters} clusters." if self.n_clusters else "no clustering."), *self.notes]
 
 
 def sun_abraham(

@@ -43,6 +43,7 @@ import pandas as pd
 
 from evalutils.errors import EstimationError
 
+from ._base import EffectResult
 from ._common import (
     check_binary,
     check_choice,
@@ -71,8 +72,6 @@ _BACKENDS = ("auto", "linearmodels", "numpy")
 #: one periods x periods solve; BENCHMARKS.md, row 4: PanelOLS takes 3-5 times pyfixest's time below
 #: 2 million rows, numpy 0.3-0.6 times).
 AUTO_NUMPY_MAX_PERIODS = 1_000
-#: Kept for callers of earlier versions; every panel size uses the numpy backend under ``"auto"``.
-AUTO_NUMPY_ROWS = 0
 
 #: Below this number of clusters analytic cluster-robust inference is unreliable;
 #: the result carries a note pointing to :func:`wild_cluster_bootstrap`.
@@ -85,8 +84,12 @@ def use_numpy_backend(backend: str, df: pd.DataFrame, time: str) -> bool:
 
 
 @dataclass(frozen=True)
-class TWFEResult:
-    """Result of :func:`twfe`. ``params``/``vcov`` cover the treatment and any covariates."""
+class TWFEResult(EffectResult):
+    """Result of :func:`twfe`. ``params``/``vcov`` cover the treatment and any covariates.
+
+    ``estimate``/``std_error`` are the treatment coefficient's; ``conf_int()`` gives every coefficient's
+    interval (as linearmodels).
+    """
 
     params: pd.Series
     vcov: pd.DataFrame
