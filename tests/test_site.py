@@ -1,8 +1,10 @@
-"""The website: index from the run manifest, methods page, generated figure map, publish, and a headless
-Chromium that loads the published site from file:// and from a local web server and follows every link."""
+"""The website from a real run (the runner with a tiny notebook): pages in both languages from the run manifest,
+the figure map, publish, and a headless Chromium that loads the published site from file:// and from a local web
+server and follows every link. (tests/site/ has publish's safety cases and the browser tests on real reports.)"""
 
 from __future__ import annotations
 
+import csv
 import functools
 import http.server
 import json
@@ -19,14 +21,15 @@ import pytest
 
 from evalutils.cli import main
 from evalutils.panel.demo import write_demo
-from evalutils.render.runner import DEFAULT_NOTEBOOK
+from evalutils.render.task import DEFAULT_NOTEBOOK
 from evalutils.site import figure_map
 
 from test_runner import tiny_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
-EVIL = "Tỉnh <script>alert('x')</script> & \"Co\""
+EVIL = "log <script>alert('x')</script> & \"va\""
+PAGES = ("index", "overview", "methods", "figures", "search")
 pytestmark = pytest.mark.slow
 
 
@@ -42,11 +45,12 @@ def built(tmp_path_factory):
                "--notebook", str(nb), "--provinces", "bac-lieu,khanh-hoa", "--lang", "vi,en", "--workers", "2",
                "--site"])
     assert rc == 0
-    # a label from the parameters with markup in it, a failed language, a PDF beside a report
+    # text with markup in a payload, a failed language with a local path in its error, a PDF beside a report
     m = json.loads((reports / "manifest.json").read_text(encoding="utf-8"))
     for lang in ("vi", "en"):
-        m["reports"][f"pre2025/{lang}/khanh-hoa"]["results"]["name_vi"] = EVIL
-    m["reports"]["pre2025/vi/bac-lieu"].update(outcome="failed", error="ParameterError <b>bad</b>", html=None)
+        m["reports"][f"pre2025/{lang}/khanh-hoa"]["results"]["outcome"] = EVIL
+    m["reports"]["pre2025/vi/bac-lieu"].update(outcome="failed", error=f"ParameterError <b>bad</b> in {base}",
+                                               html=None)
     (reports / "manifest.json").write_text(json.dumps(m, ensure_ascii=False), encoding="utf-8")
     (reports / "en" / "khanh-hoa.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
     assert main(["site", "--reports", str(reports)]) == 0
@@ -71,21 +75,49 @@ def _hrefs(html_text: str) -> list[str]:
     return p.links
 
 
-def check_index(built):
-    index = (built / "site" / "index.html").read_text(encoding="utf-8")
-    assert "<script>alert" not in index and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp;" in index
-    assert "<b>bad</b>" not in index  # the failure reason is escaped too
-    for href in _hrefs(index):
-        assert not href.startswith(("/", "file:", "http")), href
-    assert '../en/bac-lieu.html' in index and '../vi/khanh-hoa.html' in index and '../en/khanh-hoa.pdf' in index
-    assert "VI: failed" in index
-    assert "SYNTHETIC" in index
-    # headline figures: the effect with its interval and targets met / total
+def check_pages(built):
+    site = built / "site"
     m = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
     r = m["reports"]["pre2025/en/bac-lieu"]["results"]
-    assert f'{r["effect"]["estimate"]:.3f} [-1.000, 2.000]' in index
-    assert f'1 / {r["n_targets"]}' in index
-    assert (built / "site" / "methods.html").exists() and (built / "site" / "figures.html").exists()
+    for lang in ("vi", "en"):
+        for page in PAGES:
+            text = (site / lang / f"{page}.html").read_text(encoding="utf-8")
+            assert f'<html lang="{lang}">' in text, (lang, page)
+            other = "en" if lang == "vi" else "vi"
+            assert f'href="../{other}/{page}.html" hreflang="{other}"' in text  # the same page, other language
+            assert "<script>alert" not in text and "<b>bad</b>" not in text
+            assert "ParameterError" not in text and str(built.parent) not in text
+            for href in _hrefs(text):
+                assert not href.startswith(("/", "file:", "http")), href
+        index = (site / lang / "index.html").read_text(encoding="utf-8")
+        assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp;" in index  # escaped, shown as text
+        assert "SYNTHETIC" in index or "TỔNG HỢP" in index
+        # headline figures: the effect with its interval and targets met / total
+        assert f'{r["effect"]["estimate"]:.3f} [-1.000, 2.000]' in index
+        assert f'1 / {r["n_targets"]}' in index
+        assert 'href="khanh-hoa.html"' in index
+    vi = (site / "vi" / "index.html").read_text(encoding="utf-8")
+    row = vi[vi.index('id="pre2025-bac-lieu"'):]
+    row = row[:row.index("</tr>")]
+    assert "chưa có" in row and 'href="../en/bac-lieu.html"' in row   # failed: "not yet available" + other lang
+    assert "Báo cáo" in vi and "Tổng quan" in vi
+    # the root opens the Vietnamese pages
+    root = (site / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="vi">' in root and 'url=vi/index.html' in root
+    # the reports carry the site's navigation, their language and their title
+    report = (site / "en" / "bac-lieu.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in report and "<title>Bac Lieu — " in report
+    assert 'href="khanh-hoa.html" rel="prev"' in report and 'href="index.html"' in report
+    vi_report = (site / "vi" / "khanh-hoa.html").read_text(encoding="utf-8")
+    assert '<html lang="vi">' in vi_report and "<title>Khánh Hòa — " in vi_report
+    assert 'href="../en/khanh-hoa.html" hreflang="en"' in vi_report
+    # the data: overview CSV and the results JSON of each report
+    rows = list(csv.DictReader((site / "data" / "overview-pre2025.csv").open(encoding="utf-8")))
+    assert [x["slug"] for x in rows] == ["khanh-hoa", "bac-lieu"]
+    bl = rows[1]
+    assert bl["name_vi"] == "Bạc Liêu" and float(bl["effect_estimate"]) == pytest.approx(r["effect"]["estimate"])
+    assert bl["report_vi"] == "" and bl["report_en"] == "en/bac-lieu.html"
+    assert json.loads((site / "data" / "en" / "bac-lieu.json").read_text(encoding="utf-8")) == r
 
 
 def test_figure_map_lists_every_report_call_of_the_notebook():
@@ -105,8 +137,9 @@ def check_publish(built, tmp_path):
     out = tmp_path / "public"
     assert main(["publish", "--reports", str(built), "--to", str(out)]) == 0
     files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    assert {"index.html", "methods.html", "figures.html", "en/bac-lieu.html", "en/khanh-hoa.html",
-            "en/khanh-hoa.pdf", "vi/khanh-hoa.html"} <= set(files)
+    assert {"index.html", "vi/index.html", "en/overview.html", "en/bac-lieu.html", "en/khanh-hoa.html",
+            "en/khanh-hoa.pdf", "vi/khanh-hoa.html", "assets/search-index.js", "data/overview-pre2025.csv"} \
+        <= set(files)
     assert not [f for f in files if f.endswith(".ipynb") or f.startswith(("_failed", "notebooks", "site"))
                 or f == "manifest.json" or "partial" in f]
     for f in out.rglob("*.html"):
@@ -126,28 +159,26 @@ def _chromium(url: str, tmp_path: Path, *extra: str) -> subprocess.CompletedProc
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
 
 
-def test_index_publish_and_browser(built, tmp_path):
-    """One test (one build of the fixture under pytest-xdist): the index, publish, then the browser."""
-    check_index(built)
+def test_site_publish_and_browser(built, tmp_path):
+    """One test (one build of the fixture under pytest-xdist): the pages, publish, then the browser."""
+    check_pages(built)
     check_publish(built, tmp_path)
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
     site = tmp_path / "public"
 
-    # from file://: every link of every site page points at an existing file
-    for page in ("index.html", "methods.html", "figures.html"):
+    # from file://: every link of every page (both languages, and the reports) points at an existing file
+    pages = [f"{lang}/{p}.html" for lang in ("vi", "en") for p in PAGES] + ["en/bac-lieu.html", "vi/khanh-hoa.html"]
+    for page in pages:
         res = _chromium((site / page).as_uri(), tmp_path, "--dump-dom")
         assert res.returncode == 0, res.stderr[-2000:]
         assert "</html>" in res.stdout
         assert "CONSOLE" not in res.stderr, [line for line in res.stderr.splitlines() if "CONSOLE" in line]
-        links = _hrefs(res.stdout)
-        if page == "index.html":
-            assert len([h for h in links if h.endswith(".html") and "/" in h]) == 3  # 2 EN + 1 VI report
-        for href in links:
+        for href in _hrefs(res.stdout):
             target = urlparse(urljoin((site / page).as_uri(), href))
-            assert target.scheme == "file" and Path(target.path).is_file(), href
+            assert target.scheme == "file" and Path(target.path).is_file(), (page, href)
 
-    # from a web server on localhost: the index renders (screenshot) and every link answers 200
+    # from a web server on localhost: every link of the home page answers 200
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
     handler.log_message = lambda *a, **k: None
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -155,19 +186,17 @@ def test_index_publish_and_browser(built, tmp_path):
     thread.start()
     try:
         base = f"http://127.0.0.1:{server.server_address[1]}/"
-        shot = tmp_path / "index.png"
-        res = _chromium(base + "index.html", tmp_path, f"--screenshot={shot}", "--window-size=1280,900")
-        assert res.returncode == 0 and shot.stat().st_size > 5000, res.stderr[-2000:]
-        dom = _chromium(base + "index.html", tmp_path, "--dump-dom").stdout
-        pages = [urljoin(base + "index.html", h) for h in _hrefs(dom)]
-        assert pages
-        for url in pages:
+        dom = _chromium(base, tmp_path, "--dump-dom").stdout       # the root opens the Vietnamese home page
+        assert '<html lang="vi">' in dom
+        dom = _chromium(base + "vi/index.html", tmp_path, "--dump-dom").stdout
+        urls = [urljoin(base + "vi/index.html", h) for h in _hrefs(dom)]
+        assert urls
+        for url in urls:
             with urllib.request.urlopen(url, timeout=10) as resp:
                 assert resp.status == 200, url
-        # a report page itself loads in the browser
-        report = next(u for u in pages if u.endswith("/en/bac-lieu.html"))
+        report = next(u for u in urls if u.endswith("/vi/khanh-hoa.html"))
         res = _chromium(report, tmp_path, "--dump-dom")
-        assert res.returncode == 0 and "bac-lieu (en)" in res.stdout
+        assert res.returncode == 0 and "khanh-hoa (vi)" in res.stdout
     finally:
         server.shutdown()
         server.server_close()

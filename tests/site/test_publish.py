@@ -29,6 +29,10 @@ def _entry(geo: str, lang: str, slug: str, data: Path, params: Path, *, ok: bool
                         "target_status_counts": {"met": 1}}}
 
 
+def _doc(text: str) -> str:
+    return f"<!DOCTYPE html><html><head><title>Notebook</title></head><body><main>{text}</main></body></html>"
+
+
 @pytest.fixture
 def project(tmp_path):
     """<tmp>/proj/{data,params,reports}: two provinces, Bạc Liêu's Vietnamese build failed."""
@@ -44,7 +48,7 @@ def project(tmp_path):
             entries[f"pre2025/{lang}/{slug}"] = _entry("pre2025", lang, slug, data, params, ok=ok)
             if ok:
                 (reports / lang).mkdir(parents=True, exist_ok=True)
-                (reports / lang / f"{slug}.html").write_text(f"<html>{slug} {lang}</html>", encoding="utf-8")
+                (reports / lang / f"{slug}.html").write_text(_doc(f"{slug} {lang}"), encoding="utf-8")
     (reports / "en" / "khanh-hoa.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
     (reports / "manifest.json").write_text(json.dumps({"schema": 1, "reports": entries}), encoding="utf-8")
     return proj
@@ -62,8 +66,11 @@ def test_publish_into_a_new_folder_writes_the_site_and_a_marker_listing_it(proje
     out = tmp_path / "public" / "site"
     assert main(["publish", "--reports", str(project / "reports"), "--to", str(out)]) == 0
     files = _files(out)
-    assert {"index.html", "methods.html", "figures.html", ".nojekyll", "en/bac-lieu.html", "en/khanh-hoa.html",
-            "en/khanh-hoa.pdf", "vi/khanh-hoa.html", PUBLISH_MARKER} == files
+    pages = {f"{lang}/{p}.html" for lang in ("vi", "en") for p in ("index", "overview", "methods", "figures", "search")}
+    assets = {f"assets/{a}" for a in ("site.css", "site.js", "search.js", "search-index.js", "report-nav.css")}
+    reports = {"en/bac-lieu.html", "en/khanh-hoa.html", "en/khanh-hoa.pdf", "vi/khanh-hoa.html"}
+    data = {"data/overview-pre2025.csv", "data/en/bac-lieu.json", "data/en/khanh-hoa.json", "data/vi/khanh-hoa.json"}
+    assert files == {"index.html", ".nojekyll", PUBLISH_MARKER} | pages | assets | reports | data
     marker = json.loads((out / PUBLISH_MARKER).read_text(encoding="utf-8"))
     assert set(marker["files"]) == files - {PUBLISH_MARKER}
 
@@ -71,10 +78,19 @@ def test_publish_into_a_new_folder_writes_the_site_and_a_marker_listing_it(proje
 def test_failed_report_is_not_yet_available_without_error_or_path(project, tmp_path):
     out = tmp_path / "public"
     publish(project / "reports", out)
-    index = (out / "index.html").read_text(encoding="utf-8")
-    assert "VI: not yet available" in index
-    assert "failed" not in index and "ParameterError" not in index and "secret-path" not in index
-    assert str(tmp_path) not in index
+    for lang, label in (("vi", "chưa có"), ("en", "not yet available")):
+        index = (out / lang / "index.html").read_text(encoding="utf-8")
+        row = index[index.index('id="pre2025-bac-lieu"'):]
+        row = row[:row.index("</tr>")]
+        if lang == "vi":
+            assert label in row and "../en/bac-lieu.html" in row  # the other language's report instead
+        else:
+            assert 'href="bac-lieu.html"' in row
+    for f in out.rglob("*"):
+        if f.is_file() and f.suffix in (".html", ".js", ".json", ".csv"):
+            text = f.read_text(encoding="utf-8")
+            assert "failed" not in text.lower() and "ParameterError" not in text and "secret-path" not in text, f
+            assert str(tmp_path) not in text, f
     assert not (out / "vi" / "bac-lieu.html").exists()
 
 
@@ -89,13 +105,13 @@ def test_republish_replaces_only_what_publish_wrote(project, tmp_path):
     m = json.loads((reports / "manifest.json").read_text(encoding="utf-8"))
     del m["reports"]["pre2025/en/khanh-hoa"]
     (reports / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
-    (reports / "en" / "bac-lieu.html").write_text("<html>new</html>", encoding="utf-8")
+    (reports / "en" / "bac-lieu.html").write_text(_doc("new content"), encoding="utf-8")
 
     _, n = publish(reports, out)
     files = _files(out)
     assert (out / "CNAME").read_text(encoding="utf-8") == "example.gov.vn"
     assert (out / "en" / "notes.txt").read_text(encoding="utf-8") == "mine"
-    assert (out / "en" / "bac-lieu.html").read_text(encoding="utf-8") == "<html>new</html>"
+    assert "<main>new content</main>" in (out / "en" / "bac-lieu.html").read_text(encoding="utf-8")
     assert "en/khanh-hoa.html" not in files and "en/khanh-hoa.pdf" not in files   # no longer published
     assert n == len(json.loads((out / PUBLISH_MARKER).read_text(encoding="utf-8"))["files"])
     assert not [f for f in files if "partial" in f]
@@ -110,7 +126,7 @@ def test_empty_folders_left_by_removed_reports_go_but_not_the_users(project, tmp
     m["reports"] = {k: v for k, v in m["reports"].items() if "/vi/" not in k}
     (reports / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
     publish(reports, out)
-    assert not (out / "vi").exists() and (out / "mine").is_dir()
+    assert not (out / "data" / "vi").exists() and (out / "vi" / "index.html").is_file() and (out / "mine").is_dir()
 
 
 def test_refuses_a_non_empty_folder_it_did_not_write(project, tmp_path, capsys):
@@ -158,13 +174,12 @@ def test_refuses_reports_data_project_folders_and_their_parents(project, where, 
         target = Path("/")
     else:
         target = project / where
-    watched = [project, PROJECT_ROOT / "src" / "evalutils"]
-    before = [_snapshot(w) for w in watched]
+    before = _snapshot(project)  # (the checkout itself changes under other work; the refusal writes nothing)
     assert main(["publish", "--reports", str(project / "reports"), "--to", str(target)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: refusing to publish into ") and "what to do" in err
     assert str(target.resolve()) in err
-    assert [_snapshot(w) for w in watched] == before
+    assert _snapshot(project) == before
     assert not (target / PUBLISH_MARKER).exists()
 
 
@@ -197,7 +212,8 @@ def test_publish_to_dot(project, tmp_path):
         res = _cli(["publish", "--reports", str(reports), "--to", "."], cwd=site)
         assert res.returncode == 0 and "Traceback" not in res.stderr, res.stderr
         assert (site / "index.html").is_file() and (site / PUBLISH_MARKER).is_file()
-    assert _snapshot(project) == before
+    # publishing built the site in reports/site/ and changed nothing else in the project
+    assert {k: v for k, v in _snapshot(project).items() if not k.startswith("reports/site/")} == before
 
 
 def test_a_tampered_marker_cannot_delete_outside_the_folder(project, tmp_path):

@@ -1,0 +1,392 @@
+"""Build the website into ``reports/site/``: everything a static host (or a browser from ``file://``) needs.
+
+::
+
+    site/index.html                 opens the Vietnamese pages
+    site/vi/index.html …            home, overview (table + tile map), methods, figure map, search: per language
+    site/vi/bac-lieu.html           each built report, with a navigation bar (home, other language,
+    site/vi/units-2025/… .pdf       previous/next province, search, its data); PDFs beside
+    site/data/vi/bac-lieu.json      each report's results payload (what the report displayed)
+    site/data/overview-pre2025.csv  the overview table behind each geography
+    site/assets/                    stylesheet, scripts, search index (no file from another host)
+
+The reports under ``reports/<lang>/`` are left as the runner wrote them; the site holds copies with the full
+navigation (it depends on which reports exist, which only the site build knows). ``publish`` copies this folder.
+Files a build wrote and the next build no longer writes are removed (listed in ``site/.evalutils-site.json``);
+nothing else in the folder is touched.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import re
+import shutil
+import uuid
+from importlib import resources
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from ..errors import ReportError
+from ..render.manifest import RunManifest
+from ..render.task import DEFAULT_NOTEBOOK, NATIONAL, NATIONAL_NOTEBOOK
+from . import search
+from .figures import figure_rows, notebook_label
+from .markers import SITE_KIND, SITE_MARKER, read_marker, remove_stale
+from .model import (GEOGRAPHIES, Unit, collect_units, effect_method, effect_of, mde_of, neighbours, rel,
+                    targets_of)
+from .strings import LANGS, s
+from .tiles import TILES
+
+PAGES = ("index.html", "overview.html", "methods.html", "figures.html", "search.html")
+_PKG = Path(__file__).resolve().parent
+_NAV_BLOCK = re.compile(r"<!--evalutils:nav-->.*?<!--/evalutils:nav-->", re.S)
+_BODY = re.compile(r"<body\b[^>]*>", re.I)
+_HTML_TAG = re.compile(r"<html\b[^>]*>", re.I)
+_TITLE = re.compile(r"<title>.*?</title>", re.S | re.I)
+
+
+def _env() -> Environment:
+    return Environment(loader=FileSystemLoader(str(_PKG / "templates")), autoescape=select_autoescape(["j2"]),
+                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+def _num(x, digits: int = 3) -> str:
+    return "–" if x is None or (isinstance(x, float) and not math.isfinite(x)) else f"{x:.{digits}f}"
+
+
+# ------------------------------------------------------------------ rows of the tables
+
+def _row(unit: Unit, lang: str, page: str) -> dict:
+    res = unit.headline(lang)
+    eff = effect_of(res)
+    tg = targets_of(res)
+    mde = mde_of(res)
+    sup = (res or {}).get("n_supported")
+    report = unit.reports.get(lang)
+    other = "en" if lang == "vi" else "vi"
+    other_report = unit.reports.get(other) if not report else None
+    reasons = (res or {}).get("reasons") or {}
+    missing = (res or {}).get("effect_unavailable") or "; ".join(dict.fromkeys(str(v) for v in reasons.values()))
+    return {
+        "key": unit.key, "name": unit.name(lang), "order": unit.order,
+        "fold": search.fold(f"{unit.name('vi')} {unit.name('en')} {unit.slug}"),
+        "effect": ({"estimate": eff.get("estimate"), "text": f"{_num(eff.get('estimate'))} "
+                                                           f"[{_num(eff.get('conf_low'))}, {_num(eff.get('conf_high'))}]"}
+                   if eff else None),
+        "effect_missing": (missing or s("not_estimated", lang)) if res else "–",
+        "method": effect_method(res) if eff else "",
+        "targets_text": "–" if tg is None else f"{tg[0]} / {tg[1]}",
+        "attain": (tg[0] / tg[1]) if tg and tg[1] else None,
+        "attain_sort": "" if not tg or not tg[1] else f"{tg[0] / tg[1]:.6f}",
+        "mde_text": _num(mde), "mde_sort": "" if mde is None else f"{mde:.6f}", "mde": mde,
+        "supported": sup, "supported_text": "–" if sup is None else str(sup),
+        "supported_sort": "" if sup is None else str(sup),
+        "n_units": (res or {}).get("n_units_estimated", "–"),
+        "href": rel(page, report.html) if report else None,
+        "pdf": rel(page, report.pdf) if report and report.pdf else None,
+        "json": rel(page, report.data) if report and unit.results.get(lang) else None,
+        "other_href": rel(page, other_report.html) if other_report else None,
+    }
+
+
+def _synthesis(rows: list[dict], units: list[Unit], lang: str) -> str:
+    with_res = [u.headline(lang) for u in units if u.headline(lang)]
+    total = sum(int(r.get("n_targets") or 0) for r in with_res)
+    met = sum(int((r.get("target_status_counts") or {}).get("met", 0)) for r in with_res)
+    effects = [r["effect"] for r in with_res if r.get("effect")]
+    pos = sum(1 for e in effects if e.get("conf_low") is not None and e["conf_low"] > 0)
+    neg = sum(1 for e in effects if e.get("conf_high") is not None and e["conf_high"] < 0)
+    return s("synthesis", lang, n=len(with_res), met=met, total=total, k=len(effects), pos=pos, neg=neg,
+             zero=len(effects) - pos - neg)
+
+
+def _effect_label(units: list[Unit], lang: str) -> str:
+    outcomes = sorted({str((u.headline(lang) or {}).get("outcome")) for u in units
+                       if (u.headline(lang) or {}).get("outcome")})
+    return s("effect_on", lang, outcome=", ".join(outcomes)) if outcomes else s("effect", lang)
+
+
+INDICATORS = ("attain", "effect", "supported", "mde")
+
+
+def _indicators(lang: str, has_mde: bool) -> list[dict]:
+    out = [{"key": "attain", "label": s("attainment", lang)}, {"key": "effect", "label": s("effect", lang)},
+           {"key": "supported", "label": s("supported", lang)}]
+    if has_mde:
+        out.append({"key": "mde", "label": s("mde", lang)})
+    return out
+
+
+def _bins(values: list[float | None], n: int = 5) -> tuple[list[int], list[tuple[float, float]]]:
+    """Equal-width classes 1..n over the observed range (0 = no value) and each class's bounds."""
+    vals = [v for v in values if v is not None]
+    if not vals:
+        return [0] * len(values), []
+    lo, hi = min(vals), max(vals)
+    width = (hi - lo) / n if hi > lo else 1.0
+    bounds = [(lo + i * width, lo + (i + 1) * width) for i in range(n)] if hi > lo else [(lo, hi)]
+    out = []
+    for v in values:
+        if v is None:
+            out.append(0)
+        elif hi == lo:
+            out.append(3)
+        else:
+            out.append(min(n, int((v - lo) / width) + 1))
+    return out, bounds
+
+
+def _fmt(key: str, v: float | None) -> str:
+    if v is None:
+        return "–"
+    if key == "attain":
+        return f"{100 * v:.0f}%"
+    if key == "supported":
+        return f"{v:.0f}"
+    return f"{v:.3f}"
+
+
+def _geo_group(geo: str, units: list[Unit], lang: str, page: str) -> dict:
+    rows = [_row(u, lang, page) for u in units]
+    has_mde = any(r["mde"] is not None for r in rows)
+    tiles_at = TILES[geo]
+    by_slug = {u.slug: (u, r) for u, r in zip(units, rows)}
+    from ..geography import provinces, units_2025
+    table = provinces() if geo == "pre2025" else units_2025()
+    values = {"attain": [], "effect": [], "supported": [], "mde": []}
+    slugs = [slug for slug in table["slug"] if slug in tiles_at]
+    for slug in slugs:
+        r = by_slug.get(slug, (None, None))[1]
+        values["attain"].append(r["attain"] if r and r["href"] else None)
+        values["effect"].append(r["effect"]["estimate"] if r and r["href"] and r["effect"] else None)
+        values["supported"].append(float(r["supported"]) if r and r["href"] and r["supported"] is not None else None)
+        values["mde"].append(r["mde"] if r and r["href"] else None)
+    bins, legends = {}, {}
+    for key, vals in values.items():
+        bins[key], bounds = _bins(vals)
+        legends[key] = [{"bin": i + 1, "text": f"{_fmt(key, lo)} – {_fmt(key, hi)}"} for i, (lo, hi) in
+                        enumerate(bounds)] if len(bounds) > 1 else (
+            [{"bin": 3, "text": _fmt(key, bounds[0][0])}] if bounds else [])
+        legends[key].append({"bin": 0, "text": s("no_value", lang)})
+    tiles = []
+    for i, slug in enumerate(slugs):
+        unit, r = by_slug.get(slug, (None, None))
+        name = unit.name(lang) if unit else _name(table, slug, lang)
+        row, col = tiles_at[slug]
+        vals = {k: _fmt(k, values[k][i]) for k in values}
+        tiles.append({"name": name, "row": row + 1, "col": col + 1, "href": r["href"] if r else None,
+                      "bins": {k: bins[k][i] for k in values}, "vals": vals,
+                      "label": f"{name}: {vals['attain']}"})
+    return {"geography": geo, "heading": s(f"geo_{geo}", lang), "rows": rows, "has_mde": has_mde,
+            "effect_label": _effect_label(units, lang), "synthesis": _synthesis(rows, units, lang),
+            "tiles": tiles, "legends": legends, "map_cols": max(c for _, c in tiles_at.values()) + 1,
+            "csv": rel(page, f"data/overview-{geo}.csv")}
+
+
+def _name(table, slug: str, lang: str) -> str:
+    row = table[table["slug"] == slug]
+    return str(row.iloc[0]["name_vi" if lang == "vi" else "name_en"]) if not row.empty else slug
+
+
+# ------------------------------------------------------------------ pages
+
+def _common(lang: str, page: str, title: str, synthetic: bool) -> dict:
+    other = "en" if lang == "vi" else "vi"
+    return {"lang": lang, "other": other, "page": page, "title": f"{title} — {s('site_title', lang)}",
+            "root": "../", "switch_href": f"../{other}/{page}", "synthetic": synthetic,
+            "s": lambda key, **kw: s(key, lang, **kw)}
+
+
+def _figures_context(lang: str, maps: list[dict]) -> dict:
+    if lang == "vi":
+        intro = Markup("<p>Lập tự động từ mã nguồn của các notebook: mỗi lời gọi <code>report.&lt;hàm&gt;</code> "
+                       "hoặc <code>national.&lt;hàm&gt;</code> trong một ô mã, theo thứ tự báo cáo hiển thị. "
+                       "Loại được đọc từ tên hàm (<code>*_figure</code>: hình; <code>*_html</code>: một phần "
+                       "gồm chữ và bảng; <code>*_table</code>: bảng). Tên hàm và mô tả giữ nguyên tiếng Anh của "
+                       "mã nguồn.</p>")
+        headers = ["Mục", "Loại", "Hàm", "Định nghĩa tại", "Ô notebook", "Chức năng (tiếng Anh)"]
+        cell_word, hidden_word = "ô", "không hiển thị trong báo cáo"
+    else:
+        intro = Markup("<p>Generated from the notebooks' source: every call of a <code>report.&lt;function&gt;"
+                       "</code> or <code>national.&lt;function&gt;</code> in a code cell, in the order the report "
+                       "shows them. The kind is read from the function's name (<code>*_figure</code>: a figure; "
+                       "<code>*_html</code>: a section of text and tables; <code>*_table</code>: a table).</p>")
+        headers = ["Item", "Kind", "Function", "Defined at", "Notebook cell", "What it does"]
+        cell_word, hidden_word = "cell", "not shown in the report"
+    return {"intro": intro, "headers": headers, "cell_word": cell_word, "hidden_word": hidden_word,
+            "notebooks": maps}
+
+
+def render_pages(units: list[Unit], *, notebooks: list[Path] | None = None) -> dict[str, str]:
+    """Site path -> HTML of every site page (both languages) and the root page."""
+    env = _env()
+    notebooks = notebooks or [p for p in (DEFAULT_NOTEBOOK, NATIONAL_NOTEBOOK) if p.exists()]
+    synthetic = any(bool(r.get("synthetic")) for u in units for r in u.results.values())
+    out: dict[str, str] = {}
+    maps = [{"label": notebook_label(nb), "rows": figure_rows(nb)} for nb in notebooks]
+    figures_rows = {lang: _figures_context(lang, maps) for lang in LANGS}
+    for lang in LANGS:
+        def page_path(p: str) -> str:
+            return f"{lang}/{p}"
+        national = next((u for u in units if u.geography == NATIONAL), None)
+        for page in PAGES:
+            ctx = _common(lang, page, s({"index.html": "index_title", "overview.html": "overview",
+                                         "methods.html": "methods_title", "figures.html": "figures_title",
+                                         "search.html": "search_title"}[page], lang), synthetic)
+            if page in ("index.html", "overview.html"):
+                ctx["groups"] = [_geo_group(g, [u for u in units if u.geography == g], lang, page_path(page))
+                                 for g in GEOGRAPHIES if any(u.geography == g for u in units)]
+                ctx["national"] = _row(national, lang, page_path(page)) if national else None
+                ctx["indicators"] = _indicators(lang, any(gr["has_mde"] for gr in ctx["groups"]))
+            if page == "figures.html":
+                ctx.update(figures_rows[lang])
+            if page == "index.html":
+                ctx["title"] = s("site_title", lang)
+            out[page_path(page)] = env.get_template(page.replace(".html", ".html.j2")).render(**ctx)
+    out["index.html"] = env.get_template("root.html.j2").render(title=s("site_title", "vi"),
+                                                                 redirect=s("redirect", "vi"))
+    return out
+
+
+def report_with_nav(document: str, unit: Unit, lang: str, units: list[Unit], env: Environment) -> str:
+    """The report's HTML with the site's navigation bar, its language and its title."""
+    report = unit.reports[lang]
+    page = report.html
+    other = "en" if lang == "vi" else "vi"
+    prev, nxt = neighbours(units, unit, lang)
+    nav = env.get_template("report_nav.html.j2").render(
+        s=lambda key, **kw: s(key, lang, **kw), other=other,
+        index=rel(page, f"{lang}/index.html"), overview=rel(page, f"{lang}/overview.html"),
+        search=rel(page, f"{lang}/search.html"),
+        other_href=rel(page, unit.reports[other].html) if other in unit.reports else None,
+        prev={"href": rel(page, prev.reports[lang].html), "name": prev.name(lang)} if prev else None,
+        next={"href": rel(page, nxt.reports[lang].html), "name": nxt.name(lang)} if nxt else None,
+        json=rel(page, report.data) if unit.results.get(lang) else None).strip()
+    style = (f'<link rel="stylesheet" href="{rel(page, "assets/report-nav.css")}">')
+    if _NAV_BLOCK.search(document):
+        document = _NAV_BLOCK.sub(lambda m: nav, document, count=1)
+    else:
+        m = _BODY.search(document)
+        document = (document[:m.end()] + "\n" + nav + document[m.end():]) if m else nav + document
+    document = document.replace("</head>", style + "\n</head>", 1)
+    document = _HTML_TAG.sub(f'<html lang="{lang}">', document, count=1)
+    escaped = report.title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _TITLE.sub(lambda m: f"<title>{escaped}</title>", document, count=1)
+
+
+# ------------------------------------------------------------------ data
+
+OVERVIEW_COLUMNS = ("geography", "slug", "name_vi", "name_en", "targets_met", "targets_total", "effect_estimate",
+                    "effect_conf_low", "effect_conf_high", "effect_estimator", "mde", "n_supported",
+                    "report_vi", "report_en")
+
+
+def overview_csv(units: list[Unit], geo: str) -> str:
+    """The overview table of one geography: the numbers the overview page shows, nothing else."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(OVERVIEW_COLUMNS)
+    for u in (u for u in units if u.geography == geo):
+        res = u.headline("en")
+        eff = effect_of(res) or {}
+        tg = targets_of(res)
+        w.writerow([geo, u.slug, u.name("vi"), u.name("en"), tg[0] if tg else "", tg[1] if tg else "",
+                    _csvnum(eff.get("estimate")), _csvnum(eff.get("conf_low")), _csvnum(eff.get("conf_high")),
+                    effect_method(res) if eff else "", _csvnum(mde_of(res)), (res or {}).get("n_supported", ""),
+                    u.reports["vi"].html if "vi" in u.reports else "", u.reports["en"].html if "en" in u.reports
+                    else ""])
+    return buf.getvalue()
+
+
+def _csvnum(x) -> str:
+    return "" if x is None or (isinstance(x, float) and not math.isfinite(x)) else repr(float(x))
+
+
+# ------------------------------------------------------------------ writing
+
+def _write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex}.partial")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _place_copy(src: Path, dest: Path, *, link: bool = False) -> None:
+    """``dest`` becomes a copy of ``src``; with ``link``, a hard link when possible (the PDFs: large, and the
+    runner replaces them by renaming, never in place, so the two names never diverge by an edit)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if link and dest.exists() and os.path.samefile(src, dest):
+        return
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}-{uuid.uuid4().hex}.partial")
+    try:
+        if not link:
+            raise OSError
+        os.link(src, tmp)
+    except OSError:
+        shutil.copy2(src, tmp)
+    os.replace(tmp, dest)
+
+
+def _earlier(site: Path) -> list[str]:
+    return read_marker(site / SITE_MARKER, kind=SITE_KIND) or []
+
+
+def build_site(reports_dir: str | Path = "reports", *, notebooks: list[Path] | None = None) -> Path:
+    """Write the website into ``reports/site/``; return the path of its home page (Vietnamese)."""
+    reports_dir = Path(reports_dir)
+    site = reports_dir / "site"
+    units = collect_units(RunManifest(reports_dir), reports_dir)
+    env = _env()
+    earlier = set(_earlier(site)) if site.exists() else set()
+    written: list[str] = []
+    entries: list[dict] = []
+    try:
+        pages = render_pages(units, notebooks=notebooks)
+        for path, text in pages.items():
+            _write_text(site / path, text)
+            written.append(path)
+            if path != "index.html":
+                entries.append(search.index_entry(path, path.split("/")[0], "page", text))
+        for name in ("site.css", "site.js", "search.js", "report-nav.css"):
+            _place_copy(_PKG / "static" / name, site / "assets" / name)
+            written.append(f"assets/{name}")
+        for geo in GEOGRAPHIES:
+            if any(u.geography == geo for u in units):
+                _write_text(site / f"data/overview-{geo}.csv", overview_csv(units, geo))
+                written.append(f"data/overview-{geo}.csv")
+        for unit in units:
+            for lang, report in unit.reports.items():
+                document = (reports_dir / report.html).read_text(encoding="utf-8")
+                document = report_with_nav(document, unit, lang, units, env)
+                _write_text(site / report.html, document)
+                written.append(report.html)
+                entries.append(search.index_entry(report.html, lang, "report", document,
+                                                  extra=f"{unit.name('vi')} {unit.name('en')}"))
+                if report.pdf:
+                    _place_copy(reports_dir / report.pdf, site / report.pdf, link=True)
+                    written.append(report.pdf)
+                if unit.results.get(lang):
+                    _write_text(site / report.data, json.dumps(unit.results[lang], ensure_ascii=False, indent=1,
+                                                               sort_keys=True, allow_nan=False) + "\n")
+                    written.append(report.data)
+        _write_text(site / "assets/search-index.js", search.index_script(entries))
+        written.append("assets/search-index.js")
+        _write_text(site / SITE_MARKER, json.dumps({"kind": SITE_KIND, "files": sorted(written)},
+                                                   indent=1) + "\n")
+        remove_stale(site, earlier - set(written))
+    except OSError as exc:
+        raise ReportError(f"writing the website into {site} failed: {exc.strerror or exc}",
+                          file=getattr(exc, "filename", None) or site,
+                          hint="check that the reports folder is writable and the disk is not full") from None
+    return site / "index.html"
+
+
+def site_files(reports_dir: str | Path) -> list[str]:
+    """The files of the last site build (site paths), from its marker."""
+    return _earlier(Path(reports_dir) / "site")

@@ -1,0 +1,184 @@
+"""The website in a real browser (Debian's headless chromium over the DevTools protocol), built from real reports
+(the province notebook for Bạc Liêu and Cà Mau, and the national synthesis, in Vietnamese and English):
+
+navigation, the language switch, search ("Bac Lieu" finds "Bạc Liêu"), a CSV link, the map linking to a report,
+sorting and filtering the overview table; axe-core over every page type (0 serious or critical violations);
+screenshots of the home page, the map and a report in both languages, kept in tests/site/artifacts/ (not in git).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import http.server
+import io
+import threading
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from evalutils.cli import main
+from evalutils.panel.demo import write_demo
+
+from _browser import CHROMIUM, Browser
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = HERE / "artifacts"
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    base = tmp_path_factory.mktemp("browser")
+    write_demo(base / "data", scale=0.3, seed=7)
+    reports = base / "reports"
+    rc = main(["run", "--data", str(base / "data"), "--params", str(ROOT / "params"), "--reports", str(reports),
+               "--provinces", "bac-lieu,ca-mau", "--lang", "vi,en", "--national", "--workers", "2"])
+    assert rc == 0
+    out = base / "public"
+    assert main(["publish", "--reports", str(reports), "--to", str(out)]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser(site, tmp_path_factory):
+    b = Browser(tmp_path_factory.mktemp("chromium"))
+    yield b
+    b.close()
+
+
+def _served(folder: Path):
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    handler.log_message = lambda *a, **k: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def test_navigation_language_switch_and_prev_next(site, browser):
+    browser.goto((site / "index.html").as_uri())          # the root opens the Vietnamese home page
+    browser._wait_event("Page.loadEventFired")            # (a meta refresh: one more load)
+    assert browser.url.endswith("/vi/index.html") and browser.run("document.documentElement.lang") == "vi"
+    browser.click('tr#pre2025-bac-lieu a[href="bac-lieu.html"]')
+    assert browser.url.endswith("/vi/bac-lieu.html")
+    assert browser.run("document.documentElement.lang") == "vi"
+    assert browser.run("document.title") == "Bạc Liêu — Đánh giá chương trình nâng cao năng suất và chất lượng"
+    browser.click('nav.evalutils-nav a[rel="next"]')
+    assert browser.url.endswith("/vi/ca-mau.html") and browser.run("document.title").startswith("Cà Mau — ")
+    browser.click('nav.evalutils-nav a[hreflang="en"]')     # the same report in English
+    assert browser.url.endswith("/en/ca-mau.html") and browser.run("document.documentElement.lang") == "en"
+    assert browser.run("document.title") == "Ca Mau — Evaluation of the productivity and quality programme"
+    browser.click('nav.evalutils-nav a[rel="prev"]')
+    assert browser.url.endswith("/en/bac-lieu.html")
+    browser.click('nav.evalutils-nav a[href="index.html"]')
+    assert browser.url.endswith("/en/index.html") and browser.run("document.documentElement.lang") == "en"
+    browser.click('header a[hreflang="vi"]')              # site pages switch language too
+    assert browser.url.endswith("/vi/index.html")
+    browser.click('a[href="national.html"]')
+    assert browser.run("document.title").startswith("Toàn quốc — ")
+    assert browser.console_errors() == []
+
+
+@pytest.mark.parametrize("scheme", ["file", "http"])
+def test_search_without_accents_finds_the_province(site, browser, scheme):
+    server = _served(site) if scheme == "http" else None
+    try:
+        root = f"http://127.0.0.1:{server.server_address[1]}" if server else site.as_uri()
+        browser.goto(f"{root}/vi/index.html")
+        browser.run("document.getElementById('site-search').value = 'Bac Lieu'")
+        browser.click("form.search-form button")
+        assert "/vi/search.html?q=Bac+Lieu" in browser.url
+        hits = browser.run("[...document.querySelectorAll('#search-results a')].map(a => [a.textContent, "
+                           "a.getAttribute('href')])")
+        assert hits[0] == ["Bạc Liêu — Đánh giá chương trình nâng cao năng suất và chất lượng", "../vi/bac-lieu.html"]
+        assert ["Bac Lieu — Evaluation of the productivity and quality programme", "../en/bac-lieu.html"] in hits
+        assert not any("ca-mau" in h for _, h in hits[:2])
+        browser.click("#search-results a")
+        assert browser.url.endswith("/vi/bac-lieu.html")
+        browser.goto(f"{root}/en/search.html?q=c%C3%A0+mau+productivity")   # accents typed, English first
+        first = browser.run("document.querySelector('#search-results a').getAttribute('href')")
+        assert first == "../en/ca-mau.html"
+        browser.goto(f"{root}/en/search.html?q=zzqx")
+        assert browser.run("document.getElementById('search-status').textContent") == "No page found."
+    finally:
+        if server:
+            server.shutdown()
+            server.server_close()
+
+
+def test_overview_csv_link_map_and_sorting(site, browser):
+    server = _served(site)
+    try:
+        root = f"http://127.0.0.1:{server.server_address[1]}"
+        browser.goto(f"{root}/vi/overview.html")
+        csv_href = browser.run("document.querySelector('a[href$=\".csv\"]').href")
+        with urllib.request.urlopen(csv_href, timeout=10) as resp:
+            assert resp.status == 200
+            rows = list(csv.DictReader(io.StringIO(resp.read().decode("utf-8"))))
+        assert [r["slug"] for r in rows] == ["bac-lieu", "ca-mau"]
+        shown = browser.run("[...document.querySelectorAll('#t-pre2025 tbody tr')].map(r => "
+                            "r.cells[r.cells.length - 2].textContent)")
+        assert shown == [r["n_supported"] for r in rows]          # the CSV holds what the page shows
+        # sorting: supported firms, descending on the second click; filtering without accents
+        col = browser.run("[...document.querySelectorAll('#t-pre2025 thead th')].findIndex(th => "
+                          "th.textContent.includes('Doanh nghiệp được hỗ trợ'))")
+        for _ in range(2):
+            browser.run(f"document.querySelectorAll('#t-pre2025 thead th')[{col}].querySelector('button').click()")
+        values = browser.run(f"[...document.querySelectorAll('#t-pre2025 tbody tr')].map(r => "
+                             f"parseFloat(r.cells[{col}].dataset.sort))")
+        assert values == sorted(values, reverse=True)
+        assert browser.run(f"document.querySelectorAll('#t-pre2025 thead th')[{col}].getAttribute('aria-sort')") \
+            == "descending"
+        browser.run("const f = document.getElementById('filter-pre2025'); f.value = 'ca mau'; "
+                    "f.dispatchEvent(new Event('input'))")
+        assert browser.run("[...document.querySelectorAll('#t-pre2025 tbody tr')].filter(r => !r.hidden)"
+                           ".map(r => r.cells[0].textContent)") == ["Cà Mau"]
+        # the map: every province has a tile, the built ones link to their report, the indicator recolours
+        assert browser.run("document.querySelectorAll('.tilemap[data-geo=pre2025] .tile').length") == 63
+        assert browser.run("document.querySelectorAll('.tilemap[data-geo=pre2025] a.tile').length") == 2
+        browser.run("const s = document.getElementById('ind-pre2025'); s.value = 'supported'; "
+                    "s.dispatchEvent(new Event('change'))")
+        assert browser.run("document.querySelector('.tilemap[data-geo=pre2025] a.tile[href=\"bac-lieu.html\"] "
+                           ".tile-value').textContent") == rows[0]["n_supported"]
+        browser.screenshot(ARTIFACTS / "overview-map-vi.png", full_page=True)
+        browser.click('.tilemap[data-geo=pre2025] a.tile[href="bac-lieu.html"]')
+        assert browser.url.endswith("/vi/bac-lieu.html") and browser.run("document.title").startswith("Bạc Liêu")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+PAGE_TYPES = ["vi/index.html", "en/index.html", "vi/overview.html", "en/overview.html", "vi/methods.html",
+              "en/figures.html", "vi/search.html?q=Bac+Lieu", "vi/bac-lieu.html", "en/bac-lieu.html",
+              "vi/national.html", "en/national.html"]
+
+
+def test_axe_finds_no_serious_or_critical_violation(site, browser, tmp_path):
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed: npm ci --prefix tests/site (.ci/run does it)")
+    source = AXE.read_text(encoding="utf-8")
+    # control: axe does report a serious contrast violation on a page made to fail
+    bad = tmp_path / "bad.html"
+    bad.write_text('<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><main>'
+                   '<p style="color:#5aae61;background:#fff">On track</p></main></body></html>', encoding="utf-8")
+    browser.goto(bad.as_uri())
+    assert any(v["id"] == "color-contrast" and v["impact"] == "serious" for v in browser.axe(source))
+    found = {}
+    for page in PAGE_TYPES:
+        browser.goto(f"{site.as_uri()}/{page}")
+        found[page] = [v for v in browser.axe(source) if v["impact"] in ("serious", "critical")]
+    assert found == {p: [] for p in PAGE_TYPES}
+
+
+def test_screenshots_in_both_languages(site, browser):
+    shots = {"home-vi": "vi/index.html", "home-en": "en/index.html", "report-vi": "vi/bac-lieu.html",
+             "report-en": "en/bac-lieu.html", "overview-map-en": "en/overview.html"}
+    for name, page in shots.items():
+        browser.goto(f"{site.as_uri()}/{page}")
+        path = browser.screenshot(ARTIFACTS / f"{name}.png", full_page=name.startswith("overview"))
+        assert path.stat().st_size > 20_000, name   # a rendered page, not a blank one
