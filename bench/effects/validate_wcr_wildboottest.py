@@ -1,11 +1,13 @@
 """Cross-check wild_cluster_bootstrap p-values against the ``wildboottest`` package (Python port of
-fwildclusterboot), on panels with unit and year dummies. wildboottest runs in its own virtual
-environment (default /tmp/csdid-venv: ``pip install wildboottest statsmodels`` there).
+fwildclusterboot), on panels with unit and year dummies. wildboottest is a test dependency of
+evalutils; by default it runs in this interpreter (pass another python as the first argument).
 
-With Rademacher weights and 2^G <= B both enumerate every sign vector, so the p-values are exact
-(ours) and wildboottest draws B = 99,999 random sign vectors, so they agree up to its Monte Carlo
-error (about 0.0015); with Webb weights both draw 99,999 vectors.
-Usage: python bench/effects/validate_wcr_wildboottest.py
+With Rademacher weights and 2^G < B both enumerate every sign vector, so the p-values are exact.
+wildboottest counts |t*| > |t| without a tolerance, so whether the two sign vectors that tie with
+the observed statistic by construction (+1 and -1) count depends on rounding: its p equals our
+``ties="strict"`` or our ``ties="inclusive"`` p, 2/2^G apart; both are printed. With Webb weights
+both draw 99,999 vectors and agree up to Monte Carlo error (about 0.0015).
+Usage: python bench/effects/validate_wcr_wildboottest.py [python]
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ def make(seed: int, G: int) -> pd.DataFrame:
     return pd.DataFrame({"unit": unit, "year": year, "treated": treated, "x": x, "y": y, "cl": cl})
 
 
-def main(python: str = "/tmp/csdid-venv/bin/python") -> None:
+def main(python: str = sys.executable) -> None:
     rows = []
     for seed, G, weights, B in ((1, 8, "rademacher", 99999), (2, 10, "rademacher", 99999), (3, 12, "webb", 99999)):
         df = make(seed, G)
@@ -68,16 +70,17 @@ def main(python: str = "/tmp/csdid-venv/bin/python") -> None:
             out = subprocess.run([python, "-c", THEIRS.format(csv=csv, B=B, weights=weights, shift=shift)],
                                  capture_output=True, text=True, check=True)
         theirs = json.loads(out.stdout.strip().splitlines()[-1])
+        kw = dict(outcome="y", unit="unit", time="year", treatment="treated", covariates="x", cluster="cl",
+                  weights=weights, n_boot=B, seed=1, conf_int=False)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            ours0 = wild_cluster_bootstrap(df, outcome="y", unit="unit", time="year", treatment="treated",
-                                           covariates="x", cluster="cl", weights=weights, n_boot=B, seed=1,
-                                           conf_int=False).p_value
-            ours1 = wild_cluster_bootstrap(df, outcome="y", unit="unit", time="year", treatment="treated",
-                                           covariates="x", cluster="cl", weights=weights, n_boot=B, seed=1,
-                                           conf_int=False, h0=shift).p_value
-        rows.append({"G": G, "weights": weights, "B": B, "p_ours_h0=0": ours0, "p_wildboottest_h0=0": theirs["0"],
-                     f"p_ours_h0={shift}": ours1, f"p_wildboottest_h0={shift}": theirs["shift"]})
+            ours = {(h, ties): wild_cluster_bootstrap(df, h0=h, ties=ties, **kw).p_value
+                    for h in (0.0, shift) for ties in ("strict", "inclusive")}
+        rows.append({"G": G, "weights": weights, "B": B,
+                     "p_wildboottest_h0=0": theirs["0"], "p_ours_strict_h0=0": ours[0.0, "strict"],
+                     "p_ours_inclusive_h0=0": ours[0.0, "inclusive"],
+                     f"p_wildboottest_h0={shift}": theirs["shift"], f"p_ours_strict_h0={shift}": ours[shift, "strict"],
+                     f"p_ours_inclusive_h0={shift}": ours[shift, "inclusive"]})
     print(pd.DataFrame(rows).to_string(index=False))
 
 
