@@ -416,6 +416,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "status_behind": {"vi": "Chưa đạt", "en": "Behind"},
     "status_no_data": {"vi": "Không có dữ liệu", "en": "No data"},
     "col_rule": {"vi": "Cách đánh giá", "en": "How it is judged"},
+    "scorecard_intro": {
+        "vi": "Mỗi chỉ tiêu trong kế hoạch của tỉnh được so với số liệu theo dõi do tỉnh báo cáo hằng năm (cột "
+              "“Thực hiện”); cột “Cách đánh giá” ghi quy tắc xác định tình trạng.",
+        "en": "Each target of the province's plan is compared with the monitoring returns the province reports every "
+              "year (column “Observed”); column “How it is judged” gives the rule behind the status.",
+    },
+    "sources_heading": {"vi": "Nguồn:", "en": "Sources:"},
+    "issued_on": {"vi": "ban hành ngày {date}", "en": "issued {date}"},
+    "no_period": {"vi": "không nêu", "en": "not stated"},
     "cite_no_publisher": {"vi": "không rõ cơ quan đăng tải", "en": "publisher not given"},
     "cite_no_date": {"vi": "không ghi ngày", "en": "date not given"},
     "cite_based_on": {"vi": "theo {doc}", "en": "based on: {doc}"},

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from ...geography import provinces, units_2025
-from ...i18n import t
+from ...i18n import fmt_number, t
 from ..context import ProvinceContext
 from ..html import render
+from ..sources import source_list, source_mark
 
 
 def banner_html(ctx) -> str:
@@ -25,7 +26,9 @@ def header_html(ctx: ProvinceContext) -> str:
     else:
         note = t("unit_members", ctx.lang, members=", ".join(m.name_vi for m in ctx.members))
     m = ctx.data_manifest
-    vintage = t("vintage_synthetic", ctx.lang, seed=m.get("seed"), scale=m.get("scale")) if ctx.synthetic else \
+    scale = m.get("scale")
+    scale = fmt_number(float(scale), ctx.lang, 1) if isinstance(scale, (int, float)) else scale
+    vintage = t("vintage_synthetic", ctx.lang, seed=m.get("seed"), scale=scale) if ctx.synthetic else \
         t("vintage_delivered", ctx.lang, description=m.get("description", ""), date=m.get("delivered", "—"))
     return render("header.html.j2", title=t("report_title", ctx.lang, province=ctx.name_vi),
                   subtitle=t("subtitle", ctx.lang, years=f"{y0}–{y1}", code=", ".join(ctx.codes), region=ctx.region),
@@ -44,11 +47,14 @@ def plans_html(ctx: ProvinceContext) -> str:
             if p.number:
                 bits.append(f"số {p.number}" if ctx.lang == "vi" else f"No. {p.number}")
             if p.issued:
-                bits.append(p.issued)
+                y, mo, d = (int(x) for x in p.issued.split("-"))
+                bits.append(t("issued_on", ctx.lang, date=f"{d}/{mo}/{y}"))
             if p.period:
                 bits.append(f"{p.period[0]}–{p.period[1]}")
             if p.implements:
                 bits.append(", ".join(p.implements))
-            entry["plans"].append({"text": " · ".join(bits), "source": p.source})
+            entry["plans"].append({"text": " · ".join(bits), "source": source_mark(ctx, p.source)})
         members.append(entry)
-    return render("plans.html.j2", heading=t("plans_heading", ctx.lang), members=members)
+    sources = source_list(ctx, ctx.lang)
+    return render("plans.html.j2", heading=t("plans_heading", ctx.lang), members=members,
+                  sources_heading=t("sources_heading", ctx.lang) if sources else "", sources=sources)

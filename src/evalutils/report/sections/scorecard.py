@@ -5,9 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from ...i18n import Lang, fmt_number, t
+from ...measures.targets import rule_text
 from ..context import MemberProvince, ProvinceContext
 from ..formatting import STATUS_COLOURS
 from ..html import render
+from ..sources import source_mark
 
 
 def _goal_text(row: pd.Series, lang: Lang) -> str:
@@ -22,18 +24,33 @@ def _goal_text(row: pd.Series, lang: Lang) -> str:
     return f"{goal}{unit} ({t('agg_' + row['aggregation'], lang)})"
 
 
+def _observed_text(row: pd.Series, lang: Lang) -> str:
+    """The observed figure as compared: years met for a per-year target, else the value (— when none)."""
+    if row["aggregation"] == "per_year" and pd.notna(row["years_counted"]):
+        return t("obs_years", lang, k=int(row["years_met"]), n=int(row["years_counted"]))
+    v = row["observed"]
+    if pd.isna(v):
+        return "—"
+    text = fmt_number(v, lang, 0 if float(v).is_integer() else 1)
+    return text + ("%" if row["unit"] == "percent" else "")
+
+
 def scorecard_table(ctx: ProvinceContext, member: MemberProvince) -> pd.DataFrame:
-    """The scorecard of one province's targets in the report's language, one row per target."""
+    """The scorecard of one province's targets in the report's language, one row per target.
+
+    Beside each status, the rule that decided it (``docs/report.md``); each quote cites its source by number
+    (the list under the plans).
+    """
     sc = ctx.scorecard(member)
     lang = ctx.lang
     return pd.DataFrame({
         t("col_target", lang): sc["label_vi"] if lang == "vi" else sc["label_en"],
-        t("col_period", lang): sc["period"],
+        t("col_period", lang): [p if p else t("no_period", lang) for p in sc["period"]],
         t("col_goal", lang): [_goal_text(r, lang) for _, r in sc.iterrows()],
-        t("col_observed", lang): [("—" if pd.isna(v) else fmt_number(v, lang, 0 if float(v).is_integer() else 1))
-                                   for v in sc["observed"]],
+        t("col_observed", lang): [_observed_text(r, lang) for _, r in sc.iterrows()],
         t("col_status", lang): [t(f"status_{s}", lang) for s in sc["status"]],
-        t("col_source", lang): [f"“{q}” [{s}]" for q, s in zip(sc["quote_vi"], sc["source"])],
+        t("col_rule", lang): [rule_text(r, lang) for r in sc["rule"]],
+        t("col_source", lang): [f"“{q}” {source_mark(ctx, s)}" for q, s in zip(sc["quote_vi"], sc["source"])],
         "status": sc["status"],
     })
 
@@ -52,4 +69,6 @@ def scorecard_html(ctx: ProvinceContext) -> str:
                          rows=[{"cells": [str(r[c]) for c in cols], "colour": STATUS_COLOURS[r["status"]]}
                                for _, r in table.iterrows()])
         members.append(entry)
-    return render("scorecard.html.j2", heading=t("scorecard_heading", ctx.lang), members=members)
+    return render("scorecard.html.j2", heading=t("scorecard_heading", ctx.lang),
+                  intro=t("scorecard_intro", ctx.lang) if any(m.params.targets for m in ctx.members) else "",
+                  members=members)
