@@ -330,12 +330,18 @@ def _stratified(psi: np.ndarray, codes: np.ndarray | None, n_clusters: int, stra
 
 
 def _working_variance(cells: pd.DataFrame, influence: np.ndarray, unit_group: np.ndarray,
-                      L: np.ndarray) -> np.ndarray:
-    """Each unit's variance of ``sum_k L_k * ATT(g,t)_k`` under i.i.d. unit-period noise (units x M).
+                      L: np.ndarray | None) -> np.ndarray:
+    """Each unit's variance of ``sum_k L_k * ATT(g,t)_k`` under i.i.d. unit-period noise (units x M);
+    ``L=None``: of each ATT(g,t) itself (units x cells).
 
     Without covariates every ATT(g,t) is mean_treated(y_t - y_b) - mean_control(y_t - y_b); a unit takes
     part in a cell where its influence is non-zero. Only the degrees of freedom use this working model.
     """
+    treated = unit_group[:, None] == cells["group"].to_numpy()[None, :]
+    coef = np.where(treated, 1.0 / cells["n_treated"].to_numpy()[None, :],
+                    -1.0 / cells["n_control"].to_numpy()[None, :]) * (influence != 0)
+    if L is None:  # one cell: +coef at t, -coef at its base period
+        return 2.0 * coef**2
     L = L.reshape(len(cells), -1)
     periods, inv = np.unique(np.r_[cells["time"].to_numpy(), cells["base_period"].to_numpy()],
                              return_inverse=True)
@@ -343,13 +349,13 @@ def _working_variance(cells: pd.DataFrame, influence: np.ndarray, unit_group: np
     D = np.zeros((K, T))
     D[np.arange(K), inv[:K]] += 1.0
     D[np.arange(K), inv[K:]] -= 1.0
-    treated = unit_group[:, None] == cells["group"].to_numpy()[None, :]
-    coef = np.where(treated, 1.0 / cells["n_treated"].to_numpy()[None, :],
-                    -1.0 / cells["n_control"].to_numpy()[None, :]) * (influence != 0)
-    out = np.empty((influence.shape[0], L.shape[1]))
-    for m in range(L.shape[1]):
-        Cm = (coef * L[:, m][None, :]) @ D
-        out[:, m] = np.einsum("ij,ij->i", Cm, Cm)
+    n, M = influence.shape[0], L.shape[1]
+    out = np.empty((n, M))
+    step = max(1, 2_000_000 // max(M * K, 1))  # units per block: bounded memory, one matrix product each
+    for a in range(0, n, step):
+        b = min(n, a + step)
+        X = (coef[a:b, None, :] * L.T[None, :, :]).reshape((b - a) * M, K) @ D
+        out[a:b] = np.einsum("ij,ij->i", X, X).reshape(b - a, M)
     return out
 
 
@@ -832,7 +838,7 @@ def att_gt(
     strata = _cluster_strata(G, codes, n_clusters)
     if strata is None and inference == "small_sample":
         notes.append("clusters contain units of different cohorts: small-sample inference uses one stratum")
-    work = (_working_variance(cells, psi, G, np.eye(len(cells))) if inference == "small_sample" else None)
+    work = _working_variance(cells, psi, G, None) if inference == "small_sample" else None
     inf_res = _infer(psi, codes=codes, n_clusters=n_clusters, bootstrap=bootstrap, n_boot=int(n_boot),
                      seed=int(seed), salt=0, alpha=alpha, inference=inference, strata=strata, work=work)
     cells["std_error"] = inf_res.std_error
