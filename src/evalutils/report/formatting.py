@@ -29,5 +29,6 @@ def pct_effect(x: float, lang: Lang) -> str:
     return fmt_number(100 * (np.exp(x) - 1), lang, 1) + "%"
 
 
-#: Colours of a target's status (scorecard table and chart).
-STATUS_COLOURS = {"met": "#1b7837", "on_track": "#5aae61", "behind": "#c51b7d", "no_data": "#777777"}
+#: Colours of a target's status (scorecard table and chart): each at least 4.5:1 against white (WCAG AA for
+#: text), and the status is always written out too, never shown by colour alone.
+STATUS_COLOURS = {"met": "#1b7837", "on_track": "#4d7c0f", "behind": "#c51b7d", "no_data": "#595959"}
