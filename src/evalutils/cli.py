@@ -50,6 +50,85 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _province_names(text: str) -> str:
+    """``--provinces``: at least one name ("" or "," would silently mean the default set, or nothing)."""
+    if not [p for p in text.split(",") if p.strip()]:
+        raise argparse.ArgumentTypeError(f"names no province ({text!r}); give slugs, codes or names separated by "
+                                         "commas (e.g. bac-lieu,56), use --all, or leave the option out for the "
+                                         "six seed provinces")
+    return text
+
+
+def _scale(text: str) -> float:
+    """``demo-data --scale``: a number above 0 (1 ≈ 15,000 firms)."""
+    from .panel.demo import MAX_SCALE
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0 < value <= MAX_SCALE:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be above 0 and at most {MAX_SCALE:g}, got {text} (1 ≈ 15,000 "
+                                         "firms; 0.2 for a quick test; 100 is the national size)")
+    return value
+
+
+def _seed(text: str) -> int:
+    """``demo-data --seed``: a whole number 0 … 2**32 − 1, as params/defaults.yml: seed."""
+    from .panel.demo import MAX_SEED
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to {MAX_SEED}, got {text}")
+    return value
+
+
+_SCHEDULER_SCHEMES = ("tcp", "tls", "ws", "wss", "ucx", "inproc")
+
+
+def _scheduler(text: str) -> str:
+    """``--scheduler``: 'local' or the address of a running Dask scheduler (tcp://host:port)."""
+    value = text.strip()
+    if value == "local":
+        return value
+    scheme, sep, rest = value.partition("://")
+    if sep and scheme in _SCHEDULER_SCHEMES and rest and not rest.startswith((":", "/")):
+        return value
+    raise argparse.ArgumentTypeError(f"{text!r} is neither 'local' nor a scheduler address; use 'local' (a Dask "
+                                     "LocalCluster on this machine) or an address such as tcp://10.0.0.5:8786 "
+                                     f"(schemes: {', '.join(_SCHEDULER_SCHEMES)})")
+
+
+def _writable_reports_dir(path: Path) -> None:
+    """The reports directory must be a directory this process can write: a file there, or a read-only file
+    system, would fail on the first write deep inside a run."""
+    import errno
+    import tempfile
+
+    if path.exists() and not path.is_dir():
+        raise EvalutilsError("the reports path is a file, not a directory", file=path,
+                             hint="pass --reports a directory (it is created when missing)")
+    probe = path
+    while not probe.exists():
+        probe = probe.parent
+    if not probe.is_dir():
+        raise EvalutilsError(f"the reports directory cannot be created: {probe} is a file", file=path,
+                             hint="pass --reports a directory path whose parents are directories")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".evalutils-write-test-"):
+            pass
+    except OSError as exc:
+        why = {errno.EROFS: "the file system is read-only", errno.EACCES: "permission denied",
+               errno.EPERM: "permission denied", errno.ENOSPC: "the disk is full"}.get(exc.errno, exc.strerror)
+        raise EvalutilsError(f"cannot write to the reports directory ({why})", file=path,
+                             hint="pass --reports a directory on a writable disk (the default is reports/ in "
+                                  "the current folder)") from None
+
+
 def _select_provinces(args: argparse.Namespace) -> list[str]:
     from .geography import provinces, resolve_province, resolve_unit_2025, units_2025
 
@@ -139,22 +218,28 @@ def _workers(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from .render.manifest import run_lock
 
+    _writable_reports_dir(Path(args.reports))
     with run_lock(args.reports):  # one run at a time per reports directory
         return _run_locked(args)
 
 
 def _run_locked(args: argparse.Namespace) -> int:
-    from .measures.aggregates import province_year_totals
+    from .measures.aggregates import national_aggregates
     from .render.manifest import RunManifest
     from .panel.params import load_defaults
     from .render.runner import DEFAULT_NOTEBOOK, NATIONAL, NATIONAL_NOTEBOOK, ReportTask, run_batch
+    from .render.task import report_cache_dir
+
+    from .panel.check import require_valid_inputs
 
     provinces = _select_provinces(args)
     langs = _languages(args)
     seed = load_defaults(Path(args.params) / "defaults.yml").seed
+    require_valid_inputs(args.data, args.params)  # the checks of `evalutils validate`; every problem listed
     workers = _workers(args)
     # build the shared national aggregates once, before the workers start (sections' ACF on the workers' cores)
-    province_year_totals(args.data, n_jobs=1 if args.scheduler else workers)
+    national_aggregates(args.data, seed=seed, cache_dir=report_cache_dir(args.reports),
+                        n_jobs=1 if args.scheduler else workers)
     notebook = Path(args.notebook) if args.notebook else DEFAULT_NOTEBOOK
     tasks = [ReportTask(p, lang, Path(args.data), Path(args.params), Path(args.reports), notebook=notebook,
                         timeout=args.timeout, geography=args.geography, pdf=args.pdf)
@@ -320,15 +405,16 @@ def build_parser() -> argparse.ArgumentParser:
     def data_opts(p, out=False):
         p.add_argument("--data", default="data/demo", help="data directory (default data/demo)")
         if out:
-            p.add_argument("--scale", type=float, default=1.0,
+            p.add_argument("--scale", type=_scale, default=1.0,
                            help="1 ≈ 15,000 firms and 100,000 firm-years; 100 ≈ 7 million firm-years (national size)")
-            p.add_argument("--seed", type=int, default=None, help="random seed (default: the suite's seed)")
+            p.add_argument("--seed", type=_seed, default=None,
+                           help="random seed, 0 … 4294967295 (default: the suite's seed)")
 
     def run_opts(p):
         p.add_argument("--params", default="params", help="parameter directory (default params)")
         p.add_argument("--reports", default="reports", help="output directory (default reports)")
         who = p.add_mutually_exclusive_group()
-        who.add_argument("--provinces", help="comma-separated slugs, codes or names, e.g. bac-lieu,56 "
+        who.add_argument("--provinces", type=_province_names, help="comma-separated slugs, codes or names, e.g. bac-lieu,56 "
                                               "(default: the six provinces of the seed documents)")
         who.add_argument("--all", action="store_true", help="all 63 provinces (or all 34 units)")
         p.add_argument("--geography", choices=("pre2025", "2025"), default="pre2025",
@@ -346,7 +432,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also build the national synthesis (notebooks/national_synthesis.ipynb) in each language")
         p.add_argument("--force", action="store_true",
                        help="rebuild every selected report, even those whose inputs did not change")
-        p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+        p.add_argument("--scheduler", type=_scheduler, default=None, metavar="ADDRESS",
                        help="run on Dask distributed: 'local' starts a LocalCluster of --workers processes; "
                             "an address (tcp://host:8786) uses a running scheduler whose workers see the same "
                             "files (start them with --nthreads 1)")
@@ -377,13 +463,15 @@ def build_parser() -> argparse.ArgumentParser:
                                    "in a temporary directory with the recorded parameters and compares the results "
                                    "payload number by number. Exit code 1 and a list of differences otherwise.")
     p.add_argument("--reports", default="reports", help="output directory holding manifest.json (default reports)")
-    p.add_argument("--provinces", help="comma-separated slugs, codes or names (default: all in the manifest)")
+    p.add_argument("--provinces", type=_province_names,
+                   help="comma-separated slugs, codes or names (default: all in the manifest)")
     p.add_argument("--geography", choices=("pre2025", "2025"), default=None, help="only this geography")
     p.add_argument("--lang", default="vi,en", help="languages, comma-separated (default vi,en)")
     p.add_argument("--workers", type=_worker_count, default=0, help="parallel processes (default 0: all cores)")
     p.add_argument("--timeout", type=_seconds, default=REPORT_TIMEOUT,
                    help="seconds allowed for one whole report, when the manifest does not record it")
-    p.add_argument("--scheduler", default=None, metavar="ADDRESS", help="run on Dask (see `run --help`)")
+    p.add_argument("--scheduler", type=_scheduler, default=None, metavar="ADDRESS",
+                   help="run on Dask (see `run --help`)")
     p.set_defaults(func=_cmd_verify, all=False)
 
     p = sub.add_parser("site", help="build the website under reports/site/ from the run manifest")

@@ -42,7 +42,7 @@ from .io import (
 )
 from .params import Defaults, load_defaults, load_province_params
 from .sources import check_sources, load_sources
-from .schema import DEFLATORS, MONITORING, PANEL, PARTICIPATION, participation_panel_problems, years_outside
+from .schema import DEFLATORS, MONITORING, PARTICIPATION, participation_panel_problems, years_outside
 
 
 class InputsInvalid(EvalutilsError):
@@ -131,7 +131,8 @@ def check_inputs(data_dir: str | Path, params_dir: str | Path, *,
     panel = None
     try:
         refuse_panel_file(paths)
-        panel, found = panel_problems(paths.panel)
+        panel, found = panel_problems(paths.panel, years=defaults.years if defaults is not None else None,
+                                      defaults_file=str(defaults_file))
         problems.extend(found)
     except EvalutilsError as exc:
         problems.append(exc)
@@ -154,13 +155,9 @@ def check_inputs(data_dir: str | Path, params_dir: str | Path, *,
     if mon is not None:
         out.n_monitoring = len(mon)
     if defaults is not None:
-        where = str(defaults_file)
-        if panel is not None:
-            problems.extend(years_outside(panel, PANEL, defaults.years, file=str(paths.panel),
-                                          defaults_file=where))
         if mon is not None:
             problems.extend(years_outside(mon, MONITORING, defaults.years, file=str(paths.monitoring),
-                                          defaults_file=where))
+                                          defaults_file=str(defaults_file)))
     return out
 
 

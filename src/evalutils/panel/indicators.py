@@ -27,8 +27,8 @@ class Indicator:
     @property
     def bounds_text(self) -> str:
         if self.lower is not None and self.upper is not None:
-            return f"{self.lower:g}–{self.upper:g}"
-        return f"above {self.lower:g}" if self.lower is not None else f"below {self.upper:g}"
+            return f"from {self.lower:g} to {self.upper:g}"
+        return f"from {self.lower:g} up" if self.lower is not None else f"up to {self.upper:g}"
 
 
 _CATALOGUE = [

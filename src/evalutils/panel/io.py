@@ -39,6 +39,7 @@ from .schema import (
     TableSchema,
     column_problems,
     table_problems,
+    years_outside,
     validate_participation_against_panel,
 )
 
@@ -245,7 +246,8 @@ def read_panel_files(panel_dir: Path, province_codes: list[str] | None = None) -
     return df
 
 
-def panel_problems(panel_dir: Path, province_codes: list[str] | None = None,
+def panel_problems(panel_dir: Path, province_codes: list[str] | None = None, *,
+                   years: tuple[int, int] | None = None, defaults_file: str = "params/defaults.yml",
                    ) -> tuple[pd.DataFrame | None, list[DataValidationError]]:
     """Read and validate the panel's files: every problem names its file and the rows *in that file*.
 
@@ -253,7 +255,8 @@ def panel_problems(panel_dir: Path, province_codes: list[str] | None = None,
     has the column, every row must agree with the folder. A file outside such folders (a panel delivered
     unpartitioned) must have the column; with ``province_codes`` only its rows of those provinces are kept.
     The files are checked one by one for what concerns a file (readable, column types, header), then
-    together for the values (one pass), and each value problem is reported per file.
+    together for the values (one pass), and each value problem is reported per file. With ``years`` (the
+    analysed period of ``defaults_file``), rows outside it are problems too.
     """
     if not panel_dir.is_dir():
         return None, [DataValidationError(
@@ -322,10 +325,11 @@ def panel_problems(panel_dir: Path, province_codes: list[str] | None = None,
     which = np.repeat(np.arange(len(tables)), [t.num_rows for t in tables])
     local = np.concatenate([r for _, r in sources])
     panel, found = table_problems(combined, PANEL, file=str(panel_dir))
-    per_file = [p for err in found for p in _per_file(err, which, local, sources, panel_dir)]
-    if per_file:
-        return None, per_file
-    assert panel is not None
+    if panel is not None and years is not None:
+        found += years_outside(panel, PANEL, years, file=str(panel_dir), defaults_file=defaults_file)
+    problems = [p for err in found for p in _per_file(err, which, local, sources, panel_dir)]
+    if panel is None:
+        return None, problems
     folder = pd.Series([folder_of[i] for i in which]) if any(c is not None for c in folder_of) else None
     if folder is not None:
         wrong = (folder.notna() & (panel["province_code"] != folder)).to_numpy()
@@ -339,8 +343,7 @@ def panel_problems(panel_dir: Path, province_codes: list[str] | None = None,
                     file=f, column="province_code", rows=err_rows, province=code,
                     hint="move these rows to the folder of their province (or correct their code): evalutils "
                          "does not guess whether the folder or the column is right"))
-            return None, problems
-    return panel, []
+    return panel, problems
 
 
 def _split(positions: np.ndarray, which: np.ndarray, local: np.ndarray) -> list[tuple[list[int], int]]:
@@ -361,12 +364,14 @@ def _per_file(err: DataValidationError, which: np.ndarray, local: np.ndarray, so
     files = [str(sources[i][0].relative_to(panel_dir)) for _, i in parts]
     out = []
     for k, (rows, i) in enumerate(parts):
-        message = err.message
+        message, hint = err.message, err.hint
         if "duplicate" in message and len(parts) > 1:
             others = [x for j, x in enumerate(files) if j != k]
             message += f" (the same firm-years are also in {', '.join(others[:3])})"
+            hint = ("keep one row per firm_id-year: a firm belongs to one province's folder (remove the copies, "
+                    "resolve conflicts at the source)")
         out.append(type(err)(message, file=sources[i][0], column=err.column, rows=rows, key=err.key,
-                             province=err.province, hint=err.hint))
+                             province=err.province, hint=hint))
     return out
 
 

@@ -231,7 +231,7 @@ def column_problems(df: pd.DataFrame, schema: TableSchema, *, file: str) -> list
 def table_problems(df: pd.DataFrame, schema: TableSchema, *,
                    file: str) -> tuple[pd.DataFrame | None, list[DataValidationError]]:
     """Every problem of ``df`` against ``schema`` (rows are 0-based positions in ``file``, header excluded),
-    and the table with canonical dtypes when there is none.
+    and the table with canonical dtypes (``None`` when a column could not be read as its type).
 
     A column whose values cannot be read as its type is reported once and left out of the checks that
     need it (range, allowed values, keys); structural problems (missing columns, a column named twice,
@@ -409,7 +409,9 @@ def table_problems(df: pd.DataFrame, schema: TableSchema, *,
                 hint="keep one row per " + "-".join(schema.key)
                      + " (remove exact duplicates, resolve conflicts at the source)",
             ))
-    return (None if problems else out), problems
+    # with value problems only, the table is still returned (cross-table checks can use it); never when a
+    # column could not be read as its type
+    return (None if unreadable else out), problems
 
 
 #: Plausible range of a value-added deflator with 2015 = 1 (see data/README.md): Viet Nam's GDP deflator
@@ -479,8 +481,8 @@ def _monitoring_value_problems(out: pd.DataFrame, *, file: str) -> list[DataVali
         mask = out["indicator"].eq(name) & ~v.between(lo, hi)
         if mask.any():
             problems.append(DataValidationError(
-                f"programme monitoring indicators: {name} value(s) {v[mask].unique()[:3].tolist()} outside "
-                f"{ind.bounds_text}", file=file, column="value", rows=_bad_rows(mask),
+                f"programme monitoring indicators: {name} value(s) {v[mask].unique()[:3].tolist()} impossible: "
+                f"its values run {ind.bounds_text}", file=file, column="value", rows=_bad_rows(mask),
                 hint=f"{name} is in percent ({ind.bounds_text}); correct the value at the source"))
     return problems
 
