@@ -1,0 +1,121 @@
+"""The website's parts without a browser: tile positions, pages of both geographies and languages, search folding,
+colour contrast, nothing loaded from another host."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from evalutils.geography import provinces, units_2025
+from evalutils.report.formatting import STATUS_COLOURS
+from evalutils.site import build_site
+from evalutils.site.search import fold, index_entry, words
+from evalutils.site.tiles import TILES
+
+PKG = Path(__file__).resolve().parents[2] / "src" / "evalutils"
+
+
+@pytest.mark.parametrize("geo, table", [("pre2025", provinces), ("2025", units_2025)])
+def test_every_province_has_one_tile_of_its_own(geo, table):
+    tiles = TILES[geo]
+    assert set(tiles) == set(table()["slug"])
+    assert len(set(tiles.values())) == len(tiles)            # no two on one square
+    # north above south, as on a map
+    assert tiles["ha-noi"][0] < tiles["da-nang"][0] < tiles["ho-chi-minh"][0] < tiles["ca-mau"][0]
+    assert tiles["lai-chau"][1] < tiles["quang-ninh"][1]      # west left of east
+
+
+def _luminance(hex_colour: str) -> float:
+    c = [int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    c = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+
+def contrast(a: str, b: str) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_status_and_map_colours_have_enough_contrast():
+    assert contrast("#5aae61", "#ffffff") < 4.5          # the old "on track" green fails: the check can fail
+    for status, colour in STATUS_COLOURS.items():
+        assert contrast(colour, "#ffffff") >= 4.5, status
+    css = (PKG / "site" / "static" / "site.css").read_text(encoding="utf-8")
+    bins = re.findall(r"\.bin(\d)\{background:(#[0-9a-f]{3,6});color:(#[0-9a-f]{3,6})", css)
+    assert len(bins) == 6
+    for _, bg, fg in bins:
+        bg = "#ffffff" if bg == "#fff" else bg
+        fg = "#ffffff" if fg == "#fff" else fg
+        assert contrast(bg, fg) >= 4.5, (bg, fg)
+
+
+def test_search_folds_accents_and_d():
+    assert fold("Bạc Liêu") == "bac lieu" and fold("Đà Nẵng") == "da nang" and fold("THỪA THIÊN HUẾ") == \
+        "thua thien hue"
+    entry = index_entry("vi/x.html", "vi", "report",
+                        "<html><head><title>Bạc Liêu — Đánh giá</title><style>.a{}</style></head><body>"
+                        "<nav>Trang chủ</nav><p>Năng suất <b>lao động</b></p><img src='data:image/png;base64,QUJD'>"
+                        "<script>var secret = 1;</script></body></html>")
+    assert entry["t"] == "Bạc Liêu — Đánh giá"
+    assert words("Năng suất lao động") == ["nang", "suat", "lao", "dong"]
+    w = entry["w"].split()
+    assert {"bac", "lieu", "nang", "suat", "dong"} <= set(w)
+    assert not {"secret", "trang", "chu", "base64", "png"} & set(w)   # scripts, navigation and images left out
+
+
+def _entry(geo, lang, slug, ok=True, results=None):
+    return {"province": slug, "lang": lang, "geography": geo, "outcome": "built" if ok else "failed",
+            "html": (f"{lang}/units-2025/{slug}.html" if geo == "2025" else f"{lang}/{slug}.html") if ok else None,
+            "error": None if ok else "boom", "parameters": {}, "results": results}
+
+
+def test_both_geographies_both_languages(tmp_path):
+    reports = tmp_path / "reports"
+    entries = {}
+    res = {"n_targets": 4, "target_status_counts": {"met": 2}, "n_supported": 12, "outcome": "log_va",
+           "effect": {"estimate": 0.05, "conf_low": -0.01, "conf_high": 0.11}, "mde": 0.08,
+           "effects": {"callaway_santanna": {"estimate": 0.05, "conf_low": -0.01, "conf_high": 0.11}}}
+    for geo, slugs in (("pre2025", ["ha-noi", "da-nang"]), ("2025", ["hue", "ha-noi"])):
+        for slug in slugs:
+            for lang in ("vi", "en"):
+                e = _entry(geo, lang, slug, results=res)
+                entries[f"{geo}/{lang}/{slug}"] = e
+                path = reports / e["html"]
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(f"<html><head><title>Notebook</title></head><body><main>{slug}</main></body></html>",
+                                encoding="utf-8")
+    (reports / "manifest.json").write_text(json.dumps({"schema": 1, "reports": entries}), encoding="utf-8")
+    build_site(reports)
+    site = reports / "site"
+    for lang in ("vi", "en"):
+        overview = (site / lang / "overview.html").read_text(encoding="utf-8")
+        assert len(re.findall(r'class="tile( [^"]*)?"', overview)) == 63 + 34
+        assert 'href="units-2025/hue.html"' in overview and 'href="da-nang.html"' in overview
+        assert "0.080" in overview                                         # the minimum detectable effect column
+        assert ('Tác động nhỏ nhất phát hiện được' if lang == "vi" else "Minimum detectable effect") in overview
+        unit = (site / lang / "units-2025" / "hue.html").read_text(encoding="utf-8")
+        assert f'<html lang="{lang}">' in unit and ("<title>Huế — " if lang == "vi" else "<title>Hue — ") in unit
+        assert 'href="../index.html"' in unit and f'href="../../{"en" if lang == "vi" else "vi"}/units-2025/hue.html"' \
+            in unit
+        # previous/next within the geography, in the official order (Hà Nội before Huế in units_2025.csv)
+        assert 'href="ha-noi.html" rel="prev"' in unit
+    assert (site / "data" / "overview-2025.csv").read_text(encoding="utf-8").count("\n") == 3
+    assert json.loads((site / "data" / "vi" / "units-2025" / "hue.json").read_text(encoding="utf-8")) == res
+    # a second build with one report fewer removes what it no longer writes, and nothing else
+    (site / "mine.txt").write_text("keep", encoding="utf-8")
+    entries.pop("2025/vi/hue")
+    (reports / "manifest.json").write_text(json.dumps({"schema": 1, "reports": entries}), encoding="utf-8")
+    build_site(reports)
+    assert not (site / "vi" / "units-2025" / "hue.html").exists() and (site / "en" / "units-2025" / "hue.html").exists()
+    assert (site / "mine.txt").read_text(encoding="utf-8") == "keep"
+
+
+def test_nothing_is_loaded_from_another_host():
+    files = [*sorted((PKG / "site").rglob("*.j2")), *sorted((PKG / "site" / "static").glob("*")),
+             *sorted((PKG / "render" / "export_template").rglob("*.j2"))]
+    assert files
+    remote = re.compile(r"""(src|href)\s*=\s*["']?(https?:)?//|@import|url\(\s*["']?(https?:)?//""", re.I)
+    assert [f.name for f in files if remote.search(f.read_text(encoding="utf-8"))] == []
