@@ -60,3 +60,31 @@ def test_row_totals_that_would_reveal_small_cells_are_hidden():
     ct2 = pd.DataFrame({2021: [1, 2, 7], 2022: [4, 6, 8]}, index=["a", "b", "c"])
     assert hidden_row_totals(ct2, threshold=3) == {"a", "b"}
     assert hidden_row_totals(ct2, threshold=1) == set()
+
+
+def test_coarsen_counts_publishes_every_count_and_the_total():
+    from evalutils.measures.disclosure import coarsen_counts
+
+    # years: neighbours merge until each group has 3 firms; the remainder joins the last group
+    years = coarsen_counts({2021: 3, 2023: 2, 2024: 2, 2025: 4}, threshold=3, ordered=True)
+    assert years == [((2021,), 3), ((2023, 2024), 4), ((2025,), 4)]
+    assert coarsen_counts({2021: 1, 2022: 5, 2023: 1}, threshold=3, ordered=True) == [((2021, 2022, 2023), 7)]
+    # types: small ones pooled; a pool still below the threshold takes in the smallest other group
+    types = coarsen_counts({"a": 5, "b": 1, "c": 0, "d": 4}, threshold=3, ordered=False)
+    assert types == [(("a",), 5), (("b", "d"), 5)]
+    assert coarsen_counts({"a": 5, "b": 2, "d": 2}, threshold=3, ordered=False) == [(("a",), 5), (("b", "d"), 4)]
+    for groups in (years, types):
+        assert all(n >= 3 for _, n in groups)
+    # a total below the threshold is one group, for the caller to print '<3'
+    assert coarsen_counts({"a": 1, "b": 1}, threshold=3, ordered=False) == [(("a", "b"), 2)]
+    # every firm counted once, every time
+    import numpy as np
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        counts = {g: int(rng.integers(0, 6)) for g in range(int(rng.integers(1, 8)))}
+        for ordered in (True, False):
+            out = coarsen_counts(counts, threshold=3, ordered=ordered)
+            assert sum(n for _, n in out) == sum(counts.values())
+            assert sorted(g for members, _ in out for g in members) == sorted(g for g, n in counts.items() if n)
+            if sum(counts.values()) >= 3:
+                assert all(n >= 3 for _, n in out)

@@ -53,11 +53,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "scorecard_heading": {"vi": "Bảng theo dõi chỉ tiêu", "en": "Targets scorecard"},
     "trend_heading": {"vi": "Năng suất lao động", "en": "Labour productivity"},
     "trend_caption": {
-        "vi": "Giá trị tăng thêm thực tế bình quân một lao động (triệu đồng, giá 2015): {province} so với cả nước. "
-              "Đường chấm: tăng 7%/năm từ {base_year}.",
-        "en": "Real value added per worker (million VND, 2015 prices): {province} against the whole country. "
-              "Dotted line: 7% a year growth from {base_year}.",
+        "vi": "Giá trị tăng thêm thực tế bình quân một lao động (triệu đồng, giá so sánh năm 2015) của các doanh nghiệp "
+              "trong mẫu: {province} so với cả nước.",
+        "en": "Real value added per worker (million VND, 2015 prices) of the enterprises in the sample: {province} "
+              "against the whole country.",
     },
+    "trend_target_line": {
+        "vi": "Đường chấm: tăng {rate}%/năm từ {base_year}, theo chỉ tiêu tăng năng suất lao động {goal}/năm trong "
+              "kế hoạch của tỉnh {src}.",
+        "en": "Dotted line: {rate}% a year growth from {base_year}, the province's own plan target of labour-productivity "
+              "growth {goal} a year {src}.",
+    },
+    "target_line": {"vi": "Chỉ tiêu của tỉnh: tăng {rate}%/năm", "en": "Province's target: {rate}% a year"},
     "effect_heading": {"vi": "Tác động của hỗ trợ tới năng suất", "en": "Effect of support on productivity"},
     "effect_unavailable": {
         "vi": "Không ước lượng tác động: {reason}",
@@ -134,16 +141,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col_emp_share": {"vi": "Tỷ trọng lao động", "en": "Share of employment"},
     "tfp_heading": {"vi": "Năng suất các nhân tố tổng hợp (TFP)", "en": "Total factor productivity (TFP)"},
     "tfp_caption": {
-        "vi": "TFP bình quân của doanh nghiệp (log, hàm sản xuất Cobb–Douglas ước lượng bằng phương pháp "
-              "Ackerberg–Caves–Frazer theo ngành), thay đổi so với năm đầu: {province} so với cả nước.",
-        "en": "Average firm TFP (log; value-added Cobb–Douglas estimated by Ackerberg–Caves–Frazer for each sector), "
-              "change since the first year: {province} against the whole country.",
+        "vi": "TFP đo phần sản lượng không do tăng vốn hay lao động mà nhờ công nghệ, quản lý và tổ chức sản xuất. "
+              "Hình: TFP bình quân của doanh nghiệp (hàm sản xuất Cobb–Douglas ước lượng theo từng ngành), thay đổi "
+              "so với năm đầu, tính bằng điểm log: {province} so với cả nước.",
+        "en": "TFP measures the output that more capital or labour does not explain: better technology, management "
+              "and organisation. Figure: average firm TFP (Cobb–Douglas production function estimated for each "
+              "sector), change since the first year in log points: {province} against the whole country.",
     },
-    "tfp_axis": {"vi": "Thay đổi so với {y0} (điểm log × 100)", "en": "Change since {y0} (log points × 100)"},
+    "tfp_axis": {"vi": "Thay đổi so với {y0} (điểm log)", "en": "Change since {y0} (log points)"},
     "ga_heading": {"vi": "Hạch toán tăng trưởng", "en": "Growth accounting"},
     "ga_unavailable": {"vi": "Không tính được: {reason}", "en": "Not available: {reason}"},
     "ga_component": {"vi": "Thành phần", "en": "Component"},
-    "ga_output": {"vi": "Tăng giá trị tăng thêm thực tế (log)", "en": "Real value-added growth (log)"},
+    "ga_output": {"vi": "Tăng trưởng giá trị tăng thêm thực tế", "en": "Real value-added growth"},
     "ga_capital": {"vi": "Đóng góp của vốn", "en": "Capital contribution"},
     "ga_labour": {"vi": "Đóng góp của lao động", "en": "Labour contribution"},
     "ga_tfp": {"vi": "Đóng góp của TFP", "en": "TFP contribution"},
@@ -155,9 +164,32 @@ MESSAGES: dict[str, dict[str, str]] = {
               "estimated elasticities: capital {bk}, labour {bl}.",
     },
     "ga_target": {
-        "vi": "Mục tiêu của kế hoạch: TFP đóng góp khoảng {target}% tăng trưởng; khu vực doanh nghiệp trong mẫu: {share}.",
-        "en": "The plan's target: TFP contributes about {target}% of growth; enterprises in the sample: {share}.",
+        "vi": "Chỉ tiêu của kế hoạch {src}: TFP đóng góp {goal} tăng trưởng kinh tế của tỉnh. Số liệu theo dõi do "
+              "tỉnh báo cáo: {returns} (bình quân {years}; bảng theo dõi chỉ tiêu: {status}); các doanh nghiệp trong "
+              "mẫu: {share}. Hai con số đo khác nhau: số liệu theo dõi là con số tỉnh báo cáo cho toàn nền kinh tế "
+              "của tỉnh, bảng trên chỉ tính các doanh nghiệp trong mẫu, với hệ số co giãn ước lượng trên số liệu "
+              "cả nước.",
+        "en": "The plan's target {src}: TFP contributes {goal} of the province's economic growth. The province's "
+              "monitoring returns: {returns} (average of {years}; scorecard: {status}); the enterprises in the "
+              "sample: {share}. The two measure different things: the returns are the figure the province reports "
+              "for its whole economy, the table above covers only the enterprises in the sample, with elasticities "
+              "estimated on the national data.",
     },
+    "ga_intro": {
+        "vi": "Hạch toán tăng trưởng chia mức tăng giá trị tăng thêm thành phần do tăng vốn, phần do tăng lao động "
+              "và phần còn lại do TFP.",
+        "en": "Growth accounting splits the growth of value added into the part due to more capital, the part due "
+              "to more labour and the rest, due to TFP.",
+    },
+    "ga_growth": {
+        "vi": "Giá trị tăng thêm thực tế tăng {pct}% trong giai đoạn {start}–{end} ({lp} điểm log). Các thành phần "
+              "tính bằng điểm log (100 × chênh lệch logarit; cộng lại bằng tổng; 1 điểm log xấp xỉ 1%).",
+        "en": "Real value added grew {pct}% over {start}–{end} ({lp} log points). Components are in log points (100 × "
+              "the change in logs; they add up to the total; one log point is about 1%).",
+    },
+    "col_unit": {"vi": "Đơn vị", "en": "Unit"},
+    "unit_log_points": {"vi": "điểm log", "en": "log points"},
+    "unit_share_of_growth": {"vi": "% tăng trưởng", "en": "% of growth"},
     "ga_negative": {
         "vi": "Giá trị tăng thêm giảm trong giai đoạn, nên tỷ trọng đóng góp không có ý nghĩa thông thường.",
         "en": "Value added fell over the period, so shares of growth lose their usual meaning.",
@@ -165,9 +197,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "support_heading": {"vi": "Doanh nghiệp được hỗ trợ", "en": "Who was supported"},
     "support_none": {"vi": "Không có doanh nghiệp nào được hỗ trợ trong dữ liệu.", "en": "No supported firm in the data."},
     "support_text": {
-        "vi": "{n} doanh nghiệp được hỗ trợ, theo loại hỗ trợ và năm bắt đầu (ô dưới {k} doanh nghiệp được ẩn).",
-        "en": "{n} supported firms, by type of support and year support began (cells below {k} firms suppressed).",
+        "vi": "{n} doanh nghiệp được hỗ trợ, theo loại hỗ trợ và theo năm bắt đầu được hỗ trợ. Để không công bố nhóm "
+              "nào dưới {k} doanh nghiệp, các loại hỗ trợ có ít doanh nghiệp được gộp lại và các năm liền kề được gộp "
+              "thành giai đoạn; không ô nào bị ẩn.",
+        "en": "{n} supported firms, by type of support and by the year support began. So that no group of fewer "
+              "than {k} firms is published, types with few firms are pooled and neighbouring years grouped; no cell "
+              "is hidden.",
     },
+    "support_pooled": {"vi": "Gộp: {names}", "en": "Pooled: {names}"},
+    "col_start_year": {"vi": "Năm bắt đầu được hỗ trợ", "en": "Year support began"},
     "col_support_type": {"vi": "Loại hỗ trợ", "en": "Type of support"},
     "col_total": {"vi": "Tổng", "en": "Total"},
     "balance_heading": {"vi": "So sánh trước khi hỗ trợ", "en": "Before support: supported versus other firms"},
@@ -260,6 +298,48 @@ MESSAGES: dict[str, dict[str, str]] = {
               "không có.",
         "en": "With few supported firms in each cohort, analytic standard errors are underestimated: this test and "
               "the intervals above reject too easily.",
+    },
+    "pretest_trend": {
+        "vi": "Kiểm định xu hướng trước hỗ trợ (trước khi được hỗ trợ, doanh nghiệp được hỗ trợ và doanh nghiệp "
+              "khác có diễn biến như nhau không?): trước khi được hỗ trợ, tốc độ tăng hằng năm của hai nhóm chênh "
+              "nhau {est} (khoảng tin cậy 95%: {lo} đến {hi}), p = {p}; {verdict}",
+        "en": "Pre-trend test (before support began, did supported and other firms move alike?): before support, "
+              "their yearly growth differed by {est} (95% confidence interval {lo} to {hi}), p = {p}; {verdict}",
+    },
+    "pretest_no_diff": {"vi": "không phát hiện khác biệt.", "en": "no difference detected."},
+    "pretest_diff": {
+        "vi": "có khác biệt: một phần tác động ước lượng ở trên có thể do khác biệt này; phân tích độ nhạy dưới đây "
+              "cho biết kết luận đứng vững đến mức nào.",
+        "en": "they differed: part of the estimated effect may reflect that difference; the sensitivity analysis "
+              "below shows how far the conclusion holds.",
+    },
+    "pretest_power": {
+        "vi": "Kiểm định này phát hiện được chênh lệch tăng trưởng {trend}/năm với xác suất {power}; chênh lệch từ "
+              "{detect}/năm trở lên được phát hiện với xác suất 80%.",
+        "en": "This test detects a gap in yearly growth of {trend} with probability {power}; a gap of {detect} a year "
+              "or more is detected with probability 80%.",
+    },
+    "kf_mde": {
+        "vi": "Với số doanh nghiệp được hỗ trợ và số năm quan sát hiện có, tác động nhỏ nhất có thể phát hiện (xác "
+              "suất 80%, kiểm định mức 5%) là {mde}.",
+        "en": "With the supported firms and years available, the smallest effect the analysis can detect (80% "
+              "probability, 5% test) is {mde}.",
+    },
+    "kf_mde_missed": {
+        "vi": "Ước lượng không có ý nghĩa thống kê: một tác động nhỏ hơn {mde} có thể đã không được phát hiện.",
+        "en": "The estimate is not statistically significant: an effect smaller than {mde} could have gone undetected.",
+    },
+    "kf_breakdown": {
+        "vi": "Kết luận vẫn đứng vững trừ khi, sau hỗ trợ, xu hướng của hai nhóm doanh nghiệp chênh nhau hơn {m} lần "
+              "mức chênh lệch lớn nhất trước hỗ trợ.",
+        "en": "The conclusion holds unless trends after support diverge more than {m} times the largest divergence "
+              "before support.",
+    },
+    "kf_breakdown_over": {
+        "vi": "Kết luận vẫn đứng vững ngay cả khi, sau hỗ trợ, xu hướng của hai nhóm doanh nghiệp chênh nhau gấp {m} "
+              "lần mức chênh lệch lớn nhất trước hỗ trợ.",
+        "en": "The conclusion holds even if trends after support diverge {m} times the largest divergence before "
+              "support.",
     },
     "by_type_heading": {"vi": "Tác động theo loại hỗ trợ", "en": "Effects by type of support"},
     "by_type_unavailable": {"vi": "Không ước lượng theo loại hỗ trợ: {reason}.", "en": "No effects by type: {reason}."},
@@ -458,6 +538,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cmp_at_most": {"vi": "≤ {v}", "en": "≤ {v}"},
     "cmp_between": {"vi": "{lo}–{hi}", "en": "{lo}–{hi}"},
     "cmp_about": {"vi": "khoảng {v}", "en": "about {v}"},
+    "cmp_at_least_word": {"vi": "ít nhất {v}", "en": "at least {v}"},
+    "cmp_more_than_word": {"vi": "trên {v}", "en": "more than {v}"},
+    "cmp_at_most_word": {"vi": "không quá {v}", "en": "at most {v}"},
+    "cmp_about_word": {"vi": "khoảng {v}", "en": "about {v}"},
     "agg_cumulative": {"vi": "cộng dồn", "en": "cumulative"},
     "agg_per_year": {"vi": "mỗi năm", "en": "every year"},
     "agg_annual_average": {"vi": "bình quân năm", "en": "annual average"},

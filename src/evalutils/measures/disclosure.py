@@ -88,3 +88,46 @@ def hidden_row_totals(table: pd.DataFrame, *, threshold: int) -> set:
         others = table.drop(index=list(hidden)).sum(axis=1)
         hidden.add(others.idxmin())
     return hidden
+
+
+def coarsen_counts(counts: Mapping[Hashable, int], *, threshold: int,
+                   ordered: bool) -> list[tuple[tuple[Hashable, ...], int]]:
+    """Merge the groups of a one-way table of firm counts until every published count is at least ``threshold``.
+
+    Instead of hiding cells (and then, to stop subtraction, the totals), the table is made coarser: nothing is
+    hidden, so the total is published and no count below the threshold can be derived. ``ordered`` groups (years)
+    merge with their neighbours, from the first, the remainder joining the last group formed; unordered groups
+    (types) below the threshold are pooled into one group ("other"), which takes in the smallest remaining group
+    until it reaches the threshold. Groups with no firm are dropped. Returns ``[(members, count), ...]``; a total
+    below the threshold comes back as one group (the caller prints ``<k``).
+    """
+    if threshold < 1:
+        raise ValueError("threshold must be at least 1")
+    items = [(g, int(n)) for g, n in counts.items() if int(n) > 0]
+    total = sum(n for _, n in items)
+    if not items:
+        return []
+    if total < threshold:
+        return [(tuple(g for g, _ in items), total)]
+    if ordered:
+        bins: list[tuple[list, int]] = []
+        current: list = []
+        n_cur = 0
+        for g, n in items:
+            current.append(g)
+            n_cur += n
+            if n_cur >= threshold:
+                bins.append((current, n_cur))
+                current, n_cur = [], 0
+        if current:  # a remainder below the threshold joins the last group
+            last, n_last = bins.pop()
+            bins.append((last + current, n_last + n_cur))
+        return [(tuple(b), n) for b, n in bins]
+    keep = sorted([(g, n) for g, n in items if n >= threshold], key=lambda x: -x[1])
+    other = [(g, n) for g, n in items if n < threshold]
+    while other and sum(n for _, n in other) < threshold:
+        other.append(keep.pop())  # the smallest kept group joins the pool
+    out = [((g,), n) for g, n in keep]
+    if other:
+        out.append((tuple(g for g, _ in other), sum(n for _, n in other)))
+    return out

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ...i18n import fmt_number, t
-from ...measures.disclosure import hidden_row_totals
+from ...i18n import t
+from ...measures.disclosure import coarsen_counts
 from ...measures.outcomes import balance_table
 from ...panel.schema import SUPPORT_TYPES
 from ..context import ProvinceContext, analysis_panel
@@ -14,31 +14,59 @@ from ..html import render, table
 
 
 def support_html(ctx: ProvinceContext) -> str:
-    """Support by type and start year (cells below the threshold suppressed) and the balance table."""
+    """Supported firms by type and by start year, in groups of at least k firms (small ones pooled, nothing hidden),
+    and the balance table."""
     lang = ctx.lang
     part = ctx.participation
     heading = t("support_heading", lang)
     if part.empty:
         return render("support.html.j2", heading=heading, empty=t("support_none", lang))
-    ct = pd.crosstab(part["support_type"], part["support_start_year"])
-    years = [int(y) for y in ct.columns]
     k = ctx.k
-    hidden_total = hidden_row_totals(ct, threshold=k)
-    rows = []
-    for typ, r in ct.iterrows():
-        row = {t("col_support_type", lang): SUPPORT_TYPES[typ][lang]}
-        for y in years:
-            v = int(r[y])
-            row[str(y)] = "0" if v == 0 else (f"<{k}" if v < k else fmt_number(v, lang))
-        row[t("col_total", lang)] = "×" if typ in hidden_total else fmt_number(int(r.sum()), lang)
-        rows.append(row)
-    values = dict(heading=heading, empty="", text=t("support_text", lang, n=count_text(len(part), k, lang), k=k),
-                  marks=t("suppression_marks", lang, k=k), balance_heading=t("balance_heading", lang),
-                  t=table(pd.DataFrame(rows), numeric=[str(y) for y in years] + [t("col_total", lang)]))
-    if ctx.participation["firm_id"].nunique() >= ctx.panel["firm_id"].nunique():
+    # coarser groups instead of hidden cells: every published count has at least k firms, the total is published
+    by_type = coarsen_counts(part["support_type"].value_counts().to_dict(), threshold=k, ordered=False)
+    by_year = coarsen_counts(part["support_start_year"].value_counts().sort_index().to_dict(), threshold=k,
+                             ordered=True)
+    col_firms, total = t("col_firms", lang), len(part)
+
+    def type_label(members: tuple) -> str:
+        names = [SUPPORT_TYPES[m][lang] for m in members]
+        return names[0] if len(names) == 1 else t("support_pooled", lang, names="; ".join(names))
+
+    def year_label(members: tuple) -> str:
+        ys = sorted(int(y) for y in members)
+        return str(ys[0]) if len(ys) == 1 else f"{ys[0]}–{ys[-1]}"
+
+    type_of = {m: type_label(g) for g, _ in by_type for m in g}
+    year_of = {m: year_label(g) for g, _ in by_year for m in g}
+    cross = pd.crosstab(part["support_type"].map(type_of), part["support_start_year"].map(year_of))
+    if ((cross == 0) | (cross >= k)).all().all():  # a two-way table needs no hidden cell either: publish it
+        cross = cross.reindex(index=[type_label(g) for g, _ in by_type], columns=[year_label(g) for g, _ in by_year])
+        rows = [{t("col_support_type", lang): typ, **{y: count_text(int(v), k, lang) for y, v in r.items()},
+                 t("col_total", lang): count_text(int(r.sum()), k, lang)} for typ, r in cross.iterrows()]
+        rows.append({t("col_support_type", lang): t("col_total", lang),
+                     **{y: count_text(int(v), k, lang) for y, v in cross.sum().items()},
+                     t("col_total", lang): count_text(total, k, lang)})
+        tab = pd.DataFrame(rows)
+        return _with_balance(ctx, dict(
+            heading=heading, empty="", text=t("support_text", lang, n=count_text(total, k, lang), k=k),
+            balance_heading=t("balance_heading", lang), t=table(tab, numeric=list(tab.columns[1:])), t_years=None))
+    type_rows = [{t("col_support_type", lang): type_label(g), col_firms: count_text(n, k, lang)} for g, n in by_type]
+    type_rows.append({t("col_support_type", lang): t("col_total", lang), col_firms: count_text(total, k, lang)})
+    year_rows = [{t("col_start_year", lang): year_label(g), col_firms: count_text(n, k, lang)} for g, n in by_year]
+    year_rows.append({t("col_start_year", lang): t("col_total", lang), col_firms: count_text(total, k, lang)})
+    values = dict(heading=heading, empty="", text=t("support_text", lang, n=count_text(total, k, lang), k=k),
+                  balance_heading=t("balance_heading", lang),
+                  t=table(pd.DataFrame(type_rows), numeric=[col_firms]),
+                  t_years=table(pd.DataFrame(year_rows), numeric=[col_firms]))
+    return _with_balance(ctx, values)
+
+
+def _with_balance(ctx: ProvinceContext, values: dict) -> str:
+    """The support section with the balance table of supported versus other firms (when there are others)."""
+    lang = ctx.lang
+    bal = balance(ctx)
+    if bal is None:
         return render("support.html.j2", **values, balance_text=t("reason_all_supported", lang) + ".", balance=None)
-    bal = balance_table(analysis_panel(ctx).merge(ctx.deflators, on="year", how="left")
-                        if ctx.deflators is not None else analysis_panel(ctx), min_firms=k)
     btab = pd.DataFrame({
         t("col_variable", lang): [t(f"bal_{v}", lang) for v in bal["variable"]],
         t("col_supported", lang): [fmt(v, lang, 3) for v in bal["supported"]],
@@ -47,3 +75,16 @@ def support_html(ctx: ProvinceContext) -> str:
     })
     return render("support.html.j2", **values, balance_text=t("balance_text", lang),
                   balance=table(btab, numeric=list(btab.columns[1:])))
+
+
+def balance(ctx: ProvinceContext) -> pd.DataFrame | None:
+    """Supported versus other firms before support (:func:`evalutils.measures.outcomes.balance_table`), computed
+    once per report; None when every firm was supported. The limitations read it too (one story)."""
+    def build():
+        if ctx.participation["firm_id"].nunique() >= ctx.panel["firm_id"].nunique():
+            return None
+        panel = analysis_panel(ctx)
+        if ctx.deflators is not None:
+            panel = panel.merge(ctx.deflators, on="year", how="left")
+        return balance_table(panel, min_firms=ctx.k)
+    return ctx.once("balance", build)
