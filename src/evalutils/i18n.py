@@ -376,8 +376,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "methods_heading": {"vi": "Phụ lục phương pháp", "en": "Method appendix"},
     "m_outcome": {
         "vi": "Biến kết quả: log giá trị tăng thêm thực tế (đã loại trừ yếu tố giá) trên một lao động.",
-        "en": "Outcome: {outcome} (log of deflated value added per worker).",
+        "en": "Outcome: log of real (deflated) value added per worker.",
     },
+    "control_never_treated": {"vi": "doanh nghiệp chưa từng được hỗ trợ", "en": "never-supported firms"},
+    "control_not_yet_treated": {"vi": "doanh nghiệp chưa được hỗ trợ tại thời điểm so sánh",
+                                "en": "firms not yet supported at the time"},
     "m_twfe": {
         "vi": "Hồi quy hiệu ứng cố định hai chiều (TWFE): linearmodels PanelOLS, hiệu ứng doanh nghiệp và năm, sai "
               "số chuẩn theo cụm doanh nghiệp, hiệu chỉnh mẫu nhỏ như fixest/reghdfe.",
@@ -389,8 +392,8 @@ MESSAGES: dict[str, dict[str, str]] = {
               "lượng bằng hồi quy biến kết quả, nhóm so sánh: {control}, dữ liệu bảng không cân đối (so sánh từng "
               "cặp năm), bootstrap bằng nhân tử ngẫu nhiên {n_boot} lần lặp (số khởi tạo ngẫu nhiên {seed}), tổng "
               "hợp chung và theo số năm kể từ khi được hỗ trợ.",
-        "en": "Callaway–Sant'Anna (2021): outcome-regression ATT(g,t), {control} controls, unbalanced panel "
-              "(pairwise), multiplier bootstrap with {n_boot} draws (seed {seed}), simple and event-time "
+        "en": "Callaway–Sant'Anna (2021): outcome-regression group-time effects ATT(g,t), "
+              "compared with {control}, unbalanced panel (pairwise), multiplier bootstrap with {n_boot} draws (seed {seed}), simple and event-time "
               "aggregations.",
     },
     "m_bjs": {

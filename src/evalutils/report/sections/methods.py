@@ -12,7 +12,7 @@ def methods_html(ctx: ProvinceContext) -> str:
     lang = ctx.lang
     d = ctx.defaults
     keys = ["m_outcome", "m_twfe", "m_cs", "m_bjs", "m_weights", "m_tfp", "m_targets", "m_disclosure"]
-    vals = dict(outcome=d.outcome, control=d.control_group, n_boot=d.n_boot, seed=d.seed, k=ctx.k,
+    vals = dict(outcome=d.outcome, control=t(f"control_{d.control_group}", lang), n_boot=d.n_boot, seed=d.seed, k=ctx.k,
                 share=fmt_number(100 * d.disclosure.max_firm_share, lang, 0),
                 tol=fmt_number(100 * d.about_tolerance, lang, 0), min_sup=d.min_supported_for_estimate)
     return render("list_section.html.j2", heading=t("methods_heading", lang), items=[t(k, lang, **vals) for k in keys])
