@@ -40,7 +40,7 @@ def test_failures_do_not_stop_the_batch_and_the_next_run_repairs_them(tmp_path):
     modes = {"good-1": "ok", "raises": "raise", "too-slow": "sleep", "kernel-dies": "exit", "good-2": "ok"}
     for province, mode in modes.items():
         (data / f"{province}.mode").write_text(mode)
-    tasks = [_task(p, data, out, timeout=4) for p in modes]
+    tasks = [_task(p, data, out, timeout=12) for p in modes]
     # workers=1: a forked pool inside a pytest-xdist worker can deadlock (see the issue 8 note)
     outcomes = {o.task.province: o for o in run_tasks(tasks, workers=1)}
 
@@ -66,7 +66,7 @@ def test_failures_do_not_stop_the_batch_and_the_next_run_repairs_them(tmp_path):
     # the faults are gone: the next run publishes every report
     for province in modes:
         (data / f"{province}.mode").write_text("ok")
-    again = run_tasks([_task(p, data, out, timeout=4) for p in expected_errors], workers=1)
+    again = run_tasks([_task(p, data, out, timeout=60) for p in expected_errors], workers=1)
     assert all(o.ok for o in again), [o.error for o in again]
     assert sorted(p.stem for p in (out / "en").glob("*.html")) == sorted(modes)
     assert _partials(out) == []
@@ -111,3 +111,21 @@ def test_a_failed_write_publishes_nothing_partial_and_keeps_the_previous_report(
     again = run_task(task)
     assert again.ok, again.error
     assert _partials(out) == []
+
+
+def test_the_timeout_limits_the_whole_report_not_each_cell(tmp_path):
+    # two cells of 3 s each: each within a 5 s limit, the report (kernel start, both cells, rendering) is not
+    data, out = tmp_path / "data", tmp_path / "reports"
+    data.mkdir()
+    (data / "long.mode").write_text("slow:3")
+    o = run_task(_task("long", data, out, timeout=5))
+    assert not o.ok
+    assert "took longer than its 5 s (--timeout" in o.error, o.error
+    assert not o.task.html_path.exists() and not o.task.executed_path.exists()
+    assert o.failed_notebook is not None and o.failed_notebook.exists()
+    assert 4 <= o.seconds < 30, o.seconds     # stopped at the deadline, not after a whole second cell's limit
+    assert _partials(out) == []
+    # with room for both cells it is built
+    ok = run_task(_task("long", data, out, timeout=60))
+    assert ok.ok, ok.error
+    assert ok.html.exists()

@@ -20,7 +20,6 @@ import json
 import math
 import os
 import platform
-import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -31,6 +30,7 @@ from ..geography import province_codes, provinces
 from ..panel.io import DataPaths
 from ..panel.params import province_params_path
 from ..provenance import FileHasher, code_hash, git_revision, package_versions  # noqa: F401  (re-exported)
+from .outputs import write_error, write_files
 from .task import NATIONAL, ReportTask, TaskOutcome
 
 MANIFEST_NAME = "manifest.json"
@@ -201,11 +201,15 @@ class RunManifest:
 
     def save(self) -> None:
         self.data["updated_at"] = _now()
-        self.reports_dir.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}-{uuid.uuid4().hex}.partial")
-        tmp.write_text(json.dumps(self.data, ensure_ascii=False, indent=1, sort_keys=True, allow_nan=False,
-                                  default=_json_default), encoding="utf-8")
-        os.replace(tmp, self.path)
+        text = json.dumps(self.data, ensure_ascii=False, indent=1, sort_keys=True, allow_nan=False,
+                          default=_json_default)
+        try:
+            write_files([(self.path, text.encode("utf-8"))])  # a temporary, renamed: the old file or the new
+        except OSError as exc:
+            raise ReportError(f"the run manifest could not be saved: {write_error(exc, self.path)}",
+                              file=self.path, hint="free some space (or fix the folder's permissions) and run the "
+                                                   "same command again: reports it does not record are "
+                                                   "rebuilt") from None
 
 
 def _json_default(obj):

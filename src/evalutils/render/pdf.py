@@ -20,13 +20,13 @@ import datetime as _dt
 import os
 import re
 import tempfile
-import uuid
 from pathlib import Path
 
 from .. import __version__
 from ..errors import ReportError
 from ..i18n import t
 from ..report.payload import RESULTS_MIME
+from .task import partial_name, scratch_prefix
 
 HIDDEN_TAGS = {"remove-cell", "parameters", "injected-parameters"}
 _DATA_URI = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=\s]+)"')
@@ -113,7 +113,8 @@ def render_pdf(executed_notebook: Path, pdf_path: Path, *, title: str, subtitle:
     nb = nbformat.read(executed_notebook, as_version=4)
     pdf_path = Path(pdf_path)
     pdf_path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="evalutils-pdf-") as tmp:
+    # named after this process, so that a run after a killed one removes what it left (task.clean_stale_scratch)
+    with tempfile.TemporaryDirectory(prefix=scratch_prefix("pdf")) as tmp:
         tmpdir = Path(tmp)
         html = notebook_html_fragments(nb, tmpdir)
         try:
@@ -126,7 +127,7 @@ def render_pdf(executed_notebook: Path, pdf_path: Path, *, title: str, subtitle:
             banner=_BANNER.format(text=_typst_escape(banner)) if banner else "")
         source = tmpdir / "report.typ"
         source.write_text(preamble + body, encoding="utf-8")
-        tmp_pdf = pdf_path.with_name(f".{pdf_path.name}.{uuid.uuid4().hex}.partial")
+        tmp_pdf = partial_name(pdf_path)
         try:
             typst.compile(str(source), output=str(tmp_pdf), root=str(tmpdir),
                           timestamp=int((date or _dt.datetime(2026, 1, 1, tzinfo=_dt.timezone.utc)).timestamp()))

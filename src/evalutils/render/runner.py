@@ -1,15 +1,19 @@
 """Execute the province notebook with papermill and render it with nbconvert.
 
-One task = one (province, language). :func:`run_task` is the whole job of one
+One task = one (province, language). :func:`build_task` is the whole job of one
 report and is the same function everywhere: in a local pool of processes
 (papermill is not thread-safe, so never threads) or on the workers of a Dask
-distributed cluster. It writes the executed notebook and the HTML under hidden
-temporary names and renames them into place only when both succeeded, so a
-reader never finds a half-written report. A failing province is reported with
-the path of its saved failed notebook and never stops the others.
+distributed cluster. It works in a private scratch folder and sends the executed
+notebook, the HTML and the PDF back with its outcome; only the process that runs
+the batch publishes them (:func:`evalutils.render.outputs.publish_outcome`), so a
+reader never finds a half-written report and a worker of a killed run never
+publishes anything. A failing province is reported with the path of its saved
+failed notebook and never stops the others. ``ReportTask.timeout`` is a deadline
+for the whole report: each cell may use what is left of it, and rendering past it
+fails the report.
 
 :func:`plan_tasks` decides, from content hashes kept in the run manifest
-(:mod:`evalutils.manifest`), which reports must be rebuilt and which are
+(:mod:`evalutils.render.manifest`), which reports must be rebuilt and which are
 unchanged; :func:`run_batch` runs the rest and records every outcome in the
 manifest as soon as it is known, so an interrupted run keeps what it finished.
 """
@@ -17,41 +21,49 @@ manifest as soon as it is known, so an interrupted run keeps what it finished.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
+import tempfile
 import threading
 import time
 import traceback
 import uuid
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
 from .._processes import clean_context
-from ..errors import ReportError
+from ..errors import EvalutilsError, ReportError
 from ..report.payload import RESULTS_MIME
 from .html import render_html
+from .lifeline import exit_with
 from .manifest import FileHasher, inputs_digest, task_input_files, task_inputs
+from .outputs import WRITE_ERRORS, publish_outcome, write_error
 from .pdf import render_report_pdf
 from .task import (  # noqa: F401  (re-exported: the runner's public names)
     DEFAULT_NOTEBOOK, NATIONAL, NATIONAL_NOTEBOOK, PROJECT_ROOT, ReportTask, TaskOutcome, clean_stale_partials,
-    partial_name,
+    clean_stale_scratch, partial_name, scratch_prefix,
 )
 
 # several threads of one Dask worker process must not run papermill at the same time
 _PAPERMILL_LOCK = threading.Lock()
 _IN_POOL_WORKER = False
+_BUILDING = threading.Event()  # set while this process builds a report
 
 
-def _pool_worker_init() -> None:
-    """In a local pool worker: Ctrl-C is the parent's to handle; SIGTERM from the parent stops the report."""
+def _pool_worker_init(parent_pid: int | None = None) -> None:
+    """In a local pool worker: Ctrl-C is the parent's to handle; SIGTERM from the parent stops the report;
+    the worker ends when the run that started it ends, however it ends (:mod:`evalutils.render.lifeline`)."""
     global _IN_POOL_WORKER
     _IN_POOL_WORKER = True
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    if parent_pid is not None:
+        exit_with(parent_pid, busy=_BUILDING.is_set)
 
 
 def _raise_keyboard_interrupt(signum, frame):
@@ -89,34 +101,93 @@ def _utc_now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def run_task(task: ReportTask) -> TaskOutcome:
-    """Execute and render one report; never raises an ordinary exception (the outcome says what went wrong).
+class ReportTimeout(Exception):
+    """The report went past its deadline (``ReportTask.timeout`` seconds for execution and rendering)."""
 
-    The same function runs in a local worker process and on a Dask worker.
+
+class _Deadline:
+    """``seconds`` from now. Cells get what is left (nbclient's ``timeout_func``); rendering is checked after each
+    step and, in a process's main thread (a local worker), also interrupted by SIGALRM when it runs over."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        return self.end - time.monotonic()
+
+    def cell_timeout(self, cell=None) -> int:
+        return max(1, int(self.left() + 0.999))
+
+    def check(self, step: str) -> None:
+        if self.left() <= 0:
+            raise ReportTimeout(f"the report took longer than its {self.seconds:g} s (--timeout) while {step}")
+
+    def _ring(self, signum, frame):
+        raise ReportTimeout(f"the report took longer than its {self.seconds:g} s (--timeout) while rendering")
+
+    def alarm(self):
+        """Context manager: SIGALRM at the deadline (main thread only; elsewhere the step checks suffice)."""
+        deadline = self
+
+        class _Alarm:
+            def __enter__(self_):
+                self_.armed = (threading.current_thread() is threading.main_thread()
+                               and hasattr(signal, "setitimer") and signal.getitimer(signal.ITIMER_REAL)[0] == 0)
+                if self_.armed:
+                    self_.previous = signal.signal(signal.SIGALRM, deadline._ring)
+                    signal.setitimer(signal.ITIMER_REAL, max(deadline.left(), 0.01))
+
+            def __exit__(self_, *exc):
+                if self_.armed:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+                    signal.signal(signal.SIGALRM, self_.previous)
+                return False
+
+        return _Alarm()
+
+
+def build_task(task: ReportTask) -> TaskOutcome:
+    """Execute and render one report in a scratch folder; its files travel in ``outcome.artifacts``.
+
+    Never raises an ordinary exception (the outcome says what went wrong). The same function runs in a local
+    worker process and on a Dask worker; it writes nothing outside its scratch folder (and the effect estimates'
+    cache under the data folder, which the report notebook keeps itself).
     """
     try:
         with _PAPERMILL_LOCK:
-            return _run_task(task)
+            _BUILDING.set()
+            try:
+                return _build_task(task)
+            finally:
+                _BUILDING.clear()
     except KeyboardInterrupt:
-        if _IN_POOL_WORKER:  # the parent is stopping the batch: temporary files and the kernel are cleaned up
+        if _IN_POOL_WORKER:  # the parent is stopping the batch: the kernel and the scratch folder are cleaned up
             os._exit(130)
         raise
 
 
-def _run_task(task: ReportTask) -> TaskOutcome:
+def run_task(task: ReportTask) -> TaskOutcome:
+    """Build one report and publish it under ``task.out_dir`` in this process."""
+    return publish_outcome(build_task(task))
+
+
+def _build_task(task: ReportTask) -> TaskOutcome:
     import papermill as pm
 
     start = time.perf_counter()
+    deadline = _Deadline(task.timeout)
     extra = {"started_at": _utc_now(), "worker": f"{socket.gethostname()}:{os.getpid()}"}
-    task.executed_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp_nb = partial_name(task.executed_path, ".ipynb")
+    clean_stale_scratch()  # of this machine's killed runs (a Dask worker may never see the caller's clean-up)
+    scratch = Path(tempfile.mkdtemp(prefix=scratch_prefix("task")))
+    tmp_nb = scratch / "report.ipynb"
     try:
         for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
             try:
                 pm.execute_notebook(str(task.notebook), str(tmp_nb), parameters=task.parameters,
                                     kernel_name="python3", cwd=str(Path(task.notebook).parent), progress_bar=False,
-                                    execution_timeout=task.timeout, log_output=False,
-                                    extra_arguments=["--IPKernelApp.log_level=ERROR"])
+                                    execution_timeout=task.timeout, timeout_func=deadline.cell_timeout,
+                                    log_output=False, extra_arguments=["--IPKernelApp.log_level=ERROR"])
                 break
             except RuntimeError as exc:
                 # the kernel could not start (another process took one of the TCP ports jupyter_client picked for
@@ -124,28 +195,36 @@ def _run_task(task: ReportTask) -> TaskOutcome:
                 if attempt == KERNEL_START_ATTEMPTS or not _kernel_start_failure(exc):
                     raise
                 extra["kernel_start_retries"] = attempt
+        deadline.check("executing the notebook")
         results = extract_results(tmp_nb)
         if results is None:
             raise ReportError("the notebook displayed no results payload",
                               file=task.notebook, hint="keep the cell that displays report.results_output(...)")
-        if task.pdf:
-            render_report_pdf(tmp_nb, task.pdf_path)  # written under a temporary name, renamed into place
-        render_html(tmp_nb, task.html_path)
-        os.replace(tmp_nb, task.executed_path)
+        artifacts = {"notebook": tmp_nb.read_bytes()}
+        with deadline.alarm():
+            if task.pdf:
+                render_report_pdf(tmp_nb, scratch / "report.pdf")
+                deadline.check("rendering the PDF")
+                artifacts["pdf"] = (scratch / "report.pdf").read_bytes()
+            render_html(tmp_nb, scratch / "report.html")
+            deadline.check("rendering the HTML")
+            artifacts["html"] = (scratch / "report.html").read_bytes()
         extra["finished_at"] = _utc_now()
-        return TaskOutcome(task, True, time.perf_counter() - start, html=task.html_path, results=results,
-                           extra=extra)
+        return TaskOutcome(task, True, time.perf_counter() - start, results=results, extra=extra,
+                           artifacts=artifacts)
     except Exception as exc:  # noqa: BLE001 - every failure is reported, none stops the batch
-        failed = None
-        if tmp_nb.exists():
-            task.failed_path.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp_nb, task.failed_path)
-            failed = task.failed_path
+        error = _summarise(exc)
+        if isinstance(exc, OSError) and exc.filename and exc.errno in WRITE_ERRORS:
+            error = f"{write_error(exc, exc.filename)} (the worker's temporary folder: set TMPDIR elsewhere)"
+        if deadline.left() <= 0 and not isinstance(exc, ReportTimeout):
+            error = (f"the report took longer than its {task.timeout:g} s (--timeout, the whole report): "
+                     f"{error}")
+        artifacts = {"failed_notebook": tmp_nb.read_bytes()} if tmp_nb.exists() else {}
         extra["finished_at"] = _utc_now()
-        return TaskOutcome(task, False, time.perf_counter() - start, error=_summarise(exc), failed_notebook=failed,
-                           extra=extra)
-    finally:  # Ctrl-C or a timeout signal: leave no temporary file behind
-        tmp_nb.unlink(missing_ok=True)
+        return TaskOutcome(task, False, time.perf_counter() - start, error=error, extra=extra,
+                           artifacts=artifacts)
+    finally:  # Ctrl-C, a timeout or a failure: leave no scratch behind
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 KERNEL_START_ATTEMPTS = 3
@@ -159,6 +238,8 @@ def _kernel_start_failure(exc: BaseException) -> bool:
 def _summarise(exc: BaseException) -> str:
     """The first informative lines of an execution error (the evalutils message when there is one)."""
     name = type(exc).__name__
+    if isinstance(exc, (ReportTimeout, EvalutilsError)):
+        return str(exc)[:2000]
     if name == "PapermillExecutionError":
         ename, evalue = getattr(exc, "ename", ""), getattr(exc, "evalue", "")
         cell = getattr(exc, "exec_count", None)
@@ -205,7 +286,8 @@ def run_tasks(tasks: list[ReportTask], *, workers: int = 1, scheduler: str | Non
 
     ``scheduler`` is None (a local process pool), ``"local"`` (a Dask ``LocalCluster``
     of ``workers`` single-threaded processes) or the address of a running Dask
-    scheduler (``tcp://host:8786``) whose workers see the same paths.
+    scheduler (``tcp://host:8786``) whose workers see the data, parameter and notebook paths (the reports
+    folder need not be shared: the files travel back with each outcome and are written here).
     """
     if not tasks:
         raise ReportError("nothing to run: no provinces selected", hint="pass --provinces, --seed or --all")
@@ -219,8 +301,10 @@ def run_tasks(tasks: list[ReportTask], *, workers: int = 1, scheduler: str | Non
                 on_done(outcomes[i])
         return [outcomes[i] for i in range(len(tasks))]
     leaders, followers = schedule(tasks, workers)
+    # the workers build; this process publishes (outputs.publish_outcome) and records, so a worker that
+    # outlives a killed run has nothing to publish to, and ends (lifeline)
     pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=clean_context(),
-                               initializer=_pool_worker_init)
+                               initializer=_pool_worker_init, initargs=(os.getpid(),))
     # submitted one per free worker, so that the order is ours: a unit's other languages go to the front
     # of the queue when its first language is done (they are quick: its estimates are cached)
     queue = deque(leaders)
@@ -230,7 +314,7 @@ def run_tasks(tasks: list[ReportTask], *, workers: int = 1, scheduler: str | Non
     def feed() -> None:
         while queue and len(pending) < workers:
             j = queue.popleft()
-            fut = pool.submit(run_task, tasks[j])
+            fut = pool.submit(build_task, tasks[j])
             futures[fut] = j
             pending.add(fut)
 
@@ -241,7 +325,7 @@ def run_tasks(tasks: list[ReportTask], *, workers: int = 1, scheduler: str | Non
             for fut in done:
                 i = futures[fut]
                 try:
-                    outcomes[i] = fut.result()
+                    outcomes[i] = publish_outcome(fut.result())
                 except Exception as exc:  # noqa: BLE001 - a dead worker process
                     outcomes[i] = TaskOutcome(tasks[i], False, 0.0, error=f"worker process failed: {exc!r}")
                 queue.extendleft(reversed(followers.get(i, [])))
@@ -285,7 +369,10 @@ def _run_on_dask(tasks: list[ReportTask], *, scheduler: str, workers: int,
         leaders, followers = schedule(tasks, workers)
 
         def submit(i: int):
-            return client.submit(run_task, tasks[i].resolved(), pure=False,
+            # a worker lost mid-report (killed, its machine gone) leaves nothing behind, as nothing is published
+            # but by this process: the scheduler gives its task to another worker, and after
+            # distributed.scheduler.allowed-failures (3) losses the future raises KilledWorker -> a failed report
+            return client.submit(build_task, tasks[i].resolved(), pure=False,
                                  key=f"evalutils-report-{i}-{uuid.uuid4().hex[:8]}")
 
         futures = [submit(i) for i in leaders]
@@ -298,10 +385,11 @@ def _run_on_dask(tasks: list[ReportTask], *, scheduler: str, workers: int,
                 index[nxt.key] = j
                 queue.add(nxt)
             try:
-                outcome = fut.result()
-                outcome = TaskOutcome(**{**outcome.__dict__, "task": tasks[i]})  # report paths as the user gave them
-            except Exception as exc:  # noqa: BLE001 - a lost worker, a pickling error
+                # published here, under the report paths as the user gave them
+                outcome = publish_outcome(replace(fut.result(), task=tasks[i]))
+            except Exception as exc:  # noqa: BLE001 - a worker lost too often, a pickling error
                 outcome = TaskOutcome(tasks[i], False, 0.0, error=f"Dask task failed: {exc!r}")
+            fut.release()
             outcomes[i] = outcome
             if on_done:
                 on_done(outcome)
@@ -339,19 +427,33 @@ def run_batch(tasks: list[ReportTask], manifest, *, workers: int = 1, scheduler:
               force: bool = False, seed: int | None = None,
               on_done: Callable[[TaskOutcome], None] | None = None,
               on_plan: Callable[[Plan], None] | None = None) -> tuple[Plan, list[TaskOutcome]]:
-    """Rebuild what changed, record each outcome in the manifest as it arrives; return the plan and outcomes."""
-    clean_stale_partials(manifest.reports_dir)
+    """Rebuild what changed, record each outcome in the manifest as it arrives; return the plan and outcomes.
+
+    The caller holds the reports' run lock (:func:`evalutils.render.manifest.run_lock`). Temporaries of
+    earlier, killed runs are removed first. A manifest that cannot be saved (a full disk) does not stop the
+    batch: it is saved again after the next report, and a :class:`ReportError` saying which write failed is
+    raised at the end if it never could be.
+    """
+    clean_stale_partials(manifest.reports_dir, run_lock_held=True)
+    clean_stale_scratch()
     plan = plan_tasks(tasks, manifest, force=force)
     if on_plan:
         on_plan(plan)
     if not plan.to_run:
         return plan, []
+    unsaved: list[ReportError] = []
 
     def record(outcome: TaskOutcome) -> None:
         manifest.record(outcome, plan.inputs[outcome.task], seed)
-        manifest.save()
+        try:
+            manifest.save()
+            unsaved.clear()
+        except ReportError as exc:  # kept in memory; saved with the next outcome or reported at the end
+            unsaved[:] = [exc]
         if on_done:
             on_done(outcome)
 
     outcomes = run_tasks(plan.to_run, workers=workers, scheduler=scheduler, on_done=record)
+    if unsaved:
+        manifest.save()  # raises the ReportError ("disk full writing .../manifest.json") if it still fails
     return plan, outcomes

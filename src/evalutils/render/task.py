@@ -10,7 +10,9 @@ import errno
 import hashlib
 import os
 import re
+import shutil
 import socket
+import tempfile
 import uuid
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -96,14 +98,26 @@ class TaskOutcome:
     results: dict | None = None
     skipped: bool = False
     extra: dict = field(default_factory=dict)
+    # what travels from the worker that built the report to the process that publishes it: file kind
+    # ("notebook", "html", "pdf" or "failed_notebook") -> content; emptied once published
+    artifacts: dict[str, bytes] = field(default_factory=dict, repr=False)
 
 
 # ------------------------------------------------------------- temporary files
 
+def _host() -> str:
+    return socket.gethostname().replace(".", "_").replace("-", "_")
+
+
 def partial_name(path: Path, suffix: str = "") -> Path:
     """A hidden temporary name beside ``path`` that says which host and process is writing it."""
-    host = socket.gethostname().replace(".", "_").replace("-", "_")
-    return path.with_name(f".{path.name}.{host}-{os.getpid()}-{uuid.uuid4().hex[:12]}.partial{suffix}")
+    return path.with_name(f".{path.name}.{_host()}-{os.getpid()}-{uuid.uuid4().hex[:12]}.partial{suffix}")
+
+
+def scratch_prefix(kind: str) -> str:
+    """Prefix of a private scratch folder (``tempfile.mkdtemp(prefix=...)``) naming this host and process,
+    so that :func:`clean_stale_partials` can remove it once its process is gone (a killed run)."""
+    return f"evalutils-{kind}-{_host()}-{os.getpid()}-"
 
 
 def _pid_alive(pid: int) -> bool:
@@ -114,20 +128,53 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def clean_stale_partials(out_dir: Path) -> list[Path]:
-    """Delete temporary files left by killed runs of this host (their writer process is gone)."""
-    host = socket.gethostname().replace(".", "_").replace("-", "_")
-    removed = []
+_SCRATCH = re.compile(r"evalutils-(?:task|pdf)-(?P<host>[A-Za-z0-9_]+)-(?P<pid>\d+)-")
+
+
+def _writer(name: str) -> tuple[str | None, int | None]:
+    """(host, pid) of the process that writes the temporary file ``name`` (None where the name does not say)."""
+    fields = name.rsplit(".partial", 1)[0].rsplit(".", 1)[-1].split("-")
+    if len(fields) == 3 and fields[1].isdigit():   # .<name>.<host>-<pid>-<random>.partial
+        return fields[0], int(fields[1])
+    if len(fields) == 2 and fields[0].isdigit():   # .<name>.<pid>-<random>.partial (older writers)
+        return None, int(fields[0])
+    return None, None
+
+
+def clean_stale_partials(out_dir: Path, *, run_lock_held: bool = False) -> list[Path]:
+    """Delete temporary files left under ``out_dir`` by killed runs of this host (their writer is gone).
+
+    Every hidden ``.*.partial*`` file whose writer process (named in it) is gone; with ``run_lock_held`` (the
+    caller holds the reports' run lock, so no other run writes the manifest) also every
+    ``.manifest.json.*.partial``.
+    """
+    host = _host()
+    removed: list[Path] = []
     if not Path(out_dir).exists():
         return removed
     for f in Path(out_dir).rglob(".*.partial*"):
-        parts = f.name.rsplit(".partial", 1)[0].rsplit(".", 1)
-        if len(parts) != 2 or "-" not in parts[1]:
+        if not f.is_file():
             continue
-        fields = parts[1].split("-")
-        if len(fields) != 3 or fields[0] != host or not fields[1].isdigit():
-            continue
-        if not _pid_alive(int(fields[1])) and f.is_file():
+        writer_host, pid = _writer(f.name)
+        stale = pid is not None and writer_host in (None, host) and not _pid_alive(pid)
+        if stale or (run_lock_held and f.name.startswith(".manifest.json.")):
             f.unlink(missing_ok=True)
             removed.append(f)
+    return removed
+
+
+def clean_stale_scratch(tmp_dir: Path | None = None) -> list[Path]:
+    """Delete the ``evalutils-task-*`` and ``evalutils-pdf-*`` scratch folders of this host's processes that are
+    gone (killed while building a report) from the temporary folder."""
+    host = _host()
+    removed: list[Path] = []
+    try:
+        found = list(Path(tmp_dir or tempfile.gettempdir()).glob("evalutils-*-*"))
+    except OSError:  # pragma: no cover - an unreadable temporary folder
+        return removed
+    for d in found:
+        m = _SCRATCH.match(d.name)
+        if m and m["host"] == host and d.is_dir() and not _pid_alive(int(m["pid"])):
+            shutil.rmtree(d, ignore_errors=True)
+            removed.append(d)
     return removed
