@@ -7,6 +7,7 @@ so the HTML of a Vietnamese report declares ``lang="vi"`` and its browser title 
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from ..geography import provinces, units_2025
@@ -21,15 +22,17 @@ _NAV = {"vi": {"label": "Điều hướng báo cáo", "index": "Trang chủ", "o
         "en": {"label": "Report navigation", "index": "Home", "other": "Tiếng Việt"}}
 
 
+@lru_cache(maxsize=4)
+def _names(geography: str, lang: str) -> dict[str, str]:
+    table = units_2025() if geography == "2025" else provinces()
+    return dict(zip(table["slug"], table["name_vi" if lang == "vi" else "name_en"]))
+
+
 def unit_name(slug: str, geography: str, lang: str) -> str:
     """The province's (or 2025 unit's) name as a reader knows it: Vietnamese in Vietnamese, English in English."""
     if geography == NATIONAL or slug == NATIONAL:
         return _NATIONAL_NAME.get(lang, _NATIONAL_NAME["en"])
-    table = units_2025() if geography == "2025" else provinces()
-    row = table[table["slug"] == slug]
-    if row.empty:
-        return slug
-    return str(row.iloc[0]["name_vi" if lang == "vi" else "name_en"])
+    return str(_names("2025" if geography == "2025" else "pre2025", "vi" if lang == "vi" else "en").get(slug, slug))
 
 
 def report_title(slug: str, geography: str, lang: str) -> str:

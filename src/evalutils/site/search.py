@@ -18,6 +18,8 @@ _SKIP = re.compile(r"<(script|style|svg|nav)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.
 _TAG = re.compile(r"<[^>]+>")
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.S | re.I)
 _WORD = re.compile(r"[a-z0-9]+")
+_RAW_WORD = re.compile(r"\w+")
+_BODY = re.compile(r"<body\b", re.I)
 
 
 def fold(text: str) -> str:
@@ -30,14 +32,19 @@ def page_text(document: str) -> tuple[str, str]:
     """(title, visible text) of an HTML document: scripts, styles, images and navigation left out."""
     m = _TITLE.search(document)
     title = html.unescape(_TAG.sub("", m.group(1))).strip() if m else ""
-    body = document[document.lower().find("<body"):] if "<body" in document.lower() else document
-    text = _TAG.sub(" ", _SKIP.sub(" ", body))
+    body = _BODY.search(document)
+    text = _TAG.sub(" ", _SKIP.sub(" ", document[body.start():] if body else document))
     return title, html.unescape(text)
 
 
 def words(text: str) -> list[str]:
     """Distinct folded words of two or more characters, in order of first appearance."""
-    return list(dict.fromkeys(w for w in _WORD.findall(fold(text)) if len(w) > 1))
+    out: dict[str, None] = {}
+    for raw in dict.fromkeys(_RAW_WORD.findall(text.lower())):   # fold each distinct word once
+        for w in _WORD.findall(fold(raw)):
+            if len(w) > 1:
+                out[w] = None
+    return list(out)
 
 
 def index_entry(url: str, lang: str, kind: str, document: str, *, extra: str = "") -> dict:
