@@ -32,3 +32,42 @@ def pct_effect(x: float, lang: Lang) -> str:
 #: Colours of a target's status (scorecard table and chart): each at least 4.5:1 against white (WCAG AA for
 #: text), and the status is always written out too, never shown by colour alone.
 STATUS_COLOURS = {"met": "#1b7837", "on_track": "#4d7c0f", "behind": "#c51b7d", "no_data": "#595959"}
+
+
+
+class _DecimalComma:
+    """A matplotlib tick formatter that writes what ``base`` writes, with a decimal comma."""
+
+    def __init__(self, base):
+        self.base = base
+
+    def __getattr__(self, name):  # set_axis, set_locs, format_ticks, … go to the wrapped formatter
+        return getattr(self.base, name)
+
+    def __call__(self, x, pos=None):
+        return self.base(x, pos).replace(".", ",")
+
+    def format_ticks(self, values):
+        self.base.set_locs(values)
+        return [self(v, i) for i, v in enumerate(values)]
+
+    def get_offset(self):
+        return self.base.get_offset().replace(".", ",")
+
+
+def localise_axes(fig, lang: Lang) -> None:
+    """Write the numbers on a figure's axes as the report's text does (Vietnamese: decimal comma).
+
+    Each plain numeric axis keeps matplotlib's choice of ticks and decimals; only the separator changes (years have
+    no separator and stay as they are).
+    """
+    if lang != "vi":
+        return
+    from matplotlib.ticker import Formatter, ScalarFormatter  # noqa: PLC0415 - matplotlib only when drawing
+
+    wrapper = type("DecimalCommaFormatter", (_DecimalComma, Formatter), {})
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            base = axis.get_major_formatter()
+            if isinstance(base, ScalarFormatter):
+                axis.set_major_formatter(wrapper(base))
