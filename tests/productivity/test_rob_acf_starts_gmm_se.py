@@ -70,17 +70,43 @@ def test_rob_bootstrap_and_bad_inputs(chilean):
 
 
 # ------------------------------------------------------------------------------------------- ACF starts
-def test_acf_tries_every_start_and_shows_them(chilean):
+def test_acf_shows_every_start_tried_and_search_all_tries_them_all(chilean):
     res = estimate_production_function(chilean, method="acf", **CHILEAN_SPEC)
     starts = res.starts()
-    assert len(starts) == 5 and starts["chosen"].sum() == 1
-    kept = starts[starts["chosen"]].iloc[0]
-    # the first exact root in order (1.5 x OLS); the OLS start itself reaches a spurious point
-    assert kept["start_no"] == 3 and kept["criterion"] < 1e-14
+    # default search="first_root": OLS -> a spurious point, 0.5 x OLS -> a local minimum, 1.5 x OLS -> the root
+    assert len(starts) == 3 and starts["chosen"].tolist() == [False, False, True]
+    kept = starts.iloc[2]
+    assert kept["criterion"] < 1e-14
     assert {t: round(kept[t], 3) for t in ("fX1", "fX2", "sX")} == {"fX1": 0.646, "fX2": 0.644, "sX": 0.251}
     first = starts.iloc[0]
     assert round(first["fX1"], 2) == 2.08 and round(first["fX2"], 2) == -1.55 and first["criterion"] > 1e-6
     assert res.fits["all"].params["fX1"] == pytest.approx(kept["fX1"], abs=1e-12)
+    # search="all": every default start, the same estimate; the 4th start reaches the same root, and a root
+    # and non-roots are not "similar", so no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        every = estimate_production_function(chilean, method="acf", search="all", **CHILEAN_SPEC)
+    assert len(every.starts()) == 5 and every.starts()["chosen"].tolist() == [False, False, True, False, False]
+    assert every.fits["all"].params.equals(res.fits["all"].params)
+    with pytest.raises(ValueError, match="'first_root', 'all'"):
+        estimate_production_function(chilean, method="acf", search="every", **CHILEAN_SPEC)
+
+
+def test_acf_search_all_warns_about_distinct_exact_roots_and_keeps_the_first():
+    """ACF's moments (cubic Markov) often have several exact roots: on this simulated panel (0.58, 0.33) and
+    (2.29, 0.29), and the one reached from the OLS start is near the truth (0.6, 0.3)."""
+    d = simulate_panel(100, 6, seed=3)
+    with pytest.warns(UserWarning, match="distinct solutions"):
+        res = estimate_production_function(d, method="acf", search="all", **SIM)
+    starts = res.starts()
+    roots = starts[starts["criterion"] < 1e-14]
+    assert roots[["l", "k"]].round(3).drop_duplicates().shape[0] >= 2
+    assert starts["chosen"].tolist()[0] and abs(res.elasticities["l"] - 0.6) < 0.05
+    # the default stops at the first root: same estimate, one start, no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        quick = estimate_production_function(d, method="acf", **SIM)
+    assert len(quick.starts()) == 1 and quick.elasticities == res.elasticities
 
 
 @pytest.mark.validation
@@ -110,10 +136,6 @@ def test_acf_warns_when_distinct_starts_reach_distinct_solutions_with_similar_cr
     assert any("starts()" in str(w.message) for w in record)
     assert res.fits["all"].optimizer["distinct_roots"]
     assert round(res.fits["all"].params["fX1"], 2) == 2.08  # the lower criterion is kept
-    # a root and a non-root are not "similar": no such warning with the default starts
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        estimate_production_function(chilean, method="acf", **CHILEAN_SPEC)
 
 
 def test_start_argument_errors(chilean):

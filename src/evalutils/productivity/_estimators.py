@@ -293,7 +293,7 @@ def fit_acf(a: Arrays, w: np.ndarray | None, opts: dict) -> CoreFit:
     for st in starts:
         theta, ok, info = _solve_moments(moments, st, maxiter=opts["maxiter"])
         tried.append({"start": info["start"], "estimate": theta.tolist(), "criterion": info["criterion"],
-                      "converged": bool(ok), "chosen": False})
+                      "converged": bool(ok), "n_fev": info["n_fev"], "chosen": False})
         fits.append((theta, ok, info))
         if not try_all and ok and info["criterion"] < ROOT_TOL:
             break
