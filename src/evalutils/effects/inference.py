@@ -30,7 +30,7 @@ import pandas as pd
 
 from evalutils.errors import EstimationError
 
-from ._common import check_choice, check_columns, drop_missing, html_table, prepare_input, tidy_rows
+from ._common import check_choice, html_table, prepare_input, tidy_rows
 from ._fe import TwoWayWithin, within_two_way
 from ._vcov import fe_parameters, small_sample_factor
 
@@ -336,8 +336,7 @@ def randomization_inference(
     ``estimator``: ``"twfe"`` (fast, FWL), ``"imputation"`` (overall BJS estimate) or a function of a
     data frame (with ``group`` permuted) returning a number.
     """
-    check_columns(data, [outcome, unit, time, group, strata], estimator="randomization_inference")
-    df = drop_missing(data, [c for c in (outcome, unit, time, group, strata) if c is not None])
+    df, _ = prepare_input(data, [outcome, unit, time, group, strata], estimator="randomization_inference")
     u, units = pd.factorize(df[unit])
     t, periods = pd.factorize(df[time])
     gu = df.groupby(u)[group].first().to_numpy()
