@@ -254,3 +254,39 @@ def test_vcov_argument_errors(panel):
     iid = twfe(panel, vcov="iid", **kw)
     assert "conventional" in iid._repr_html_() and "R²" in iid._repr_html_()
     assert iid.tidy()["n_clusters"].isna().all()
+
+
+@pytest.mark.validation
+@pytest.mark.parametrize("vcov", ["iid", "hetero"])
+def test_event_study_and_sun_abraham_take_the_same_vcov_choices(panel, vcov):
+    """event_study with vcov='iid'/'hetero' equals pyfixest's dummy regression; sun_abraham's cohort effects
+    carry the same covariance convention (their SEs equal the dummy regression's)."""
+    from evalutils.effects import event_study, sun_abraham
+
+    res = event_study(panel, outcome="y", unit="unit", time="year", group="cohort", window=(-3, 3), vcov=vcov)
+    df = panel.copy()
+    e = np.where(df["cohort"] > 0, np.clip(df["year"] - df["cohort"], -3, 3), 0)
+    names = []
+    for v in sorted(set(e[df["cohort"] > 0])):
+        if v != -1:
+            nm = f"em{-v}" if v < 0 else f"ep{v}"
+            df[nm] = ((df["cohort"] > 0) & (e == v)).astype(float)
+            names.append((v, nm))
+    fit = pf.feols("y ~ " + " + ".join(nm for _, nm in names) + " | year + unit", data=df, vcov=vcov,
+                   fixef_rm="none", fixef_tol=1e-13)
+    tidy = res.tidy().set_index("event_time")
+    for v, nm in names:
+        assert tidy.loc[v, "std_error"] == pytest.approx(fit.se()[nm], rel=1e-8)
+        assert tidy.loc[v, "p_value"] == pytest.approx(fit.pvalue()[nm], rel=1e-7, abs=1e-12)
+    assert res.n_clusters is None and res.df_resid == fit._N - len(names) - (res.n_units + df["year"].nunique() - 1)
+
+    sa = sun_abraham(panel, outcome="y", unit="unit", time="year", group="cohort", vcov=vcov)
+    cells = df.copy()
+    terms = []
+    for g, ev in zip(sa.catt["group"], sa.catt["event_time"], strict=True):
+        nm = f"g{g}_e{'m' if ev < 0 else ''}{abs(ev)}"
+        cells[nm] = ((cells["cohort"] == g) & (cells["year"] - cells["cohort"] == ev)).astype(float)
+        terms.append(nm)
+    ref = pf.feols("y ~ " + " + ".join(terms) + " | year + unit", data=cells, vcov=vcov, fixef_rm="none",
+                   fixef_tol=1e-13)
+    np.testing.assert_allclose(sa.catt["std_error"].to_numpy(), ref.se()[terms].to_numpy(), rtol=1e-7)
