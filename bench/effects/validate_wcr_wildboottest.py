@@ -19,10 +19,10 @@ import tempfile
 import warnings
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from evalutils.effects import wild_cluster_bootstrap
+from evalutils.effects._simulate import few_cluster_panel
 
 THEIRS = r"""
 import json, sys, warnings
@@ -45,24 +45,10 @@ print(json.dumps(out))
 """
 
 
-def make(seed: int, G: int) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    n, T = 120, 6
-    unit = np.repeat(np.arange(n), T)
-    year = np.tile(np.arange(2015, 2015 + T), n)
-    g = np.repeat(rng.choice([0, 2017, 2018], size=n), T)
-    treated = ((g > 0) & (year >= g)).astype(int)
-    cl = np.repeat(rng.integers(0, G, n), T)
-    x = rng.normal(size=n * T)
-    y = np.repeat(rng.normal(size=n), T) + 0.05 * (year - 2015) + 0.1 * treated + 0.5 * x \
-        + rng.normal(0, 0.2, (G, T))[cl, year - 2015] + rng.normal(0, 0.5, n * T)
-    return pd.DataFrame({"unit": unit, "year": year, "treated": treated, "x": x, "y": y, "cl": cl})
-
-
 def main(python: str = sys.executable) -> None:
     rows = []
     for seed, G, weights, B in ((1, 8, "rademacher", 99999), (2, 10, "rademacher", 99999), (3, 12, "webb", 99999)):
-        df = make(seed, G)
+        df = few_cluster_panel(seed, G)
         shift = 0.15
         with tempfile.TemporaryDirectory() as tmp:
             csv = str(Path(tmp) / "d.csv")

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from evalutils.effects import randomization_inference, twfe, wild_cluster_bootstrap
+from evalutils.effects._simulate import few_cluster_panel
 from evalutils.errors import EstimationError
 
 from .conftest import simulate_staggered
@@ -154,21 +155,6 @@ def test_randomization_inference(few):
     assert "<table" in ri._repr_html_()
 
 
-def _wildboottest_panel(seed: int, G: int) -> pd.DataFrame:
-    """Same generator as bench/effects/validate_wcr_wildboottest.py (keep in sync)."""
-    rng = np.random.default_rng(seed)
-    n, T = 120, 6
-    unit = np.repeat(np.arange(n), T)
-    year = np.tile(np.arange(2015, 2015 + T), n)
-    g = np.repeat(rng.choice([0, 2017, 2018], size=n), T)
-    treated = ((g > 0) & (year >= g)).astype(int)
-    cl = np.repeat(rng.integers(0, G, n), T)
-    x = rng.normal(size=n * T)
-    y = np.repeat(rng.normal(size=n), T) + 0.05 * (year - 2015) + 0.1 * treated + 0.5 * x \
-        + rng.normal(0, 0.2, (G, T))[cl, year - 2015] + rng.normal(0, 0.5, n * T)
-    return pd.DataFrame({"unit": unit, "year": year, "treated": treated, "x": x, "y": y, "cl": cl})
-
-
 def _wildboottest_draws(df: pd.DataFrame, h0: float) -> tuple[float, np.ndarray, float, int]:
     """wildboottest's own WCR11 run (statsmodels-style design with unit and year dummies): its observed
     t, its bootstrap t draws (full enumeration of the Rademacher sign vectors), its reported p and the
@@ -202,7 +188,7 @@ def test_wcr_matches_wildboottest_under_full_enumeration(h0):
     statistic by construction (sign vectors +1 and -1) count or not by rounding error: here they
     count, and its reported p (148/1024 and 826/1024) equals our ``ties="inclusive"`` p.
     """
-    df = _wildboottest_panel(2, 10)
+    df = few_cluster_panel(2, 10)
     t_obs, t_boot, p_reported, k_dummies = _wildboottest_draws(df, h0)
     assert len(t_boot) == 2**10
     tol = 1e-9 * abs(t_obs)
