@@ -40,6 +40,8 @@ import pandas as pd
 from evalutils._validate import check_choice
 from evalutils.errors import EstimationError
 
+from ._common import is_nested
+
 VcovKind = Literal["iid", "hetero", "cluster"]
 #: ``vcov=`` of the regressions: a kind, or ``{"cluster": column}``.
 Vcov = Union[VcovKind, Mapping[str, str]]
@@ -100,8 +102,6 @@ def fe_parameters(ucodes: np.ndarray, tcodes: np.ndarray, n_units: int, n_period
 
     ``gcodes`` given (clustered errors): effects nested in the clusters are not counted.
     """
-    from ._common import is_nested
-
     k_fe = n_units + n_periods - 1
     if gcodes is not None:
         if is_nested(ucodes, gcodes):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -11,6 +12,7 @@ import numpy as np
 import pandas as pd
 from .. import _dist
 
+from evalutils._processes import clean_context
 from evalutils.errors import DataValidationError, EstimationError
 
 from ._estimators import CORES, Arrays, CoreFit
@@ -250,10 +252,6 @@ def _bootstrap(core, arr: Arrays, opts: dict, seeds: np.ndarray, k: int, n_jobs:
     """
     if n_jobs <= 1 or len(seeds) < 2:
         return _boot_block(core, arr, opts, k, seeds)
-    from concurrent.futures import ProcessPoolExecutor
-
-    from evalutils._processes import clean_context
-
     blocks = np.array_split(seeds, min(n_jobs, len(seeds)))
     n = len(blocks)
     with ProcessPoolExecutor(max_workers=n, mp_context=clean_context()) as pool:
