@@ -2,8 +2,8 @@
 
 A result class subclasses :class:`EffectResult`, implements ``tidy()`` (one row per term, the
 overall effect first) and names its table (``_title``) and notes (``_notes``); the headline
-estimate, its standard error, the confidence interval and the notebook display then come from
-the tidy frame, so they cannot disagree with it.
+estimate, its standard error and the notebook display then come from the tidy frame, so they
+cannot disagree with it.
 
 >>> import pandas as pd
 >>> class Demo(EffectResult):
@@ -12,8 +12,8 @@ the tidy frame, so they cannot disagree with it.
 ...         return pd.DataFrame({"term": ["ATT"], "estimate": [0.2], "std_error": [0.05],
 ...                              "conf_low": [0.1], "conf_high": [0.3], "p_value": [0.0001]})
 >>> d = Demo()
->>> d.estimate, d.std_error, d.conf_int()
-(0.2, 0.05, (0.1, 0.3))
+>>> d.estimate, d.std_error
+(0.2, 0.05)
 >>> "<table" in d._repr_html_()
 True
 """
@@ -46,11 +46,6 @@ class EffectResult:
     @property
     def std_error(self) -> float:
         return float(self._headline()["std_error"])
-
-    def conf_int(self) -> tuple[float, float]:
-        """The headline estimate's confidence interval, as in :meth:`tidy`."""
-        row = self._headline()
-        return float(row["conf_low"]), float(row["conf_high"])
 
     def _notes(self) -> list[str]:
         return list(getattr(self, "notes", ()))

@@ -88,7 +88,7 @@ class TWFEResult(EffectResult):
     """Result of :func:`twfe`. ``params``/``vcov`` cover the treatment and any covariates.
 
     ``estimate``/``std_error`` are the treatment coefficient's; ``conf_int()`` gives every coefficient's
-    interval (as linearmodels).
+    interval (a frame, as linearmodels).
     """
 
     params: pd.Series
