@@ -371,7 +371,7 @@ def _few_clusters_note(n_clusters: int, estimator: str, cluster: str) -> list[st
             f"only {n_clusters} clusters: analytic cluster-robust p-values are unreliable; "
             "use wild_cluster_bootstrap()"
         )
-        warnings.warn(f"{estimator}: " + msg, UserWarning, stacklevel=4)
+        warnings.warn(f"{estimator}: " + msg, UserWarning, stacklevel=5)
         return [msg]
     return []
 
