@@ -68,3 +68,10 @@ def plan_target(ctx: ProvinceContext, indicator: str) -> PlanTarget | None:
                 return PlanTarget(m, tg, str(row["status"]), observed, str(row["judged_over"]),
                                   source_mark(ctx, tg.source))
     return None
+
+
+def productivity_target_rate(ctx: ProvinceContext) -> float | None:
+    """The yearly labour-productivity growth the productivity figure draws as a path: the province's own target,
+    or None (no line)."""
+    target = plan_target(ctx, "labour_productivity_growth")
+    return None if target is None else float(target.rate)
