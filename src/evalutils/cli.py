@@ -309,9 +309,10 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             task = ReportTask(p["province"], p["lang"], Path(p["data_dir"]), Path(p["params_dir"]), Path(tmp),
                               notebook=Path(p["notebook"]), timeout=int(p.get("timeout", args.timeout)),
                               geography=p["geography"])
-            # the inputs as they were recorded, formats included (a --pdf build records "html+pdf"); the
-            # re-execution itself renders HTML only: the PDF is not part of the results payload compared
-            now = task_inputs(replace(task, pdf=bool(p.get("pdf", False))), hasher)
+            # the inputs of the recorded build, where it read them (its reports folder's cache too) and with its
+            # formats (a --pdf build records "html+pdf"); the re-execution renders HTML only (the PDF is not part
+            # of the results payload compared) and computes what it needs afresh in the temporary folder
+            now = task_inputs(replace(task, pdf=bool(p.get("pdf", False)), out_dir=Path(args.reports)), hasher)
             changed = sorted(k for k in set(now) | set(e["inputs"]) if now.get(k) != e["inputs"].get(k))
             if changed:
                 problems.setdefault(key, []).append("inputs changed since the manifest was written: "
