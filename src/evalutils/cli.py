@@ -45,8 +45,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         print("correct these and validate again", file=sys.stderr)
         return 2
     print(f"parameters OK: {result.n_province_files} province files, {result.n_targets} targets")
-    print(f"data OK ({'SYNTHETIC' if result.synthetic else 'delivered'}): {result.n_firm_years:,} firm-years, "
-          f"{result.n_firms:,} firms, {result.n_supported:,} supported, {result.n_monitoring:,} monitoring values")
+    print(f"data OK: {result.n_firm_years:,} firm-years, {result.n_firms:,} firms, {result.n_supported:,} "
+          f"supported, {result.n_monitoring:,} monitoring values ({'SYNTHETIC demo data' if result.synthetic else 'delivered data'})")
     return 0
 
 
@@ -235,7 +235,8 @@ def _run_locked(args: argparse.Namespace) -> int:
     provinces = _select_provinces(args)
     langs = _languages(args)
     seed = load_defaults(Path(args.params) / "defaults.yml").seed
-    require_valid_inputs(args.data, args.params)  # the checks of `evalutils validate`; every problem listed
+    # the checks of `evalutils validate`; every problem listed
+    require_valid_inputs(args.data, args.params, cache_dir=report_cache_dir(args.reports))
     workers = _workers(args)
     # build the shared national aggregates once, before the workers start (sections' ACF on the workers' cores)
     national_aggregates(args.data, seed=seed, cache_dir=report_cache_dir(args.reports),

@@ -14,7 +14,7 @@ its file, column or key, rows (of that file) and what to do:
   year; panel and monitoring years inside the analysed period (``defaults.yml: years``).
 
 ``run`` calls :func:`require_valid_inputs` before building anything, so a run never starts on inputs that
-``validate`` would reject; the verdict on unchanged inputs is remembered in ``<data>/derived/checked.json``
+``validate`` would reject; the verdict on unchanged inputs is remembered in ``<reports>/.cache/checked.json``
 (keyed by the contents of every input file and of the evalutils code), so an immediate re-run does not
 read the whole panel again.
 """
@@ -187,13 +187,15 @@ def _inputs_digest(data_dir: Path, params_dir: Path) -> str | None:
     return h.hexdigest()
 
 
-def require_valid_inputs(data_dir: str | Path, params_dir: str | Path) -> InputCheck | None:
+def require_valid_inputs(data_dir: str | Path, params_dir: str | Path, *,
+                         cache_dir: str | Path | None = None) -> InputCheck | None:
     """Raise :class:`InputsInvalid` listing every problem of the run's inputs (the checks of ``validate``
     except the province files, which each report reads itself); ``None`` when unchanged inputs passed
-    before (remembered in ``<data>/derived/checked.json``)."""
+    before (remembered in ``<cache_dir>/checked.json``; without a cache directory, checked every time:
+    the data directory is only read)."""
     data_dir, params_dir = Path(data_dir), Path(params_dir)
-    stamp = data_dir / "derived" / CHECK_STAMP
-    digest = _inputs_digest(data_dir, params_dir) if data_dir.is_dir() else None
+    stamp = Path(cache_dir) / CHECK_STAMP if cache_dir is not None else None
+    digest = _inputs_digest(data_dir, params_dir) if data_dir.is_dir() and stamp is not None else None
     if digest is not None and stamp.is_file():
         try:
             if json.loads(stamp.read_text(encoding="utf-8")).get("digest") == digest:

@@ -148,13 +148,9 @@ class Defaults(_Strict):
     years: tuple[Year, Year]
     plan_period: tuple[Year, Year]
     outcome: Outcome
-    treatment_support_from: Year
-    languages: list[Literal["vi", "en"]]
-    formats: list[Literal["html", "pdf"]]
     about_tolerance: Number = Field(gt=0, lt=1, description="relative band for 'about' targets")
     disclosure: Disclosure
     cluster: Cluster
-    min_firms_for_estimate: int = Field(ge=2)
     min_supported_for_estimate: int = Field(ge=2)
     control_group: Literal["never_treated", "not_yet_treated"]
     n_boot: int = Field(ge=MIN_BOOT, le=100_000)
