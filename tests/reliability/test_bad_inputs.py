@@ -168,11 +168,12 @@ def test_validate_lists_every_problem(tmp_path, case):
     run_expects = [e for e in case["expect"] if "provinces/" not in e["file"]]
     if run_expects:
         with pytest.raises(InputsInvalid) as exc_info:
-            require_valid_inputs(data, params)
+            require_valid_inputs(data, params, cache_dir=tmp_path / "cache")
         assert len(exc_info.value.problems) == len(run_expects)
-        assert not (data / "derived" / "checked.json").exists()
+        assert not (tmp_path / "cache" / "checked.json").exists()   # a failed check is not remembered
     else:
-        require_valid_inputs(data, params)
+        assert require_valid_inputs(data, params, cache_dir=tmp_path / "cache") is not None
+        assert (tmp_path / "cache" / "checked.json").exists()
 
 
 def test_corpus_size_and_classes():
