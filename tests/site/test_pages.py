@@ -104,6 +104,11 @@ def test_both_geographies_both_languages(tmp_path):
         assert 'href="ha-noi.html" rel="prev"' in unit
     assert (site / "data" / "overview-2025.csv").read_text(encoding="utf-8").count("\n") == 3
     assert json.loads((site / "data" / "vi" / "units-2025" / "hue.json").read_text(encoding="utf-8")) == res
+    # the report's effect estimates as CSV, linked from its navigation bar; no targets listed, so no targets CSV
+    effects = (site / "data" / "en" / "da-nang-effects.csv").read_text(encoding="utf-8").splitlines()
+    assert effects == ["estimator,estimate,std_error,conf_low,conf_high,p_value", "callaway_santanna,0.05,,-0.01,0.11,"]
+    assert not (site / "data" / "en" / "da-nang-targets.csv").exists()
+    assert 'href="../data/en/da-nang-effects.csv"' in (site / "en" / "da-nang.html").read_text(encoding="utf-8")
     # a second build with one report fewer removes what it no longer writes, and nothing else
     (site / "mine.txt").write_text("keep", encoding="utf-8")
     entries.pop("2025/vi/hue")

@@ -267,7 +267,9 @@ def report_with_nav(document: str, unit: Unit, lang: str, units: list[Unit], env
         other_href=rel(page, unit.reports[other].html) if other in unit.reports else None,
         prev={"href": rel(page, prev.reports[lang].html), "name": prev.name(lang)} if prev else None,
         next={"href": rel(page, nxt.reports[lang].html), "name": nxt.name(lang)} if nxt else None,
-        json=rel(page, report.data) if unit.results.get(lang) else None).strip()
+        json=rel(page, report.data) if unit.results.get(lang) else None,
+        tables=[{"href": rel(page, report.table(name)), "name": name}
+                for name in report_tables(unit.results.get(lang) or {})]).strip()
     style = (f'<link rel="stylesheet" href="{rel(page, "assets/report-nav.css")}">')
     if _NAV_BLOCK.search(document):
         document = _NAV_BLOCK.sub(lambda m: nav, document, count=1)
@@ -302,6 +304,34 @@ def overview_csv(units: list[Unit], geo: str) -> str:
                     u.reports["vi"].html if "vi" in u.reports else "", u.reports["en"].html if "en" in u.reports
                     else ""])
     return buf.getvalue()
+
+
+TABLE_COLUMNS = {"targets": ("province", "target_id", "status", "observed"),
+                 "effects": ("estimator", "estimate", "std_error", "conf_low", "conf_high", "p_value")}
+
+
+def report_tables(results: dict) -> dict[str, str]:
+    """The report's scorecard and effect estimates as CSV, from its results payload (what the report shows)."""
+    out = {}
+    targets = results.get("targets") or []
+    if targets:
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(TABLE_COLUMNS["targets"])
+        for t in targets:
+            w.writerow([t.get("province", ""), t.get("target_id", ""), t.get("status", ""),
+                        _csvnum(t.get("observed"))])
+        out["targets"] = buf.getvalue()
+    effects = results.get("effects") or {}
+    if effects:
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(TABLE_COLUMNS["effects"])
+        for name, e in effects.items():
+            if isinstance(e, dict):
+                w.writerow([name, *(_csvnum(e.get(k)) for k in TABLE_COLUMNS["effects"][1:])])
+        out["effects"] = buf.getvalue()
+    return out
 
 
 def _csvnum(x) -> str:
@@ -375,6 +405,10 @@ def build_site(reports_dir: str | Path = "reports", *, notebooks: list[Path] | N
                     _write_text(site / report.data, json.dumps(unit.results[lang], ensure_ascii=False, indent=1,
                                                                sort_keys=True, allow_nan=False) + "\n")
                     written.append(report.data)
+                    for name, text in report_tables(unit.results[lang]).items():
+                        path = report.table(name)
+                        _write_text(site / path, text)
+                        written.append(path)
         _write_text(site / "assets/search-index.js", search.index_script(entries))
         written.append("assets/search-index.js")
         _write_text(site / SITE_MARKER, json.dumps({"kind": SITE_KIND, "files": sorted(written)},

@@ -36,6 +36,10 @@ class Report:
         """Site path of the report's results as JSON."""
         return posixpath.join("data", posixpath.splitext(self.html)[0] + ".json")
 
+    def table(self, name: str) -> str:
+        """Site path of one of the report's tables as CSV (``targets``, ``effects``)."""
+        return posixpath.join("data", f"{posixpath.splitext(self.html)[0]}-{name}.csv")
+
 
 @dataclass
 class Unit:
