@@ -20,6 +20,7 @@ import os
 import shutil
 import stat
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -246,6 +247,16 @@ def read_panel_files(panel_dir: Path, province_codes: list[str] | None = None) -
     return df
 
 
+def _read_panel_file(f: Path) -> pa.Table | DataValidationError:
+    try:
+        refuse_special_file(f, what="enterprise panel")
+        return pq.read_table(f, partitioning=None)
+    except DataValidationError as exc:
+        return exc
+    except (pa.ArrowInvalid, pa.ArrowIOError, OSError) as exc:
+        return _damaged(PANEL, f, exc)
+
+
 def panel_problems(panel_dir: Path, province_codes: list[str] | None = None, *,
                    years: tuple[int, int] | None = None, defaults_file: str = "params/defaults.yml",
                    ) -> tuple[pd.DataFrame | None, list[DataValidationError]]:
@@ -271,15 +282,11 @@ def panel_problems(panel_dir: Path, province_codes: list[str] | None = None, *,
                  "province, or one file with a province_code column)")]
     problems: list[DataValidationError] = []
     tables, sources, folder_of = [], [], []
-    for f, code in files:
-        try:
-            refuse_special_file(f, what="enterprise panel")
-            table = pq.read_table(f, partitioning=None)
-        except DataValidationError as exc:
-            problems.append(exc)
-            continue
-        except (pa.ArrowInvalid, pa.ArrowIOError, OSError) as exc:
-            problems.append(_damaged(PANEL, f, exc))
+    with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:  # Arrow reads without the GIL
+        read = list(pool.map(_read_panel_file, [f for f, _ in files]))
+    for (f, code), table in zip(files, read):
+        if isinstance(table, DataValidationError):
+            problems.append(table)
             continue
         types = arrow_type_problems(table.schema, PANEL, file=f)
         if types:
