@@ -1,7 +1,7 @@
 """Row 2 at national size without building 126 reports first: the cost of deciding that nothing changed.
 
 `evalutils run` with nothing changed does three things: start, check the national aggregates cache
-(`aggregates.province_year_totals`, which hashes the panel and deflator files) and plan (hash every task's inputs
+(`aggregates.national_aggregates`, which hashes the panel and deflator files) and plan (hash every task's inputs
 and compare with the manifest). This script times exactly those library calls for all 63 provinces × 2 languages
 against an empty manifest (the hashing work is the same whether or not the manifest matches), in a fresh
 process, median of --repeat. Adding the measured start-up of the CLI (row 2 at demo size minus its planning)
@@ -25,16 +25,19 @@ CHILD = r"""
 import json, sys, tempfile, time
 t0 = time.perf_counter()
 from pathlib import Path
-from evalutils.measures.aggregates import province_year_totals
+from evalutils.measures.aggregates import national_aggregates
+from evalutils.panel.params import load_defaults
+from evalutils.render.task import report_cache_dir
 from evalutils.geography import provinces
 from evalutils.render.manifest import RunManifest
 from evalutils.render.runner import ReportTask, plan_tasks
 t_import = time.perf_counter() - t0
 data, params = Path(sys.argv[1]), Path(sys.argv[2])
 t1 = time.perf_counter()
-province_year_totals(data)
+reports = Path(tempfile.mkdtemp())
+national_aggregates(data, seed=load_defaults(params / "defaults.yml").seed, cache_dir=report_cache_dir(reports))
 t_agg = time.perf_counter() - t1
-tasks = [ReportTask(p, l, data, params, Path(tempfile.mkdtemp())) for p in provinces()["slug"] for l in ("vi", "en")]
+tasks = [ReportTask(p, l, data, params, reports) for p in provinces()["slug"] for l in ("vi", "en")]
 t2 = time.perf_counter()
 plan = plan_tasks(tasks, RunManifest(tempfile.mkdtemp()))
 t_plan = time.perf_counter() - t2

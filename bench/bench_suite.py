@@ -15,8 +15,8 @@ languages, one process at a time:
        no PDF engine on a machine without TeX or a downloadable Chromium, so the loop calls the same pandoc+Typst
        route the suite uses, as a command of its own, as a user scripting it would)
 
-Both sides start cold: the national aggregates cache (<data>/derived/) is deleted before each timed run and
-every suite run writes into a fresh reports directory. Repeats alternate loop / suite so both see the same
+Both sides start cold: every run writes into a fresh reports directory, and the caches (national aggregates,
+estimates) live in its .cache/ (the data directory is only read). Repeats alternate loop / suite so both see the same
 machine load. Then, on the last suite output:
   row 2: the same `evalutils run` again with nothing changed (median of --repeat);
   row 3: one province's parameter file changed (a target value +1 in a copy of params/) and `evalutils run` again,
@@ -65,14 +65,15 @@ def loop_script(provinces: list[str], langs: list[str], data: Path, params: Path
             nb = out / "nb" / lang / f"{p}.ipynb"
             lines.append(f"mkdir -p {out}/nb/{lang} {out}/html/{lang}")
             lines.append(f"{pm} {nbdir}/province_report.ipynb {nb} -p province {p} -p lang {lang} "
-                         f"-p data_dir {data} -p params_dir {params} --cwd {nbdir} --no-progress-bar")
+                         f"-p data_dir {data} -p params_dir {params} -p cache_dir {out}/.cache --cwd {nbdir} "
+                         "--no-progress-bar")
             lines.append(f"{jup} nbconvert --to html --no-input {nb} --output-dir {out}/html/{lang}")
             to_pdf(nb, lang)
     if national:
         for lang in langs:
             nb = out / "nb" / lang / "national.ipynb"
             lines.append(f"{pm} {nbdir}/national_synthesis.ipynb {nb} -p lang {lang} -p data_dir {data} "
-                         f"-p params_dir {params} --cwd {nbdir} --no-progress-bar")
+                         f"-p params_dir {params} -p cache_dir {out}/.cache --cwd {nbdir} --no-progress-bar")
             lines.append(f"{jup} nbconvert --to html --no-input {nb} --output-dir {out}/html/{lang}")
             to_pdf(nb, lang)
     return "\n".join(lines)
@@ -200,7 +201,6 @@ def main() -> None:
     reports = None
     for i in range(1 if a.reruns_only else a.repeat):
         if not (a.skip_loop or a.reruns_only):
-            shutil.rmtree(data / "derived", ignore_errors=True)
             out = fresh_dir(work / f"loop{i}")
             script = loop_script(provinces, langs, data, params, out, national, nbroot, a.pdf)
             (work / "loop.sh").write_text(script + "\n", encoding="utf-8")
@@ -208,7 +208,6 @@ def main() -> None:
             r["outputs"] = outputs(out)
             res["loop"].append(r)
             print(f"[bench] loop   #{i}: {r['seconds']:.1f} s rc={r['rc']} peak {r['peak_tree_rss_gb']:.2f} GB", flush=True)
-        shutil.rmtree(data / "derived", ignore_errors=True)
         reports = fresh_dir(work / f"suite{i}")
         r = timed(suite_cmd(reports), cwd=REPO, env=env, log=log, timeout=a.timeout)
         r["outputs"] = outputs(reports)

@@ -1,6 +1,6 @@
 """Where the time of the national aggregates cache goes (the serial step before the report workers start).
 
-Deletes <data>/derived, then runs `evalutils.measures.aggregates.build_national` under pyinstrument (pip install
+Runs `evalutils.measures.aggregates.compute_national` (no cache) under pyinstrument (pip install
 pyinstrument); writes bench/results/profile_aggregates_<data>.txt and a JSON with the wall time and ru_maxrss.
 
 Usage: python bench/profile_aggregates.py --data-dir /tmp/bench-data/s100
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import resource
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -27,31 +26,27 @@ def main() -> None:
     a = ap.parse_args()
     from pyinstrument import Profiler
 
-    from evalutils.measures.aggregates import build_national
+    from evalutils.measures.aggregates import compute_national
+    from evalutils.panel.params import load_defaults
 
-    shutil.rmtree(a.data_dir / "derived", ignore_errors=True)
+    seed = load_defaults(Path(__file__).resolve().parents[1] / "params" / "defaults.yml").seed
     prof = Profiler(interval=0.01)
     t0 = time.perf_counter()
     prof.start()
-    build_national(a.data_dir)
+    model = compute_national(a.data_dir, seed=seed).model
     prof.stop()
     secs = time.perf_counter() - t0
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"profile_aggregates_{a.data_dir.name}.txt").write_text(
         prof.output_text(unicode=False, color=False), encoding="utf-8")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
-    print(f"[bench] build_national, serial, profiled: {secs:.1f} s", flush=True)
+    print(f"[bench] compute_national, serial, profiled: {secs:.1f} s", flush=True)
     par = None
     if a.n_jobs > 1:
-        import json
-
-        model = json.loads((a.data_dir / "derived" / "tfp_model.json").read_text())
-        shutil.rmtree(a.data_dir / "derived", ignore_errors=True)
         t0 = time.perf_counter()
-        build_national(a.data_dir, n_jobs=a.n_jobs)
+        same = compute_national(a.data_dir, seed=seed, n_jobs=a.n_jobs).model == model
         par = time.perf_counter() - t0
-        same = json.loads((a.data_dir / "derived" / "tfp_model.json").read_text()) == model
-        print(f"[bench] build_national, n_jobs={a.n_jobs}, not profiled: {par:.1f} s; same TFP model: {same}")
+        print(f"[bench] compute_national, n_jobs={a.n_jobs}, not profiled: {par:.1f} s; same TFP model: {same}")
     save(f"profile_aggregates_{a.data_dir.name}", {"machine": machine(), "seconds": secs, "peak_rss_gb": peak,
                                                     "n_jobs": a.n_jobs, "seconds_parallel_unprofiled": par})
 

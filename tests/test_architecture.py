@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "evalutils"
 # Layers, lowest first. A module may import modules of its own component (a package such as ``panel``, or the
 # bottom layer as a whole) and of any lower layer; never of a higher layer or of another component of its layer.
 LAYERS: list[set[str]] = [
-    {"__init__", "_dist", "_processes", "_validate", "atomic", "errors", "geography", "i18n", "provenance"},
+    {"__init__", "_dist", "_processes", "_validate", "atomic", "cache", "errors", "geography", "i18n", "provenance"},
     {"panel", "effects", "productivity"},  # raw files -> tables | estimators (generic: they know no file or schema)
     {"measures"},
     {"evaluate"},
@@ -170,3 +170,15 @@ def test_the_layer_check_can_fail(bad):
     src, dst = ("panel", "report") if bad == "up" else ("effects", "panel")
     ls, ld = _layer(src), _layer(dst)
     assert ld > ls or (ld == ls and ls != BOTTOM)
+
+
+def test_every_setting_of_defaults_is_read():
+    """A setting in params/defaults.yml that no code reads is a promise the suite does not keep."""
+    import re
+
+    from evalutils.panel.params import Defaults
+
+    source = "\n".join(p.read_text(encoding="utf-8") for p in sorted(PACKAGE.rglob("*.py"))
+                       if p.name != "params.py")
+    unread = [name for name in Defaults.model_fields if not re.search(rf"\.{name}\b", source)]
+    assert not unread, f"settings of defaults.yml read nowhere: {unread} (use them or remove them)"

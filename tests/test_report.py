@@ -14,6 +14,7 @@ import pandas as pd
 import papermill as pm
 import pytest
 
+import evalutils.report.province as report
 from evalutils.panel.demo import write_demo
 from evalutils.i18n import MESSAGES, t
 from evalutils.render.pdf import render_report_pdf
@@ -106,8 +107,19 @@ def test_payload_matches_the_estimators(built):
     p = payloads[0]
     assert p["synthetic"] is True and p["unit"] == "khanh-hoa" and p["n_targets"] == 8
     assert sum(p["target_status_counts"].values()) == 8
-    if p["effect"] is not None:
-        assert p["effect"]["conf_low"] <= p["effect"]["estimate"] <= p["effect"]["conf_high"]
+    # the payload's numbers are the estimators' own, each naming the estimator that made it: re-estimate
+    # the unit here (no cache) and compare every field of every effect
+    ctx = report.load_province_context("khanh-hoa", data_dir=built[0], params_dir=ROOT / "params", lang="en")
+    ev = report.evaluate(ctx, cache=False)
+    assert set(ev.estimates) == {"twfe", "callaway_santanna", "imputation"}  # all three ran on this unit
+    assert set(p["effects"]) == {*ev.estimates, *(f"callaway_santanna_{o}" for o in ev.secondary)}
+    for name, e in ev.estimates.items():
+        got = p["effects"][name]
+        assert got["estimator"] == name and got["method"] == e.method
+        for field in ("estimate", "std_error", "conf_low", "conf_high", "p_value"):
+            assert got[field] == pytest.approx(getattr(e, field), rel=1e-12, abs=1e-15), (name, field)
+    assert p["effect"] == p["effects"]["callaway_santanna"]  # the headline names its estimator
+    assert p["n_supported"] == ev.n_supported and p["n_firms"] == ev.n_firms
 
 
 def test_pdf_has_title_page_pages_and_diacritics(built, tmp_path):
@@ -129,7 +141,8 @@ def test_national_synthesis(built, tmp_path):
     data, _, _, _ = built
     executed = tmp_path / "national.ipynb"
     pm.execute_notebook(str(ROOT / "notebooks" / "national_synthesis.ipynb"), str(executed),
-                        parameters={"lang": "en", "data_dir": str(data), "params_dir": str(ROOT / "params")},
+                        parameters={"lang": "en", "data_dir": str(data), "params_dir": str(ROOT / "params"),
+                                    "cache_dir": str(tmp_path / "cache")},
                         cwd=str(ROOT / "notebooks"), progress_bar=False,
                         extra_arguments=["--IPKernelApp.log_level=ERROR"])
     html_path = tmp_path / "national.html"

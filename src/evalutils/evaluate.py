@@ -1,65 +1,137 @@
-"""The evaluation of one reporting unit: the estimators a report shows, run together.
+"""The evaluation of one reporting unit: the estimators a report shows, run together, as one typed result.
 
 :func:`evaluate_effects` runs, on the unit's firm-year panel, the familiar
 two-way fixed-effects regression and the estimators that are right under
 staggered adoption (Callaway–Sant'Anna, Borusyak–Jaravel–Spiess), the TWFE
-weights diagnostic, the pre-trend test and effects by type of support. Each
-piece that cannot be computed records why (``reasons``) instead of failing the
-report. Nothing here formats text: :mod:`evalutils.report` does. Reasons and
-notes are kept as :class:`evalutils.i18n.Message` (key and values), so one
-evaluation serves the report in every language; :func:`evaluate_effects_cached`
-stores it on disk, keyed by the content it was computed from.
+weights diagnostic, the pre-trend test, the design's minimum detectable effect
+and effects by type of support, and returns one :class:`Evaluation`: every number
+a report, its payload, the site and the national synthesis show, each overall
+effect an :class:`Estimate` naming its estimator, with the p-value and interval
+the estimator's own ``tidy()`` reported (never recomputed here). Each piece that
+cannot be computed records why (``reasons``) instead of failing the report.
+Nothing here formats text: :mod:`evalutils.report` does. Reasons and notes are
+kept as :class:`evalutils.i18n.Message` (key and values), so one evaluation
+serves the report in every language; :func:`evaluate_effects_cached` stores it
+as JSON (:mod:`evalutils.cache`), keyed by the code, the data, the options and
+the seed it was computed from.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from .atomic import atomic_write_bytes
+from . import cache
 from .effects import att_gt, did_imputation, heterogeneity, minimum_detectable_effect, twfe, twfe_weights
+from .effects.did import PretestResult
+from .effects.power import MDEResult
 from .errors import EstimationError
 from .i18n import Lang, Message, text
 from .provenance import code_hash
-
 
 # the linear pre-trend (log points a year, i.e. about 1 % a year) against which the report states the
 # pre-trend test's power (Roth 2022): a divergence that, over four years of support, would be as large as
 # the effects the programme hopes for
 PRETREND_SIZE = 0.01
 
+Estimator = Literal["twfe", "callaway_santanna", "imputation"]
+#: the overall estimators, in the order the report shows them
+ESTIMATORS: tuple[Estimator, ...] = ("twfe", "callaway_santanna", "imputation")
 
-@dataclass
-class EffectsBundle:
+
+class _SameContent:
+    """Equality by content (the cached form), so that results holding tables compare as values."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and cache.encode(self) == cache.encode(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """One overall effect: which estimator made it, on which outcome, with the inference that estimator reported."""
+
+    estimator: str  # one of ESTIMATORS
+    outcome: str
+    estimate: float
+    std_error: float
+    conf_low: float
+    conf_high: float
+    p_value: float
+    n_firms: int
+    n_supported: int
+    method: str  # the estimator's own description (the ``method`` column of its tidy())
+
+    def as_dict(self) -> dict:
+        return {"estimator": self.estimator, "outcome": self.outcome, "estimate": self.estimate,
+                "std_error": self.std_error, "conf_low": self.conf_low, "conf_high": self.conf_high,
+                "p_value": self.p_value, "n_firms": self.n_firms, "n_supported": self.n_supported,
+                "method": self.method}
+
+
+@dataclass(frozen=True, eq=False)
+class EventStudy(_SameContent):
+    """Effects by years since support began, as a figure draws them (``event_time, estimate, conf_low, conf_high,
+    reference``), with the interval's level and whether it is a simultaneous band."""
+
+    estimator: str
+    label: str
+    effects: pd.DataFrame
+    alpha: float
+    band: bool
+
+
+@dataclass(frozen=True)
+class TwfeWeights:
+    """De Chaisemartin–D'Haultfœuille weights of the TWFE estimate: how many treated cells get a negative weight."""
+
+    n_negative: int
+    n_treated_obs: int
+
+
+@dataclass(frozen=True, eq=False)
+class EffectsByType(_SameContent):
+    """Effects by type of support (``term, estimate, std_error, conf_low, conf_high, p_value, p_holm``) and the
+    test that they are all equal."""
+
+    effects: pd.DataFrame
+    equality_p_value: float
+
+
+@dataclass(frozen=True, eq=False)
+class Evaluation(_SameContent):
+    """Everything a report shows about one unit's programme effects, computed once for every language."""
+
     outcome: str
     n_firms: int
     n_supported: int
-    twfe: object | None = None
-    att_gt: object | None = None
-    simple: object | None = None
-    dynamic: object | None = None
-    imputation: object | None = None
-    weights: object | None = None
-    pretest: object | None = None  # effects.PretestResult: calibrated pre-trend test with its power
-    mde: object | None = None  # effects.MDEResult: minimum detectable effect of the design (80 % power, 5 %)
-    by_type: object | None = None
+    estimates: dict[str, Estimate] = field(default_factory=dict)  # by estimator, in ESTIMATORS order
+    secondary: dict[str, Estimate] = field(default_factory=dict)  # Callaway–Sant'Anna on other outcomes, by outcome
+    event_studies: tuple[EventStudy, ...] = ()
+    weights: TwfeWeights | None = None
+    pretest: PretestResult | None = None  # calibrated pre-trend test with its power (issue 12)
+    mde: MDEResult | None = None  # minimum detectable effect of the design (80 % power, 5 %)
+    by_type: EffectsByType | None = None
     reasons: dict[str, Message] = field(default_factory=dict)
-    notes: list[Message] = field(default_factory=list)
-    secondary: dict[str, object] = field(default_factory=dict)  # outcome -> CS simple aggregate, or a reason
+    notes: tuple[Message, ...] = ()
+    # further diagnostics of the inference (e.g. sensitivity to violations of parallel trends) go here, each a
+    # typed, registered record (see evalutils.cache.register), so that caches and payloads carry them unchanged
+    diagnostics: dict[str, object] = field(default_factory=dict)
 
     @property
-    def robust(self):
-        """The headline heterogeneity-robust estimate (CS simple aggregate)."""
-        return self.simple
+    def headline(self) -> Estimate | None:
+        """The estimate a summary quotes: Callaway–Sant'Anna, or TWFE when it could not be computed."""
+        return self.estimates.get("callaway_santanna") or self.estimates.get("twfe")
 
     def reason(self, key: str, lang: Lang, default: str = "") -> str:
-        """Why the piece ``key`` (twfe, att_gt, imputation, weights, pretest, by_type) is missing, in ``lang``."""
+        """Why the piece ``key`` (twfe, att_gt, imputation, weights, pretest, mde, by_type) is missing, in ``lang``."""
         return text(self.reasons[key], lang) if key in self.reasons else default
 
     def reasons_text(self, lang: Lang) -> dict[str, str]:
@@ -67,6 +139,25 @@ class EffectsBundle:
 
     def notes_text(self, lang: Lang) -> list[str]:
         return [text(n, lang) for n in self.notes]
+
+
+cache.register(Estimate, EventStudy, TwfeWeights, EffectsByType, Evaluation, Message, PretestResult, MDEResult)
+
+
+def estimate_from(estimator: str, result, *, outcome: str, n_firms: int, n_supported: int) -> Estimate:
+    """The overall effect of an estimator's result, read from the first row of its ``tidy()``."""
+    r = result.tidy().iloc[0]
+    return Estimate(estimator=estimator, outcome=outcome, estimate=float(r["estimate"]),
+                    std_error=float(r["std_error"]), conf_low=float(r["conf_low"]), conf_high=float(r["conf_high"]),
+                    p_value=float(r["p_value"]), n_firms=n_firms, n_supported=n_supported, method=str(r["method"]))
+
+
+def _event_study(estimator: str, label: str, result) -> EventStudy:
+    effects = (result.effects if estimator == "callaway_santanna" else result.event_effects)
+    frame = effects[["event_time", "estimate", "conf_low", "conf_high"]].reset_index(drop=True).copy()
+    frame["reference"] = False
+    return EventStudy(estimator, label, frame, float(result.alpha),
+                      bool(getattr(result, "bootstrapped", False)))
 
 
 def _first_line(exc: Exception) -> str:
@@ -81,9 +172,9 @@ def _why(exc: Exception) -> Message:
 def evaluate_effects(df: pd.DataFrame, *, outcome: str, seed: int, min_supported: int, n_boot: int = 499,
                      control_group: str = "never_treated", cluster: str = "firm_id",
                      with_heterogeneity: bool = True,
-                     secondary_outcomes: tuple[str, ...] = (), disclosure_k: int = 1) -> EffectsBundle:
+                     secondary_outcomes: tuple[str, ...] = (), disclosure_k: int = 1) -> Evaluation:
     """Run every effect estimator on ``df`` (columns firm_id, year, ``outcome``, support_start_year,
-    post_support, support_type) and collect results and reasons."""
+    post_support, support_type) and collect their results, and the reasons for the missing ones."""
     df = df[np.isfinite(df[outcome])].copy()
     df["first_support"] = df["support_start_year"].fillna(0).astype(int)
     df, dropped = _drop_singleton_cohorts(df, ["first_support"])
@@ -92,60 +183,68 @@ def evaluate_effects(df: pd.DataFrame, *, outcome: str, seed: int, min_supported
         notes.append(Message.of("note_singleton", n=f"<{disclosure_k}" if dropped < disclosure_k else dropped))
     n_firms = int(df["firm_id"].nunique())
     n_supported = int(df.loc[df["first_support"] > 0, "firm_id"].nunique())
-    b = EffectsBundle(outcome=outcome, n_firms=n_firms, n_supported=n_supported, notes=notes)
+    counts = {"n_firms": n_firms, "n_supported": n_supported}
+    reasons: dict[str, Message] = {}
+    base = dict(outcome=outcome, n_firms=n_firms, n_supported=n_supported, notes=tuple(notes))
     if n_supported < min_supported:
         shown = f"<{disclosure_k}" if 0 < n_supported < disclosure_k else n_supported
         reason = Message.of("reason_few_supported", n=shown, k=min_supported)
-        for k in ("twfe", "att_gt", "imputation", "weights", "by_type"):
-            b.reasons[k] = reason
-        return b
+        return Evaluation(**base, reasons={k: reason for k in ("twfe", "att_gt", "imputation", "weights", "by_type")})
     if n_supported == n_firms:
-        for k in ("twfe", "att_gt", "imputation", "weights", "by_type"):
-            b.reasons[k] = Message.of("reason_all_supported")
-        return b
+        reason = Message.of("reason_all_supported")
+        return Evaluation(**base, reasons={k: reason for k in ("twfe", "att_gt", "imputation", "weights", "by_type")})
 
+    estimates: dict[str, Estimate] = {}
+    event_studies: list[EventStudy] = []
+    pretest = mde = weights = by_type = None
     try:
         # the reports show linearmodels' PanelOLS, the reference a reader can re-run (same numbers as the faster
         # numpy backend, to 1e-10)
-        b.twfe = twfe(df, outcome=outcome, unit="firm_id", time="year", treatment="post_support", cluster=cluster,
-                      backend="linearmodels")
+        res = twfe(df, outcome=outcome, unit="firm_id", time="year", treatment="post_support", cluster=cluster,
+                   backend="linearmodels")
+        estimates["twfe"] = estimate_from("twfe", res, outcome=outcome, **counts)
     except EstimationError as exc:
-        b.reasons["twfe"] = _why(exc)
+        reasons["twfe"] = _why(exc)
     try:
-        b.att_gt = att_gt(df, outcome=outcome, unit="firm_id", time="year", group="first_support",
-                          control_group=control_group, est_method="reg", unbalanced="pairwise",
-                          bootstrap="mammen", n_boot=n_boot, seed=seed, cluster=cluster)
-        b.simple = b.att_gt.aggregate("simple")
-        b.dynamic = b.att_gt.aggregate("dynamic")
+        gt = att_gt(df, outcome=outcome, unit="firm_id", time="year", group="first_support",
+                    control_group=control_group, est_method="reg", unbalanced="pairwise",
+                    bootstrap="mammen", n_boot=n_boot, seed=seed, cluster=cluster)
+        estimates["callaway_santanna"] = estimate_from("callaway_santanna", gt.aggregate("simple"), outcome=outcome,
+                                                       **counts)
+        event_studies.append(_event_study("callaway_santanna", "Callaway–Sant'Anna", gt.aggregate("dynamic")))
         try:
-            b.pretest = b.att_gt.pretest(trend=PRETREND_SIZE)
+            pretest = gt.pretest(trend=PRETREND_SIZE)
         except EstimationError as exc:
-            b.reasons["pretest"] = _why(exc)
+            reasons["pretest"] = _why(exc)
     except EstimationError as exc:
-        b.reasons["att_gt"] = _why(exc)
+        reasons["att_gt"] = _why(exc)
     try:
-        b.mde = minimum_detectable_effect(df, outcome=outcome, unit="firm_id", time="year", group="first_support",
-                                          control_group=control_group)
+        mde = minimum_detectable_effect(df, outcome=outcome, unit="firm_id", time="year", group="first_support",
+                                        control_group=control_group)
     except EstimationError as exc:
-        b.reasons["mde"] = _why(exc)
+        reasons["mde"] = _why(exc)
     try:
-        b.imputation = did_imputation(df, outcome=outcome, unit="firm_id", time="year", group="first_support",
-                                      cluster=cluster)
+        imp = did_imputation(df, outcome=outcome, unit="firm_id", time="year", group="first_support",
+                             cluster=cluster)
+        estimates["imputation"] = estimate_from("imputation", imp, outcome=outcome, **counts)
+        event_studies.append(_event_study("imputation", "Borusyak–Jaravel–Spiess", imp))
     except EstimationError as exc:
-        b.reasons["imputation"] = _why(exc)
+        reasons["imputation"] = _why(exc)
     try:
-        b.weights = twfe_weights(df, outcome=outcome, unit="firm_id", time="year", treatment="post_support")
+        w = twfe_weights(df, outcome=outcome, unit="firm_id", time="year", treatment="post_support")
+        weights = TwfeWeights(n_negative=int(w.n_negative), n_treated_obs=int(w.n_treated_obs))
     except EstimationError as exc:
-        b.reasons["weights"] = _why(exc)
+        reasons["weights"] = _why(exc)
+    secondary: dict[str, Estimate] = {}
     for extra in secondary_outcomes:
         sub = df[np.isfinite(df[extra])]
         try:
             res = att_gt(sub, outcome=extra, unit="firm_id", time="year", group="first_support",
                          control_group=control_group, est_method="reg", unbalanced="pairwise",
                          bootstrap="mammen", n_boot=n_boot, seed=seed, cluster=cluster)
-            b.secondary[extra] = res.aggregate("simple")
+            secondary[extra] = estimate_from("callaway_santanna", res.aggregate("simple"), outcome=extra, **counts)
         except EstimationError as exc:
-            b.secondary[extra] = _first_line(exc)
+            reasons[f"secondary:{extra}"] = _why(exc)
     if with_heterogeneity:
         types = df.loc[df["first_support"] > 0].groupby("support_type")["firm_id"].nunique()
         keep = types[types >= min_supported].index
@@ -153,68 +252,43 @@ def evaluate_effects(df: pd.DataFrame, *, outcome: str, seed: int, min_supported
             sub = df[df["support_type"].isin(keep) | (df["first_support"] == 0)]
             sub, _ = _drop_singleton_cohorts(sub, ["support_type", "first_support"])
             try:
-                b.by_type = heterogeneity(sub, by="support_type", outcome=outcome, unit="firm_id", time="year",
-                                          group="first_support", control_group=control_group,
-                                          unbalanced="pairwise", cluster=cluster, min_units=min_supported)
+                het = heterogeneity(sub, by="support_type", outcome=outcome, unit="firm_id", time="year",
+                                    group="first_support", control_group=control_group,
+                                    unbalanced="pairwise", cluster=cluster, min_units=min_supported)
+                table = het.tidy()[["term", "estimate", "std_error", "conf_low", "conf_high", "p_value", "p_holm"]]
+                by_type = EffectsByType(table.reset_index(drop=True),
+                                        float(het.equality_test.get("p_value", float("nan"))))
             except EstimationError as exc:
-                b.reasons["by_type"] = _why(exc)
+                reasons["by_type"] = _why(exc)
         else:
-            b.reasons["by_type"] = Message.of("reason_few_types", k=min_supported)
-    return b
+            reasons["by_type"] = Message.of("reason_few_types", k=min_supported)
+    return Evaluation(**base, estimates={k: estimates[k] for k in ESTIMATORS if k in estimates},
+                      secondary=secondary, event_studies=tuple(event_studies), weights=weights, pretest=pretest,
+                      mde=mde, by_type=by_type, reasons=reasons)
 
 
-EFFECTS_CACHE_VERSION = 1
+EFFECTS_CACHE_VERSION = 2
 
 
 def effects_cache_key(df: pd.DataFrame, options: dict) -> str:
-    """Content key of an evaluation: the evalutils code, the rows and columns it reads, and its options."""
+    """Content key of an evaluation: the evalutils code, the rows and columns it reads, and its options (seed
+    included)."""
     cols = ["firm_id", "year", options["outcome"], *options.get("secondary_outcomes", ()), "support_start_year",
             "post_support", "support_type", options.get("cluster", "firm_id")]
     return content_key(df, cols, options)
 
 
 def evaluate_effects_cached(df: pd.DataFrame, *, cache_dir: str | Path | None, name: str,
-                            **options) -> EffectsBundle:
+                            **options) -> Evaluation:
     """:func:`evaluate_effects`, computed once for all the report's languages.
 
-    The bundle is stored as ``<cache_dir>/<name>-<key>.pkl`` where ``key`` is
-    :func:`effects_cache_key` (code, data and options), so a stale entry is never
-    used: any change gives a new key and the older entries of ``name`` are
-    removed. The cache belongs beside the confidential data (the province report
-    uses ``<data_dir>/derived/effects/``): results hold firm-level influence
-    functions. ``cache_dir=None``, an unwritable directory or an unreadable
-    entry all fall back to computing.
+    The evaluation is stored as JSON, ``<cache_dir>/<name>-<key>.json`` where ``key`` is
+    :func:`effects_cache_key` (code, data and options, seed included), so a stale entry is never
+    used: any change gives a new key and the older entries of ``name`` are removed.
+    ``cache_dir=None``, an unwritable directory or an unreadable entry all fall back to computing.
     """
-    if cache_dir is None:
-        return evaluate_effects(df, **options)
-    return cached(Path(cache_dir), name, effects_cache_key(df, options), lambda: evaluate_effects(df, **options),
-                  EffectsBundle)
-
-
-def cached(cache_dir: Path, name: str, key: str, compute, kind: type | tuple = object):
-    """``compute()``, or its result stored under ``<cache_dir>/<name>-<key[:32]>.pkl`` by an earlier call.
-
-    Written atomically; older entries of ``name`` are deleted; a damaged entry or an unwritable
-    directory falls back to computing. ``key`` must change whenever the result would.
-    """
-    path = cache_dir / f"{name}-{key[:32]}.pkl"
-    if path.exists():
-        try:
-            with open(path, "rb") as fh:
-                result = pickle.load(fh)
-            if isinstance(result, kind):
-                return result
-        except Exception:  # noqa: BLE001 - a damaged or foreign entry: compute again and overwrite it
-            pass
-    result = compute()
-    try:
-        atomic_write_bytes(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-        for old in cache_dir.glob(f"{name}-*.pkl"):
-            if old != path and len(old.stem) == len(path.stem):
-                old.unlink(missing_ok=True)
-    except OSError:  # read-only data directory: the result is still right, only slower next time
-        pass
-    return result
+    return cache.cached(cache_dir, name, effects_cache_key(df, options), lambda: evaluate_effects(df, **options),
+                        Evaluation)
 
 
 def content_key(df: pd.DataFrame, columns: list[str], options: dict) -> str:

@@ -95,7 +95,7 @@ def test_support_in_one_year_for_every_firm_gives_a_reason(data_dir):
     assert ctx.participation["support_start_year"].nunique() == 1
     bundle = report.evaluate(ctx)
     assert bundle.n_supported == bundle.n_firms
-    assert bundle.twfe is None and bundle.att_gt is None
+    assert bundle.estimates == {} and not bundle.event_studies
     assert bundle.reason("twfe", "en") == "every firm was supported: there is no comparison group"
     html = report.effects_html(ctx, bundle) + report.limitations_html(ctx, bundle)
     assert "no comparison group" in html

@@ -51,7 +51,9 @@ def _event_frame(result: Any) -> tuple[pd.DataFrame, str, float, bool]:
         f = result.copy()
         if "reference" not in f:
             f["reference"] = False
-        return f, "estimate", 0.05, False
+        # a stored result's frame may say what its interval is (frame.attrs: alpha, band, label)
+        return (f, str(f.attrs.get("label", "estimate")), float(f.attrs.get("alpha", 0.05)),
+                bool(f.attrs.get("band", False)))
     raise TypeError(f"cannot plot an event study from {type(result).__name__}")
 
 

@@ -2,12 +2,13 @@
 
 A province notebook needs the national picture (for comparison) and the
 national production-function estimates (for firm TFP) but should not read or
-re-estimate the whole country. Both are built once, keyed by the hash of the
-panel and deflator files, and stored under ``<data_dir>/derived/``:
+re-estimate the whole country. Both are built once, keyed by the evalutils code,
+the content of the panel and deflator files and the seed, and stored in the cache
+directory (never in the data directory, which is only read):
 
-* ``province_year.parquet``: value added (nominal, real), employment, number of
+* ``national-<key>.parquet``: value added (nominal, real), employment, number of
   firms, and the sum and count of firm log TFP, by province and year;
-* ``tfp_model.json``: value-added Cobb–Douglas elasticities estimated by
+* ``national-<key>.json``: value-added Cobb–Douglas elasticities estimated by
   Ackerberg–Caves–Frazer (materials proxy) for each VSIC section with enough
   firms, and their average weighted by observations (used for sections without
   their own, and for growth accounting). A single ACF pooled over sections is
@@ -20,17 +21,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .._processes import clean_context
-from ..atomic import atomic_write_text
+from ..atomic import atomic_write, atomic_write_text
 from ..productivity import estimate_production_function
 from ..panel.io import DataPaths, load_deflators, load_panel
+from ..provenance import code_hash
 
 
 def files_digest(files: list[Path]) -> str:
@@ -135,26 +136,101 @@ def firm_log_tfp(panel: pd.DataFrame, deflators: pd.DataFrame | None, model: dic
     return (x["y"] - bl * x["l"] - bk * x["k"]).rename("log_tfp")
 
 
-def _atomic_json(path: Path, obj: dict) -> None:
-    atomic_write_text(path, json.dumps(obj, indent=1, sort_keys=True))
+NATIONAL_CACHE_VERSION = 2
+_MEMO_SIZE = 4
 
 
-def _digest(data_dir: Path) -> str:
+@dataclass(frozen=True)
+class NationalAggregates:
+    """The national totals by province and year, and the TFP model, with the key they are stored under."""
+
+    totals: pd.DataFrame
+    model: dict
+    key: str
+
+
+def _input_files(data_dir: Path) -> list[Path]:
     paths = DataPaths(data_dir)
-    panel_files = sorted(paths.panel.rglob("*.parquet"))
-    return files_digest(panel_files + ([paths.deflators] if paths.deflators.exists() else []))
+    return sorted(paths.panel.rglob("*.parquet")) + ([paths.deflators] if paths.deflators.exists() else [])
 
 
-def build_national(data_dir: str | Path, *, seed: int = 20200831, n_jobs: int = 1) -> None:
-    """Build (or confirm up to date) the cached national totals and TFP model (``n_jobs``: see
-    :func:`estimate_tfp_model`)."""
+def _signature(files: list[Path]) -> tuple:
+    """Names, sizes and modification times: cheap to read; when unchanged, the contents need no new hash."""
+    return tuple((str(f), st.st_size, st.st_mtime_ns) for f in files for st in (f.stat(),))
+
+
+# one process (a report's kernel, a CLI run) reads and hashes the national data once, not once per use
+_MEMO: dict[tuple, NationalAggregates] = {}
+
+
+def national_key(data_dir: str | Path, *, seed: int) -> str:
+    """Cache key of the national aggregates: code, content of the panel and deflator files, seed."""
+    h = hashlib.sha256(f"national-v{NATIONAL_CACHE_VERSION}".encode())
+    h.update(code_hash().encode())
+    h.update(files_digest(_input_files(Path(data_dir))).encode())
+    h.update(str(int(seed)).encode())
+    return h.hexdigest()
+
+
+def national_aggregates(data_dir: str | Path, *, seed: int, cache_dir: str | Path | None = None,
+                        n_jobs: int = 1) -> NationalAggregates:
+    """The national totals and TFP model of the data in ``data_dir``: from this process's memory, else from
+    ``cache_dir`` (``national-<key>.parquet`` and ``.json``), else computed (and stored there when given).
+
+    ``seed`` is the suite's seed (``params/defaults.yml``); ``n_jobs``: see :func:`estimate_tfp_model`.
+    """
+    data_dir = Path(data_dir).resolve()
+    cache = None if cache_dir is None else Path(cache_dir).resolve()
+    memo_key = (str(data_dir), str(cache), int(seed), _signature(_input_files(data_dir)))
+    if memo_key in _MEMO:
+        return _MEMO[memo_key]
+    key = national_key(data_dir, seed=seed)
+    found = _read_national(cache, key) if cache is not None else None
+    if found is None:
+        found = compute_national(data_dir, seed=seed, n_jobs=n_jobs, key=key)
+        if cache is not None:
+            _write_national(cache, found)
+    while len(_MEMO) >= _MEMO_SIZE:
+        _MEMO.pop(next(iter(_MEMO)))
+    _MEMO[memo_key] = found
+    return found
+
+
+def national_cache_files(cache_dir: str | Path) -> list[Path]:
+    """The stored national aggregates in ``cache_dir`` (what every report compares with)."""
+    cache_dir = Path(cache_dir)
+    return sorted(cache_dir.glob("national-*.parquet")) + sorted(cache_dir.glob("national-*.json")) \
+        if cache_dir.is_dir() else []
+
+
+def _read_national(cache_dir: Path, key: str) -> NationalAggregates | None:
+    totals_path, model_path = cache_dir / f"national-{key[:32]}.parquet", cache_dir / f"national-{key[:32]}.json"
+    try:
+        entry = json.loads(model_path.read_text(encoding="utf-8"))
+        if entry.get("key") != key:
+            return None
+        return NationalAggregates(pd.read_parquet(totals_path), entry["model"], key)
+    except (OSError, ValueError, KeyError):  # missing, damaged or foreign: rebuilt
+        return None
+
+
+def _write_national(cache_dir: Path, agg: NationalAggregates) -> None:
+    totals_path = cache_dir / f"national-{agg.key[:32]}.parquet"
+    model_path = totals_path.with_suffix(".json")
+    try:
+        atomic_write(totals_path, lambda tmp: agg.totals.to_parquet(tmp, index=False))
+        atomic_write_text(model_path, json.dumps({"key": agg.key, "model": agg.model}, indent=1, sort_keys=True))
+        for old in national_cache_files(cache_dir):
+            if old not in (totals_path, model_path):
+                old.unlink(missing_ok=True)
+    except OSError:  # read-only or full: the numbers are right, only the next process rebuilds them
+        pass
+
+
+def compute_national(data_dir: str | Path, *, seed: int, n_jobs: int = 1, key: str | None = None) -> NationalAggregates:
+    """The national totals and TFP model computed from the data (no cache; see :func:`national_aggregates`)."""
     data_dir = Path(data_dir)
-    derived = data_dir / "derived"
-    out, model_path, meta = derived / "province_year.parquet", derived / "tfp_model.json", derived / "meta.json"
-    digest = _digest(data_dir)
-    if out.exists() and model_path.exists() and meta.exists() and \
-            json.loads(meta.read_text()).get("digest") == digest:
-        return
+    key = key or national_key(data_dir, seed=seed)
     panel = load_panel(data_dir)
     defl = load_deflators(data_dir)
     model = estimate_tfp_model(panel, defl, seed=seed, n_jobs=n_jobs)
@@ -169,21 +245,15 @@ def build_national(data_dir: str | Path, *, seed: int = 20200831, n_jobs: int = 
         totals = totals.drop(columns="deflator")
     else:
         totals["value_added_real"] = float("nan")
-    derived.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex}.partial")
-    totals.to_parquet(tmp, index=False)
-    os.replace(tmp, out)
-    _atomic_json(model_path, model)
-    _atomic_json(meta, {"digest": digest})
+    return NationalAggregates(totals, model, key)
 
 
-def province_year_totals(data_dir: str | Path, *, n_jobs: int = 1) -> pd.DataFrame:
-    """Province-year totals (value added, employment, firms, log TFP sums); built on first use."""
-    build_national(data_dir, n_jobs=n_jobs)
-    return pd.read_parquet(Path(data_dir) / "derived" / "province_year.parquet")
+def province_year_totals(data_dir: str | Path, *, seed: int, cache_dir: str | Path | None = None,
+                         n_jobs: int = 1) -> pd.DataFrame:
+    """Province-year totals (value added, employment, firms, log TFP sums); see :func:`national_aggregates`."""
+    return national_aggregates(data_dir, seed=seed, cache_dir=cache_dir, n_jobs=n_jobs).totals.copy()
 
 
-def tfp_model(data_dir: str | Path) -> dict:
-    """The national production-function estimates used for firm TFP; built on first use."""
-    build_national(data_dir)
-    return json.loads((Path(data_dir) / "derived" / "tfp_model.json").read_text())
+def tfp_model(data_dir: str | Path, *, seed: int, cache_dir: str | Path | None = None) -> dict:
+    """The national production-function estimates used for firm TFP; see :func:`national_aggregates`."""
+    return json.loads(json.dumps(national_aggregates(data_dir, seed=seed, cache_dir=cache_dir).model))

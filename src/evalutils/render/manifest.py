@@ -27,6 +27,7 @@ from typing import Any
 
 from ..errors import ReportError
 from ..geography import province_codes, provinces
+from ..measures.aggregates import national_cache_files
 from ..panel.io import DataPaths
 from ..panel.params import province_params_path
 from ..provenance import FileHasher, code_hash, git_revision, package_versions  # noqa: F401  (re-exported)
@@ -41,7 +42,7 @@ def task_input_files(task: ReportTask) -> dict[str, Path]:
     """Every file the report of ``task`` reads, keyed by a stable label.
 
     The unit's own panel partitions, the shared tables, the national aggregates
-    under ``<data>/derived/`` (every report compares with the country, so any
+    in the cache directory (every report compares with the country, so any
     province's new data changes them), the notebook and the parameter files of
     the unit's provinces.
     """
@@ -60,14 +61,13 @@ def task_input_files(task: ReportTask) -> dict[str, Path]:
         part = paths.panel / f"province_code={code}"
         for f in sorted(part.rglob("*.parquet")) if part.exists() else []:
             files[f"data/{f.relative_to(paths.root).as_posix()}"] = f
-    derived = paths.root / "derived"
-    # the national aggregates only: derived/effects/ is the reports' own cache of results (see
-    # analysis.evaluate_effects_cached), keyed by content, never an input
-    national = sorted(f for f in derived.glob("*") if f.is_file() and not f.name.startswith(".")) \
-        if derived.exists() else []
-    for p in (paths.participation, paths.monitoring, paths.deflators, paths.manifest, *national):
+    for p in (paths.participation, paths.monitoring, paths.deflators, paths.manifest):
         if p.exists():
             files[f"data/{p.relative_to(paths.root).as_posix()}"] = p
+    # the national aggregates every report compares with (any province's new data changes them); the cached
+    # estimates in <cache>/effects/ are the reports' own results, keyed by content, never an input
+    for f in national_cache_files(task.cache_dir):
+        files[f"cache/national{f.suffix}"] = f
     return files
 
 

@@ -34,6 +34,12 @@ def _safe_name(text: str) -> str:
 
 
 
+def report_cache_dir(reports_dir: str | Path) -> Path:
+    """``<reports>/.cache``: the national aggregates and the estimates of the reports in ``reports_dir``
+    (the data directory is only read; the cache is never published)."""
+    return Path(reports_dir) / ".cache"
+
+
 @dataclass(frozen=True)
 class ReportTask:
     province: str
@@ -56,10 +62,15 @@ class ReportTask:
         return self.html_path.with_suffix(".pdf")
 
     @property
+    def cache_dir(self) -> Path:
+        """Where the report's national aggregates and estimates are cached (see :func:`report_cache_dir`)."""
+        return report_cache_dir(self.out_dir)
+
+    @property
     def parameters(self) -> dict:
         """What papermill injects (the national synthesis takes no province or geography)."""
         common = {"lang": self.lang, "data_dir": str(Path(self.data_dir).resolve()),
-                  "params_dir": str(Path(self.params_dir).resolve())}
+                  "params_dir": str(Path(self.params_dir).resolve()), "cache_dir": str(self.cache_dir.resolve())}
         if self.geography == NATIONAL:
             return common
         return {"province": self.province, "geography": self.geography, **common}

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..geography import REGIONS, Geography, province_codes, provinces, resolve_province, resolve_unit_2025
 from ..i18n import Lang
-from ..measures.aggregates import firm_log_tfp, province_year_totals, tfp_model
+from ..measures.aggregates import firm_log_tfp, national_aggregates
 from ..measures.outcomes import outcome_panel
 from ..measures.targets import scorecard
 from ..panel.io import load_data_manifest, load_deflators, load_monitoring, load_panel, load_participation, \
@@ -37,6 +37,8 @@ class ProvinceContext:
     ``2025`` geography it is one of the 34 units of Resolution 202/2025/QH15 and
     pools the old provinces it is made of (their plans stay separate).
 
+    ``totals`` and ``tfp_model`` are the national aggregates (:mod:`evalutils.measures.aggregates`);
+    ``cache_dir`` is where they and the unit's evaluation are cached (None: this process only).
     ``memo`` keeps what several sections compute from the context (the analysis panel, the productivity trend,
     the scorecards), computed on first use by :meth:`once`.
     """
@@ -55,9 +57,11 @@ class ProvinceContext:
     monitoring: pd.DataFrame
     deflators: pd.DataFrame | None
     totals: pd.DataFrame
+    tfp_model: dict
     data_manifest: dict
     data_dir: Path
     params_dir: Path
+    cache_dir: Path | None
     memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -90,11 +94,14 @@ class ProvinceContext:
 
 
 def load_province_context(province: str, *, data_dir: str | Path, params_dir: str | Path,
-                          lang: Lang = "en", geography: Geography = "pre2025") -> ProvinceContext:
-    """Load parameters and the unit's slice of the data (validated)."""
+                          lang: Lang = "en", geography: Geography = "pre2025",
+                          cache_dir: str | Path | None = None) -> ProvinceContext:
+    """Load parameters and the unit's slice of the data (validated); the national aggregates from ``cache_dir``
+    (built there on first use). The data directory is only read."""
     if lang not in ("vi", "en"):
         raise ValueError(f"lang must be 'vi' or 'en', not {lang!r}")
     data_dir, params_dir = Path(data_dir), Path(params_dir)
+    cache_dir = None if cache_dir is None else Path(cache_dir)
     prov = provinces().set_index("code")
     if geography == "pre2025":
         row = resolve_province(province)
@@ -110,12 +117,13 @@ def load_province_context(province: str, *, data_dir: str | Path, params_dir: st
     regions = list(dict.fromkeys(REGIONS[prov.loc[c, "region"]][lang] for c in codes))
     panel = load_panel(data_dir, codes)
     participation = participation_for(load_participation(data_dir), panel)
+    national = national_aggregates(data_dir, seed=defaults.seed, cache_dir=cache_dir)
     return ProvinceContext(
         geography=geography, slug=slug, name_vi=name_vi, name_en=name_en, codes=codes,
         region=", ".join(regions), members=members, lang=lang, defaults=defaults, panel=panel,
         participation=participation, monitoring=load_monitoring(data_dir), deflators=load_deflators(data_dir),
-        totals=province_year_totals(data_dir), data_manifest=load_data_manifest(data_dir), data_dir=data_dir,
-        params_dir=params_dir,
+        totals=national.totals, tfp_model=national.model, data_manifest=load_data_manifest(data_dir),
+        data_dir=data_dir, params_dir=params_dir, cache_dir=cache_dir,
     )
 
 
@@ -126,5 +134,5 @@ def analysis_panel(ctx: ProvinceContext) -> pd.DataFrame:
 
 def _analysis_panel(ctx: ProvinceContext) -> pd.DataFrame:
     df = outcome_panel(ctx.panel, ctx.participation, ctx.deflators)
-    df["log_tfp"] = firm_log_tfp(df, ctx.deflators, tfp_model(ctx.data_dir)).to_numpy()
+    df["log_tfp"] = firm_log_tfp(df, ctx.deflators, ctx.tfp_model).to_numpy()
     return df

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..effects import plot_event_study
+from ..evaluate import Evaluation
 from ..i18n import t
 from .context import ProvinceContext
 from .formatting import STATUS_COLOURS
@@ -91,22 +92,20 @@ def scorecard_figure(ctx: ProvinceContext):
     return fig
 
 
-def effects_figure(ctx: ProvinceContext, bundle):
+def effects_figure(ctx: ProvinceContext, evaluation: Evaluation):
     """Event-study figure: Callaway–Sant'Anna dynamic effects and the imputation estimator; None if neither ran."""
     from matplotlib.figure import Figure
 
-    results, labels = [], []
-    if bundle.dynamic is not None:
-        results.append(bundle.dynamic)
-        labels.append("Callaway–Sant'Anna")
-    if bundle.imputation is not None:
-        results.append(bundle.imputation)
-        labels.append("Borusyak–Jaravel–Spiess")
-    if not results:
+    if not evaluation.event_studies:
         return None
+    frames = []
+    for es in evaluation.event_studies:
+        f = es.effects.copy()
+        f.attrs.update(alpha=es.alpha, band=es.band, label=es.label)
+        frames.append(f)
     fig = Figure(figsize=(7.5, 4.2), dpi=110)
     ax = fig.subplots()
-    plot_event_study(results, ax=ax, lang=ctx.lang, labels=labels)
+    plot_event_study(frames, ax=ax, lang=ctx.lang, labels=[es.label for es in evaluation.event_studies])
     fig.tight_layout()
     return fig
 

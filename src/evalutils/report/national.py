@@ -15,10 +15,10 @@ import pandas as pd
 
 from ..effects import twfe, wild_cluster_bootstrap
 from ..errors import EstimationError
-from ..evaluate import cached, content_key, evaluate_effects_cached
+from .. import cache
+from ..evaluate import Estimate, content_key, estimate_from, evaluate_effects_cached
 from ..geography import provinces, units_2025
 from ..i18n import Lang, fmt_number, t
-from ..measures.aggregates import province_year_totals
 from ..measures.outcomes import outcome_panel
 from ..measures.targets import scorecard
 from ..panel.io import load_data_manifest, load_deflators, load_monitoring, load_panel, load_participation
@@ -36,21 +36,51 @@ class NationalContext:
     data_manifest: dict
     params_dir: Path
     data_dir: Path
+    cache_dir: Path | None = None  # where the units' evaluations and the pooled estimate are cached
 
     @property
     def synthetic(self) -> bool:
         return bool(self.data_manifest.get("synthetic"))
 
+    @property
+    def effects_cache(self) -> Path | None:
+        return None if self.cache_dir is None else self.cache_dir / "effects"
 
-def load_national_context(*, data_dir: str | Path, params_dir: str | Path, lang: Lang = "en") -> NationalContext:
+
+@dataclass(frozen=True)
+class WildBootstrap:
+    """Wild cluster bootstrap of the pooled estimate: p-value and interval, and the number of draws."""
+
+    p_value: float
+    conf_low: float
+    conf_high: float
+    n_boot: int
+
+
+@dataclass(frozen=True)
+class PooledEstimate:
+    """The national TWFE estimate clustered by province, with its wild cluster bootstrap (or why there is none)."""
+
+    estimate: Estimate
+    n_clusters: int
+    wild: WildBootstrap | None
+    wild_reason: str = ""
+
+
+cache.register(WildBootstrap, PooledEstimate)
+
+
+def load_national_context(*, data_dir: str | Path, params_dir: str | Path, lang: Lang = "en",
+                          cache_dir: str | Path | None = None) -> NationalContext:
+    """The whole country's firm-year panel with outcomes, the monitoring table and the settings."""
     data_dir, params_dir = Path(data_dir), Path(params_dir)
     panel = load_panel(data_dir)
     part = load_participation(data_dir, panel)
     defl = load_deflators(data_dir)
     df = outcome_panel(panel, part, defl)
-    province_year_totals(data_dir)
     return NationalContext(lang, load_defaults(params_dir / "defaults.yml"), df, load_monitoring(data_dir),
-                           load_data_manifest(data_dir), params_dir, data_dir)
+                           load_data_manifest(data_dir), params_dir, data_dir,
+                           None if cache_dir is None else Path(cache_dir))
 
 
 def unit_effects(ctx: NationalContext, geography: str = "pre2025") -> pd.DataFrame:
@@ -68,20 +98,19 @@ def unit_effects(ctx: NationalContext, geography: str = "pre2025") -> pd.DataFra
     for unit, g in df.groupby(key, sort=True):
         # cached like the province reports' (content-keyed): the other language, and a re-run after a change
         # to some province's targets, read these instead of re-estimating every unit
-        b = evaluate_effects_cached(g, cache_dir=Path(ctx.data_dir) / "derived" / "effects",
+        ev = evaluate_effects_cached(g, cache_dir=ctx.effects_cache,
                                     name=f"national-{geography}-{unit}",
                                     outcome=d.outcome, seed=d.seed, min_supported=d.min_supported_for_estimate,
                                     n_boot=d.n_boot, control_group=d.control_group, cluster=d.cluster,
                                     with_heterogeneity=False,
                                     disclosure_k=d.disclosure.min_firms_per_cell)
-        row = {"unit": unit, "name_vi": names[unit], "n_firms": b.n_firms, "n_supported": b.n_supported}
-        if b.simple is not None:
-            tidy = b.simple.tidy().iloc[0]
-            row.update(cs=b.simple.overall_estimate, cs_low=tidy["conf_low"], cs_high=tidy["conf_high"])
-        if b.twfe is not None:
-            r = b.twfe.tidy().iloc[0]
-            row.update(twfe=r["estimate"], twfe_low=r["conf_low"], twfe_high=r["conf_high"])
-        row["reason"] = b.reason("att_gt", ctx.lang)
+        row = {"unit": unit, "name_vi": names[unit], "n_firms": ev.n_firms, "n_supported": ev.n_supported}
+        cs, tw = ev.estimates.get("callaway_santanna"), ev.estimates.get("twfe")
+        if cs is not None:
+            row.update(cs=cs.estimate, cs_low=cs.conf_low, cs_high=cs.conf_high, cs_p=cs.p_value)
+        if tw is not None:
+            row.update(twfe=tw.estimate, twfe_low=tw.conf_low, twfe_high=tw.conf_high, twfe_p=tw.p_value)
+        row["reason"] = ev.reason("att_gt", ctx.lang)
         rows.append(row)
     out = pd.DataFrame(rows)
     out.attrs["k"] = d.disclosure.min_firms_per_cell
@@ -123,25 +152,28 @@ def attainment_table(ctx: NationalContext) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def pooled_estimate(ctx: NationalContext, *, n_boot: int = 999):
+def pooled_estimate(ctx: NationalContext, *, n_boot: int = 999) -> PooledEstimate:
     """National TWFE with standard errors clustered by province, with a wild cluster bootstrap p-value and CI."""
     df = ctx.panel
     d = ctx.defaults
     options = {"kind": "pooled", "outcome": d.outcome, "n_boot": n_boot, "seed": d.seed, "weights": "webb"}
     key = content_key(df, ["firm_id", "year", d.outcome, "post_support", "province_code"], options)
     # language-neutral: computed by the first language's report, read by the other
-    return cached(Path(ctx.data_dir) / "derived" / "effects", "national-pooled", key,
-                  lambda: _pooled(df, d.outcome, d.seed, n_boot), tuple)
+    return cache.cached(ctx.effects_cache, "national-pooled", key, lambda: _pooled(df, d.outcome, d.seed, n_boot),
+                        PooledEstimate)
 
 
-def _pooled(df: pd.DataFrame, outcome: str, seed: int, n_boot: int):
+def _pooled(df: pd.DataFrame, outcome: str, seed: int, n_boot: int) -> PooledEstimate:
     res = twfe(df, outcome=outcome, unit="firm_id", time="year", treatment="post_support", cluster="province_code")
+    est = estimate_from("twfe", res, outcome=outcome, n_firms=int(df["firm_id"].nunique()),
+                        n_supported=int(df.loc[df["support_start_year"].notna(), "firm_id"].nunique()))
     try:
-        wild = wild_cluster_bootstrap(df, outcome=outcome, unit="firm_id", time="year", treatment="post_support",
-                                      cluster="province_code", weights="webb", n_boot=n_boot, seed=seed)
+        w = wild_cluster_bootstrap(df, outcome=outcome, unit="firm_id", time="year", treatment="post_support",
+                                   cluster="province_code", weights="webb", n_boot=n_boot, seed=seed)
     except EstimationError as exc:
-        wild = str(exc).splitlines()[0]
-    return res, wild
+        return PooledEstimate(est, int(res.n_clusters), None, str(exc).splitlines()[0])
+    return PooledEstimate(est, int(res.n_clusters),
+                          WildBootstrap(float(w.p_value), float(w.conf_low), float(w.conf_high), int(w.n_boot)))
 
 
 def section_heading_html(key: str, lang: Lang, *paragraphs: str) -> str:
@@ -182,18 +214,18 @@ def attainment_html(table: pd.DataFrame, lang: Lang) -> str:
                   t=rows_table(list(cols.values()), body))
 
 
-def pooled_html(ctx: NationalContext, res, wild) -> str:
+def pooled_html(ctx: NationalContext, pooled: PooledEstimate) -> str:
     """The national pooled TWFE estimate with the wild cluster bootstrap (or why it is unavailable)."""
     lang = ctx.lang
-    r = res.tidy().iloc[0]
-    text = t("pooled_text", lang, est=fmt_number(r["estimate"], lang, 4), se=fmt_number(r["std_error"], lang, 4),
-             g=res.n_clusters, p=fmt_number(r["p_value"], lang, 3))
-    if isinstance(wild, str):
-        text += " " + t("wild_unavailable", lang, reason=wild)
+    e = pooled.estimate
+    text = t("pooled_text", lang, est=fmt_number(e.estimate, lang, 4), se=fmt_number(e.std_error, lang, 4),
+             g=pooled.n_clusters, p=fmt_number(e.p_value, lang, 3))
+    w = pooled.wild
+    if w is None:
+        text += " " + t("wild_unavailable", lang, reason=pooled.wild_reason)
     else:
-        text += " " + t("wild_text", lang, p=fmt_number(wild.p_value, lang, 3),
-                        lo=fmt_number(wild.conf_low, lang, 4), hi=fmt_number(wild.conf_high, lang, 4),
-                        b=wild.n_boot)
+        text += " " + t("wild_text", lang, p=fmt_number(w.p_value, lang, 3), lo=fmt_number(w.conf_low, lang, 4),
+                        hi=fmt_number(w.conf_high, lang, 4), b=w.n_boot)
     return render("paragraphs.html.j2", paragraphs=[text], t=None)
 
 
@@ -206,16 +238,19 @@ def header_html(ctx: NationalContext) -> str:
                   subtitle=t("national_subtitle", lang, y0=y0, y1=y1, n=fmt_number(n_firms, lang)))
 
 
-def results_payload(ctx: NationalContext, effects: pd.DataFrame, pooled, wild) -> dict:
-    """Machine-readable headline numbers of the synthesis (same mime type as the province reports)."""
-    r = pooled.tidy().iloc[0]
+def results_payload(ctx: NationalContext, effects: pd.DataFrame, pooled: PooledEstimate) -> dict:
+    """Machine-readable headline numbers of the synthesis (same mime type as the province reports); every
+    number names its estimator."""
+    e = pooled.estimate
     out = {"unit": "national", "geography": "pre2025", "lang": ctx.lang, "name_vi": "Toàn quốc",
            "synthetic": ctx.synthetic,
-           "effect": {k: float(r[k]) for k in ("estimate", "std_error", "conf_low", "conf_high", "p_value")},
+           "effect": {"estimator": e.estimator, "outcome": e.outcome, "method": e.method,
+                      **{k: getattr(e, k) for k in ("estimate", "std_error", "conf_low", "conf_high", "p_value")}},
            "n_units_estimated": int(effects["cs"].notna().sum()) if "cs" in effects else 0}
-    if not isinstance(wild, str):
-        out["wild_bootstrap"] = {"p_value": float(wild.p_value), "conf_low": float(wild.conf_low),
-                                 "conf_high": float(wild.conf_high), "n_boot": int(wild.n_boot)}
+    if pooled.wild is not None:
+        out["wild_bootstrap"] = {"p_value": pooled.wild.p_value, "conf_low": pooled.wild.conf_low,
+                                 "conf_high": pooled.wild.conf_high, "n_boot": pooled.wild.n_boot}
+    out["province_effects_estimator"] = "callaway_santanna"
     out["province_effects"] = {str(u): (None if pd.isna(v) else float(v))
                                for u, v in zip(effects["unit"], effects.get("cs", pd.Series(dtype=float)))}
     return out

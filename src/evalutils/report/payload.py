@@ -1,24 +1,28 @@
 """The machine-readable results a report displays: the mime type the runner, the manifest and the site read,
 and the province report's payload.
 
-The render side reads payloads through :data:`RESULTS_MIME` only; it never imports the report code.
+The render side reads :data:`RESULTS_MIME` only.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
+
+if TYPE_CHECKING:  # the render side imports this module for RESULTS_MIME: keep it light
+    from ..evaluate import Estimate, Evaluation
 
 RESULTS_MIME = "application/vnd.evalutils.results+json"
 
 
-def results_payload(ctx, bundle=None) -> dict:
+def results_payload(ctx, evaluation: Evaluation | None = None) -> dict:
     """The report's headline numbers, machine-readable (no timestamps: same inputs, same payload).
 
-    The runner extracts this from the executed notebook (mime type
-    :data:`RESULTS_MIME`) for the site index, the run manifest and determinism checks.
+    Every effect names the estimator that made it (``estimator``) and its method; ``effect`` is the headline
+    (Callaway–Sant'Anna, or TWFE when it could not be computed). The runner extracts this from the executed
+    notebook (mime type :data:`RESULTS_MIME`) for the site index, the run manifest and determinism checks.
     """
-    from .sections.effects import estimates  # noqa: PLC0415 - the payload module stays importable on its own
-
     statuses: dict[str, int] = {}
     targets = []
     for m in ctx.members:
@@ -32,22 +36,23 @@ def results_payload(ctx, bundle=None) -> dict:
         "synthetic": ctx.synthetic, "n_targets": len(targets), "target_status_counts": statuses,
         "targets": targets, "effect": None, "effects": {},
     }
-    if bundle is not None:
-        payload["n_firms"] = bundle.n_firms
-        payload["n_supported"] = bundle.n_supported
-        payload["outcome"] = bundle.outcome
-        for name, (est, se, lo, hi, p) in estimates(bundle).items():
-            payload["effects"][name] = {"estimate": est, "std_error": se, "conf_low": lo, "conf_high": hi,
-                                        "p_value": p}
-        for outcome, agg in bundle.secondary.items():
-            if not isinstance(agg, str):
-                r = agg.tidy().iloc[0]
-                payload["effects"][f"callaway_santanna_{outcome}"] = {
-                    "estimate": float(agg.overall_estimate), "std_error": float(agg.overall_std_error),
-                    "conf_low": float(r["conf_low"]), "conf_high": float(r["conf_high"])}
-        payload["effect"] = payload["effects"].get("callaway_santanna") or payload["effects"].get("twfe")
-        payload["reasons"] = bundle.reasons_text(ctx.lang)
+    if evaluation is not None:
+        payload["n_firms"] = evaluation.n_firms
+        payload["n_supported"] = evaluation.n_supported
+        payload["outcome"] = evaluation.outcome
+        for name, e in evaluation.estimates.items():
+            payload["effects"][name] = _effect(e)
+        for outcome, e in evaluation.secondary.items():
+            payload["effects"][f"callaway_santanna_{outcome}"] = _effect(e)
+        headline = evaluation.headline
+        payload["effect"] = None if headline is None else _effect(headline)
+        payload["reasons"] = evaluation.reasons_text(ctx.lang)
     return payload
+
+
+def _effect(e: Estimate) -> dict:
+    return {"estimator": e.estimator, "outcome": e.outcome, "estimate": e.estimate, "std_error": e.std_error,
+            "conf_low": e.conf_low, "conf_high": e.conf_high, "p_value": e.p_value, "method": e.method}
 
 
 def results_output(payload: dict):

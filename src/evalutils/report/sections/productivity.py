@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ...i18n import fmt_number, t
-from ...measures.aggregates import firm_log_tfp, tfp_model
+from ...measures.aggregates import firm_log_tfp
 from ...measures.disclosure import cell_reasons, suppress_dominated, suppress_small_cells, top_share
 from ...productivity import growth_accounting
 from ..context import ProvinceContext
@@ -88,7 +88,7 @@ def landscape_html(ctx: ProvinceContext) -> str:
 
 def tfp_trend(ctx: ProvinceContext) -> pd.DataFrame:
     """Mean firm log TFP by year, as a change from the first year (log points × 100), unit and nation."""
-    model = tfp_model(ctx.data_dir)
+    model = ctx.tfp_model
     p = ctx.panel.assign(log_tfp=firm_log_tfp(ctx.panel, ctx.deflators, model))
     prov = p.groupby("year").agg(mean=("log_tfp", "mean"), n_firms=("firm_id", "nunique"))
     tot = ctx.totals.groupby("year")[["sum_log_tfp", "n_tfp"]].sum()
@@ -117,7 +117,7 @@ def _tfp_target(ctx: ProvinceContext) -> float | None:
 def growth_accounting_html(ctx: ProvinceContext) -> str:
     """Output growth over the plan period split into TFP, capital and labour (estimated elasticities)."""
     lang = ctx.lang
-    model = tfp_model(ctx.data_dir)["pooled"]
+    model = ctx.tfp_model["pooled"]
     start, end = ctx.defaults.plan_period[0] - 1, int(ctx.panel["year"].max())
     target = _tfp_target(ctx)
     heading = t("ga_heading", lang)

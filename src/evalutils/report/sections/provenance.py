@@ -16,6 +16,8 @@ from ...provenance import git_revision, package_version
 from ..context import ProvinceContext
 from ..html import render, table
 
+#: parameters that are local paths: never shown in a report
+LOCAL_PATHS = ("data_dir", "params_dir", "cache_dir")
 PACKAGES = ("pandas", "numpy", "linearmodels", "matplotlib", "papermill", "nbconvert", "pyarrow", "pydantic")
 
 
@@ -34,7 +36,7 @@ def provenance(ctx: ProvinceContext, parameters: dict) -> pd.DataFrame:
         ("data", "SYNTHETIC demonstration data" if ctx.synthetic else ctx.data_manifest.get("description", "")),
         ("data files sha256", files_digest(paths.inputs())[:16]),
         ("parameters sha256", files_digest([*ctx.params_files, ctx.params_dir / "defaults.yml"])[:16]),
-        ("parameters", json.dumps({k: v for k, v in parameters.items() if k not in ("data_dir", "params_dir")},
+        ("parameters", json.dumps({k: v for k, v in parameters.items() if k not in LOCAL_PATHS},
                                   ensure_ascii=False, sort_keys=True)),
         ("seed", str(ctx.defaults.seed)),
         ("python", platform.python_version()),

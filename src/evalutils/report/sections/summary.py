@@ -5,25 +5,24 @@ from __future__ import annotations
 import numpy as np
 
 from ...i18n import fmt_number, t
+from ...evaluate import Evaluation
 from ..context import ProvinceContext
 from ..formatting import count_text, pct_effect
 from ..html import render
-from .effects import estimates
 from .productivity import productivity_trend
 
 
-def key_findings_html(ctx: ProvinceContext, bundle) -> str:
+def key_findings_html(ctx: ProvinceContext, evaluation: Evaluation) -> str:
     """The boxed key findings at the top of the report."""
     lang = ctx.lang
     items = []
-    est = estimates(bundle)
-    if "callaway_santanna" in est:
-        e, _, lo, hi, p = est["callaway_santanna"]
-        items.append(t("kf_effect", lang, pct=pct_effect(e, lang), lo=pct_effect(lo, lang),
-                       hi=pct_effect(hi, lang), n=count_text(bundle.n_supported, ctx.k, lang),
-                       sig=t("kf_sig" if p < 0.05 else "kf_not_sig", lang)))
+    cs = evaluation.estimates.get("callaway_santanna")
+    if cs is not None:
+        items.append(t("kf_effect", lang, pct=pct_effect(cs.estimate, lang), lo=pct_effect(cs.conf_low, lang),
+                       hi=pct_effect(cs.conf_high, lang), n=count_text(evaluation.n_supported, ctx.k, lang),
+                       sig=t("kf_sig" if cs.p_value < 0.05 else "kf_not_sig", lang)))
     else:
-        items.append(t("kf_no_effect", lang, reason=bundle.reason("att_gt", lang)))
+        items.append(t("kf_no_effect", lang, reason=evaluation.reason("att_gt", lang)))
     counts: dict[str, int] = {}
     n = 0
     for m in ctx.members:
