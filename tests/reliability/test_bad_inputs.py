@@ -95,6 +95,11 @@ def _year_as_timestamp(root: Path) -> None:
     _rewrite_partition(root, "95", change)
 
 
+def _empty_partitions(root: Path) -> None:
+    for code in ("01", "95"):
+        _rewrite_partition(root, code, lambda t: t.slice(0, 0))
+
+
 def _fifo(path: Path) -> None:
     path.unlink()
     os.mkfifo(path)
@@ -108,6 +113,7 @@ RECIPES = {
     "loose_panel_file": _loose_panel_file,
     "text_employment_in_95": _text_employment,
     "year_as_timestamp_in_95": _year_as_timestamp,
+    "empty_partitions": _empty_partitions,
     "fifo_monitoring": lambda root: _fifo(root / "data" / "monitoring.csv"),
     "fifo_defaults": lambda root: _fifo(root / "params" / "defaults.yml"),
 }

@@ -15,6 +15,7 @@ never sees a half-written table.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -127,7 +128,11 @@ def read_table_problems(path: str | Path,
             if path.stat().st_size == 0:
                 return None, [DataValidationError(f"{schema.name}: the file is empty", file=path,
                                                   hint="the delivery may have failed; ask for the file again")]
-            df = pd.read_csv(path, dtype=_string_columns(schema), encoding="utf-8-sig")
+            extra = _rows_with_extra_fields(path, schema)
+            if extra:
+                return None, [extra]
+            # index_col=False: a separator at the end of every line must not shift the columns by one
+            df = pd.read_csv(path, dtype=_string_columns(schema), encoding="utf-8-sig", index_col=False)
         else:
             return None, [DataValidationError(f"{schema.name}: unsupported file type {path.suffix!r}", file=path,
                                               hint="deliver CSV (UTF-8) or Parquet")]
@@ -138,7 +143,31 @@ def read_table_problems(path: str | Path,
     except pd.errors.EmptyDataError:
         return None, [DataValidationError(f"{schema.name}: the file has no header or rows", file=path,
                                           hint="the delivery may have failed; ask for the file again")]
+    except (pd.errors.ParserError, csv.Error) as exc:
+        return None, [DataValidationError(
+            f"{schema.name}: the CSV cannot be parsed ({str(exc).splitlines()[0].removeprefix('Error tokenizing data. ')})",
+            file=path, hint="a quote (\") that is never closed, or a value holding the separator without quotes: "
+                            "correct the line, or export the table again as CSV (UTF-8)")]
     return table_problems(df, schema, file=str(path))
+
+
+def _rows_with_extra_fields(path: Path, schema: TableSchema) -> DataValidationError | None:
+    """Rows with more non-empty fields than the header (a comma inside a value, a shifted row): pandas would
+    shift the columns or stop with a parser error; name the rows instead. Empty extra fields (a separator
+    at the end of a line) are harmless."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, None)
+        if not header:
+            return None
+        width = len(header)
+        bad = [i for i, row in enumerate(reader) if len(row) > width and any(v.strip() for v in row[width:])]
+    if not bad:
+        return None
+    return DataValidationError(
+        f"{schema.name}: rows with more values than the header's {width} columns", file=path, rows=bad,
+        hint="a decimal comma (write 12.5, not 12,5), a text value holding a comma without quotes, or a value "
+             "too many: correct these rows, or export the table again as CSV (UTF-8)")
 
 
 def _damaged(schema: TableSchema, path: Path, exc: BaseException) -> DataValidationError:
@@ -327,6 +356,10 @@ def panel_problems(panel_dir: Path, province_codes: list[str] | None = None, *,
     if problems:
         return None, problems
     if not tables:
+        if province_codes is None:
+            return None, [DataValidationError(
+                "enterprise panel: the Parquet files hold no rows", file=panel_dir,
+                hint="the delivery may have failed; ask for the panel again")]
         return _ARROW_PANEL.empty_table().to_pandas(), []
     combined = pa.concat_tables(tables).to_pandas()
     which = np.repeat(np.arange(len(tables)), [t.num_rows for t in tables])

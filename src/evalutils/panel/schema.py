@@ -337,6 +337,13 @@ def table_problems(df: pd.DataFrame, schema: TableSchema, *,
                 ))
                 continue
             if col.dtype == "int":
+                huge = num.abs() > 2**53
+                if huge.any():
+                    bad(col.name, DataValidationError(
+                        f"{schema.name}: column {col.name} holds numbers too large to be whole numbers "
+                        f"(e.g. {num[huge].iloc[0]:g})", file=file, column=col.name, rows=_bad_rows(huge),
+                        hint="correct these values at the source"))
+                    continue
                 frac = num != np.round(num)
                 if frac.any():
                     bad(col.name, DataValidationError(f"{schema.name}: column {col.name} must hold whole numbers; "
