@@ -111,6 +111,11 @@ def check_pages(built):
     vi_report = (site / "vi" / "khanh-hoa.html").read_text(encoding="utf-8")
     assert '<html lang="vi">' in vi_report and "<title>Khánh Hòa — " in vi_report
     assert 'href="../en/khanh-hoa.html" hreflang="en"' in vi_report
+    # the report as the runner wrote it (before the site copied it): language, title, a first navigation bar
+    raw = (built / "vi" / "khanh-hoa.html").read_text(encoding="utf-8")
+    assert '<html lang="vi">' in raw and "<title>Khánh Hòa — " in raw
+    assert 'href="../site/vi/index.html"' in raw and 'href="../en/khanh-hoa.html"' in raw
+    assert "require.js" not in raw and "mathjax" not in raw.lower() and "cdn" not in raw.lower()
     # the data: overview CSV and the results JSON of each report
     rows = list(csv.DictReader((site / "data" / "overview-pre2025.csv").open(encoding="utf-8")))
     assert [x["slug"] for x in rows] == ["khanh-hoa", "bac-lieu"]
