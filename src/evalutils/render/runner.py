@@ -214,8 +214,9 @@ def _build_task(task: ReportTask) -> TaskOutcome:
                            artifacts=artifacts)
     except Exception as exc:  # noqa: BLE001 - every failure is reported, none stops the batch
         error = _summarise(exc)
-        if isinstance(exc, OSError) and exc.filename and exc.errno in WRITE_ERRORS:
-            error = f"{write_error(exc, exc.filename)} (the worker's temporary folder: set TMPDIR elsewhere)"
+        if isinstance(exc, OSError) and exc.errno in WRITE_ERRORS:  # a file write fails without its name
+            error = (f"{write_error(exc, exc.filename or scratch)} (the worker's temporary folder; set TMPDIR "
+                     "to a folder with room)")
         if deadline.left() <= 0 and not isinstance(exc, ReportTimeout):
             error = (f"the report took longer than its {task.timeout:g} s (--timeout, the whole report): "
                      f"{error}")
