@@ -12,6 +12,7 @@ the file and the key path (``targets[2].unit``).
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -58,6 +59,15 @@ class Plan(_Strict):
     def _period_order(self) -> "Plan":
         if self.period and self.period[0] > self.period[1]:
             raise ValueError(f"period is written backwards: {list(self.period)}; write [start, end]")
+        if self.issued is not None:
+            try:
+                date.fromisoformat(self.issued)
+                ok = len(self.issued) == 10
+            except ValueError:
+                ok = False
+            if not ok:
+                raise ValueError(f"issued {self.issued!r} is not a date written YYYY-MM-DD (e.g. 2021-06-23); "
+                                 "write null when the source does not give it")
         return self
 
 
@@ -99,6 +109,18 @@ class Target(_Strict):
             raise ValueError(f"comparison {self.comparison!r} needs value: and no range")
         if self.period and self.period[0] > self.period[1]:
             raise ValueError(f"period is written backwards: {list(self.period)}; write [start, end]")
+        numbers = [self.value] if self.range is None else list(self.range)
+        ind = INDICATORS[self.indicator]
+        if self.aggregation == "annual_growth":
+            lo, hi, what = -100.0, None, "a growth rate in percent cannot fall below -100"
+        elif ind.kind == "count":
+            lo, hi, what = 0.0, None, f"a count of {ind.unit} cannot be negative"
+        else:
+            lo, hi, what = ind.lower, ind.upper, f"{self.indicator} runs {ind.bounds_text}" if (
+                ind.lower is not None or ind.upper is not None) else ""
+        wrong = [v for v in numbers if v is not None and ((lo is not None and v < lo) or (hi is not None and v > hi))]
+        if wrong:
+            raise ValueError(f"{'range' if self.range is not None else 'value'} {wrong[0]:g} is impossible: {what}")
         return self
 
 
