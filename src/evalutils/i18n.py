@@ -92,11 +92,30 @@ MESSAGES: dict[str, dict[str, str]] = {
     "vsic_T": {"vi": "Hoạt động làm thuê trong hộ gia đình", "en": "Activities of households"},
     "vsic_U": {"vi": "Hoạt động của các tổ chức quốc tế", "en": "Extraterritorial organisations"},
     "kf_heading": {"vi": "Phát hiện chính", "en": "Key findings"},
-    "kf_effect": {
-        "vi": "Hỗ trợ làm thay đổi {pct} giá trị tăng thêm thực tế trên một lao động của {n} doanh nghiệp được hỗ trợ "
-              "(ước lượng Callaway–Sant'Anna, khoảng tin cậy 95%: {lo} đến {hi}); {sig}.",
-        "en": "Support changed real value added per worker of the {n} supported firms by {pct} "
-              "(Callaway–Sant'Anna estimate, 95% confidence interval {lo} to {hi}); {sig}.",
+    "kf_effect_dir": {
+        "vi": "So với khi không được hỗ trợ, giá trị tăng thêm thực tế bình quân một lao động của {n} doanh nghiệp "
+              "được hỗ trợ ước tính {direction} {pct} (phương pháp Callaway–Sant'Anna; khoảng tin cậy 95%: từ {lo} "
+              "đến {hi}); {sig}.",
+        "en": "Compared with no support, real value added per worker of the {n} supported firms is estimated {pct} "
+              "{direction} (Callaway–Sant'Anna estimate; 95% confidence interval {lo} to {hi}); {sig}.",
+    },
+    "kf_higher": {"vi": "cao hơn", "en": "higher"},
+    "kf_lower": {"vi": "thấp hơn", "en": "lower"},
+    "kf_lp_panel": {
+        "vi": "Năng suất lao động của các doanh nghiệp trong mẫu (giá trị tăng thêm thực tế trên một lao động, giá so "
+              "sánh năm 2015) tăng bình quân {g}%/năm giai đoạn {y0}–{y1}.",
+        "en": "Labour productivity of the enterprises in the sample (real value added per worker, 2015 prices) grew "
+              "{g}% a year on average in {y0}–{y1}.",
+    },
+    "kf_lp_target": {
+        "vi": "Chỉ tiêu của kế hoạch tỉnh {src} là tăng năng suất lao động {goal}/năm; theo số liệu theo dõi do tỉnh "
+              "báo cáo, bình quân {years} đạt {returns}%/năm, nên bảng theo dõi chỉ tiêu đánh giá là {status}. Hai "
+              "con số khác nhau vì số liệu theo dõi là con số tỉnh báo cáo cho toàn nền kinh tế của tỉnh, còn số "
+              "liệu doanh nghiệp chỉ gồm các doanh nghiệp trong mẫu, theo giá so sánh.",
+        "en": "The province's plan {src} targets labour-productivity growth of {goal} a year; its monitoring returns "
+              "report {returns}% a year on average over {years}, so the scorecard has it as {status}. The two figures "
+              "differ because the returns are the figure the province reports for its whole economy, while the "
+              "enterprise data cover only the enterprises in the sample, at constant prices.",
     },
     "kf_sig": {
         "vi": "có ý nghĩa thống kê ở mức 5%",
@@ -112,12 +131,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Targets: {n} in all — {met} met, {on_track} on track, {behind} behind, {no_data} without data.",
     },
     "kf_no_targets": {"vi": "Chưa có chỉ tiêu nào được nhập cho địa bàn này.", "en": "No target has been entered for this area."},
-    "kf_lp_growth": {
-        "vi": "Năng suất lao động tăng bình quân {g}%/năm giai đoạn {y0}–{y1}, {verdict} mục tiêu 7%/năm.",
-        "en": "Labour productivity grew {g}% a year on average in {y0}–{y1}, {verdict} the 7% a year target.",
-    },
-    "kf_above": {"vi": "cao hơn", "en": "above"},
-    "kf_below": {"vi": "thấp hơn", "en": "below"},
     "progress_axis": {"vi": "Thực hiện / mục tiêu (1 = đạt; cắt ở 2)", "en": "Observed / target (1 = reached; capped at 2)"},
     "landscape_heading": {"vi": "Bức tranh doanh nghiệp", "en": "Enterprise landscape"},
     "landscape_text": {
@@ -351,6 +364,32 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "by_type_equality": {"vi": "Kiểm định các tác động bằng nhau: p = {p}.", "en": "Test that all effects are equal: p = {p}."},
     "limitations_heading": {"vi": "Độ tin cậy và hạn chế", "en": "Robustness and limitations"},
+    "lim_selection_intro": {"vi": "Doanh nghiệp được chọn hỗ trợ không ngẫu nhiên",
+                            "en": "Supported firms were not chosen at random"},
+    "lim_selection_before": {
+        "vi": "trước khi được hỗ trợ, so với doanh nghiệp khác, các doanh nghiệp này {what} (bảng so sánh trước khi "
+              "hỗ trợ).",
+        "en": "before support, compared with other firms, they were {what} (balance table).",
+    },
+    "lim_selection_rest": {
+        "vi": "So sánh dựa trên hiệu ứng cố định doanh nghiệp và giả định xu hướng song song, không loại trừ được "
+              "việc chọn doanh nghiệp theo biến động tạm thời.",
+        "en": "The comparison rests on firm fixed effects and parallel trends and cannot rule out selection on "
+              "temporary shocks.",
+    },
+    "and": {"vi": " và ", "en": " and "},
+    "sel_size_more": {"vi": "có quy mô lớn hơn (chênh lệch chuẩn hóa về lao động {nd})",
+                      "en": "larger (normalised difference in employment {nd})"},
+    "sel_size_less": {"vi": "có quy mô nhỏ hơn (chênh lệch chuẩn hóa về lao động {nd})",
+                      "en": "smaller (normalised difference in employment {nd})"},
+    "sel_size_similar": {"vi": "có quy mô tương đương (chênh lệch chuẩn hóa về lao động {nd})",
+                         "en": "of similar size (normalised difference in employment {nd})"},
+    "sel_productivity_more": {"vi": "có năng suất cao hơn (chênh lệch chuẩn hóa về năng suất {nd})",
+                              "en": "more productive (normalised difference in productivity {nd})"},
+    "sel_productivity_less": {"vi": "có năng suất thấp hơn (chênh lệch chuẩn hóa về năng suất {nd})",
+                              "en": "less productive (normalised difference in productivity {nd})"},
+    "sel_productivity_similar": {"vi": "có năng suất tương đương (chênh lệch chuẩn hóa về năng suất {nd})",
+                                 "en": "about as productive (normalised difference in productivity {nd})"},
     "lim_synthetic": {
         "vi": "Đây là dữ liệu minh họa tổng hợp: kết quả không phản ánh doanh nghiệp thật.",
         "en": "The data are synthetic: the results say nothing about real enterprises.",
@@ -367,12 +406,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "lim_no_data": {"vi": "{n} chỉ tiêu không có dữ liệu theo dõi.", "en": "{n} target(s) have no monitoring data."},
     "lim_missing_estimate": {"vi": "Thiếu một ước lượng: {reason}.", "en": "An estimate is missing: {reason}."},
-    "lim_selection": {
-        "vi": "Doanh nghiệp được chọn hỗ trợ không ngẫu nhiên (lớn hơn, năng suất cao hơn): so sánh dựa trên hiệu ứng cố định "
-              "doanh nghiệp và xu hướng song song, không loại trừ được lựa chọn theo cú sốc tạm thời.",
-        "en": "Supported firms were not chosen at random (larger, more productive): the comparison rests on firm fixed "
-              "effects and parallel trends and cannot rule out selection on temporary shocks.",
-    },
     "methods_heading": {"vi": "Phụ lục phương pháp", "en": "Method appendix"},
     "m_outcome": {
         "vi": "Biến kết quả: log giá trị tăng thêm thực tế (đã loại trừ yếu tố giá) trên một lao động.",
@@ -443,7 +476,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Callaway–Sant'Anna estimates (log real value added per worker) with 95% confidence intervals; areas "
               "with fewer than {k} supported firms are not estimated and only listed in the table.",
     },
-    "forest_axis": {"vi": "Tác động ước lượng (điểm log)", "en": "Estimated effect (log points)"},
+    "forest_axis": {"vi": "Tác động ước lượng (chênh lệch logarit)", "en": "Estimated effect (difference in logs)"},
     "col_area": {"vi": "Địa bàn", "en": "Area"},
     "col_targets": {"vi": "Số chỉ tiêu", "en": "Targets"},
     "attainment_heading": {"vi": "Mức độ đạt chỉ tiêu", "en": "Target attainment across provinces"},
@@ -452,6 +485,40 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{n} provinces have quantitative targets entered; the others have none yet.",
     },
     "pooled_heading": {"vi": "Ước lượng gộp toàn quốc", "en": "Pooled national estimate"},
+    "nat_kf_units": {
+        "vi": "Tác động được ước lượng cho {n_est} trong {n} tỉnh (các tỉnh khác có ít hơn {k} doanh nghiệp được hỗ "
+              "trợ): khoảng tin cậy 95% nằm hoàn toàn trên 0 ở {above} tỉnh, hoàn toàn dưới 0 ở {below} tỉnh và "
+              "chứa 0 ở {zero} tỉnh.",
+        "en": "Effects were estimated for {n_est} of the {n} provinces (the others have fewer than {k} supported "
+              "firms): the 95% confidence interval lies wholly above zero in {above}, wholly below zero in {below} "
+              "and includes zero in {zero}.",
+    },
+    "nat_kf_pooled": {
+        "vi": "Gộp cả nước, giá trị tăng thêm thực tế trên một lao động của doanh nghiệp được hỗ trợ ước tính {direction} "
+              "{pct} so với khi không được hỗ trợ (khoảng tin cậy 95%: từ {lo} đến {hi}, {method}); {sig}.",
+        "en": "Pooled over the country, real value added per worker of supported firms is estimated {pct} "
+              "{direction} than without support (95% confidence interval {lo} to {hi}, {method}); {sig}.",
+    },
+    "nat_kf_targets": {
+        "vi": "Chỉ tiêu: {n_prov} tỉnh có chỉ tiêu định lượng được nhập, tổng cộng {n} chỉ tiêu — {met} đạt, "
+              "{on_track} đúng tiến độ, {behind} chưa đạt, {no_data} không có dữ liệu.",
+        "en": "Targets: {n_prov} provinces have quantitative targets entered, {n} in all — {met} met, {on_track} on "
+              "track, {behind} behind, {no_data} without data.",
+    },
+    "interval_wild": {"vi": "bootstrap theo cụm tỉnh với trọng số ngẫu nhiên", "en": "wild cluster bootstrap by province"},
+    "interval_analytic": {"vi": "sai số chuẩn theo cụm tỉnh", "en": "standard errors clustered by province"},
+    "pooled_one": {
+        "vi": "Hồi quy hiệu ứng cố định hai chiều (TWFE) trên số liệu cả nước (hiệu ứng doanh nghiệp và năm): ước "
+              "lượng {est} (chênh lệch logarit); khoảng tin cậy 95% [{lo}; {hi}] và p = {p} theo {method}{extra}.",
+        "en": "National two-way fixed effects (TWFE) regression (firm and year effects): estimate {est} (difference in "
+              "logs); 95% confidence interval [{lo}; {hi}] and p = {p} from the {method}{extra}.",
+    },
+    "pooled_extra_wild": {
+        "vi": " ({b} lần lặp, trọng số Webb; đáng tin cậy hơn công thức khi chỉ có {g} cụm); để tham khảo, sai số "
+              "chuẩn theo công thức: {se}",
+        "en": " ({b} draws, Webb weights; more reliable than the formula with only {g} clusters); for reference, the "
+              "analytic clustered standard error is {se}",
+    },
     "pooled_text": {
         "vi": "Hồi quy hiệu ứng cố định hai chiều (TWFE) trên số liệu cả nước (hiệu ứng doanh nghiệp và năm): {est}"
               " (sai số chuẩn theo cụm {g} tỉnh: {se}; p = {p}).",
@@ -482,6 +549,22 @@ MESSAGES: dict[str, dict[str, str]] = {
     "prov_item": {"vi": "Mục", "en": "Item"},
     "prov_value": {"vi": "Giá trị", "en": "Value"},
     "provenance_heading": {"vi": "Nguồn gốc báo cáo", "en": "Provenance"},
+    "prov_revision": {"vi": "phiên bản mã nguồn (git)", "en": "code revision (git)"},
+    "prov_data": {"vi": "dữ liệu", "en": "data"},
+    "prov_synthetic": {"vi": "dữ liệu minh họa tổng hợp", "en": "synthetic demonstration data"},
+    "prov_data_hash": {"vi": "mã băm các tệp dữ liệu (sha256)", "en": "data files (sha256)"},
+    "prov_params_hash": {"vi": "mã băm các tệp tham số (sha256)", "en": "parameter files (sha256)"},
+    "prov_parameters": {"vi": "tham số của báo cáo", "en": "report parameters"},
+    "prov_seed": {"vi": "số khởi tạo ngẫu nhiên", "en": "random seed"},
+    "prov_packages": {"vi": "gói phần mềm", "en": "software packages"},
+    "prov_run_at": {"vi": "thời điểm chạy (giờ UTC)", "en": "run at (UTC)"},
+    "param_province": {"vi": "tỉnh", "en": "province"},
+    "param_lang": {"vi": "ngôn ngữ", "en": "language"},
+    "param_geography": {"vi": "địa giới", "en": "geography"},
+    "geo_pre2025": {"vi": "63 tỉnh trước 1/7/2025", "en": "63 provinces before 1 July 2025"},
+    "geo_2025": {"vi": "34 đơn vị từ 1/7/2025", "en": "34 units since 1 July 2025"},
+    "pdf_subtitle": {"vi": "Quyết định 1322/QĐ-TTg · 36/QĐ-TTg", "en": "Decisions 1322/QĐ-TTg · 36/QĐ-TTg"},
+    "pdf_footer_synthetic": {"vi": "DỮ LIỆU MINH HỌA", "en": "SYNTHETIC DATA"},
     "col_target": {"vi": "Chỉ tiêu", "en": "Target"},
     "col_period": {"vi": "Giai đoạn", "en": "Period"},
     "col_goal": {"vi": "Mục tiêu", "en": "Goal"},
@@ -563,7 +646,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "unit_districts": {"vi": "huyện, thị xã, thành phố", "en": "districts"},
     "unit_institutions": {"vi": "trường", "en": "institutions"},
     "national": {"vi": "Cả nước", "en": "Whole country"},
-    "target_7pct": {"vi": "Mục tiêu 7%/năm", "en": "7% a year target"},
     "lp_axis": {"vi": "Triệu đồng / lao động (giá 2015)", "en": "Million VND per worker (2015 prices)"},
 }
 

@@ -10,14 +10,16 @@ import pandas as pd
 
 from ..effects import plot_event_study
 from ..evaluate import Evaluation
-from ..i18n import t
+from ..i18n import fmt_number, t
 from .context import ProvinceContext
-from .formatting import STATUS_COLOURS
+from .findings import productivity_target_rate
+from .formatting import STATUS_COLOURS, localise_axes
 from .html import render
 
 
 def productivity_figure(ctx: ProvinceContext, trend: pd.DataFrame):
-    """Line chart of the trend against the nation and a 7%-a-year path."""
+    """Line chart of the trend against the nation, with the path of the province's own labour-productivity target
+    when its plan sets one (no line otherwise)."""
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
@@ -25,17 +27,20 @@ def productivity_figure(ctx: ProvinceContext, trend: pd.DataFrame):
     ax = fig.subplots()
     ax.plot(trend["year"], trend["province"], marker="o", color="#1f4e79", label=ctx.name_vi)
     ax.plot(trend["year"], trend["national"], marker="s", color="#999999", label=t("national", ctx.lang))
+    rate = productivity_target_rate(ctx)
     base_year = ctx.defaults.plan_period[0] - 1
     base = trend.loc[trend["year"] == base_year, "province"]
-    if len(base) and np.isfinite(base.iloc[0]):
+    if rate is not None and len(base) and np.isfinite(base.iloc[0]):  # only the province's own target
         yrs = np.arange(base_year, trend["year"].max() + 1)
-        ax.plot(yrs, base.iloc[0] * 1.07 ** (yrs - base_year), ls=":", color="#c51b7d",
-                label=t("target_7pct", ctx.lang))
+        ax.plot(yrs, base.iloc[0] * (1 + rate / 100) ** (yrs - base_year), ls=":", color="#c51b7d",
+                label=t("target_line", ctx.lang,
+                        rate=fmt_number(rate, ctx.lang, 0 if float(rate).is_integer() else 1)))
     ax.set_xlabel(t("col_year", ctx.lang))
     ax.set_ylabel(t("lp_axis", ctx.lang))
     ax.grid(alpha=0.3)
     ax.legend(frameon=False)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    localise_axes(fig, ctx.lang)
     fig.tight_layout()
     return fig
 
@@ -55,20 +60,21 @@ def tfp_figure(ctx: ProvinceContext, trend: pd.DataFrame):
     ax.grid(alpha=0.3)
     ax.legend(frameon=False)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    localise_axes(fig, ctx.lang)
     fig.tight_layout()
     return fig
 
 
 def scorecard_figure(ctx: ProvinceContext):
-    """Progress of each target: observed value over the target's threshold (1 = reached); None without targets."""
+    """Progress of each target as the scorecard measures it (1 = reached; per-year targets: share of years met;
+    running cumulative targets: against the pro-rata share); None without targets."""
     from matplotlib.figure import Figure
 
     rows = []
     for m in ctx.members:
         sc = ctx.scorecard(m)
         for r in sc.itertuples():
-            goal = r.target_range[0] if r.comparison == "between" else r.target_value
-            ratio = (r.observed / goal) if (r.observed is not None and pd.notna(r.observed) and goal) else np.nan
+            ratio = r.progress if r.progress is not None and pd.notna(r.progress) else np.nan
             label = r.label_vi if ctx.lang == "vi" else r.label_en
             label = label[:60] + ("…" if len(label) > 60 else "")
             # matplotlib reads text between two '$' as math ("US$ 3 bn … US$ 4 bn" cannot be drawn): escape them
@@ -88,6 +94,7 @@ def scorecard_figure(ctx: ProvinceContext):
     ax.set_xlim(0, 2.05)
     ax.set_xlabel(t("progress_axis", ctx.lang))
     ax.spines[["top", "right"]].set_visible(False)
+    localise_axes(fig, ctx.lang)
     fig.tight_layout()
     return fig
 
@@ -106,6 +113,7 @@ def effects_figure(ctx: ProvinceContext, evaluation: Evaluation):
     fig = Figure(figsize=(7.5, 4.2), dpi=110)
     ax = fig.subplots()
     plot_event_study(frames, ax=ax, lang=ctx.lang, labels=[es.label for es in evaluation.event_studies])
+    localise_axes(fig, ctx.lang)
     fig.tight_layout()
     return fig
 

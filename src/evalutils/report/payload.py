@@ -29,8 +29,12 @@ def results_payload(ctx, evaluation: Evaluation | None = None) -> dict:
         sc = ctx.scorecard(m)
         for r in sc.itertuples():
             statuses[r.status] = statuses.get(r.status, 0) + 1
-            targets.append({"province": m.slug, "target_id": r.target_id, "status": r.status,
-                            "observed": None if pd.isna(r.observed) else float(r.observed)})
+            targets.append({"province": m.slug, "target_id": r.target_id, "indicator": r.indicator,
+                            "status": r.status, "rule_name": r.rule_name,
+                            "observed": None if pd.isna(r.observed) else float(r.observed),
+                            "years_met": None if pd.isna(r.years_met) else int(r.years_met),
+                            "years_counted": None if pd.isna(r.years_counted) else int(r.years_counted),
+                            "judged_over": r.judged_over or None, "source": "monitoring_returns"})
     payload = {
         "unit": ctx.slug, "geography": ctx.geography, "lang": ctx.lang, "name_vi": ctx.name_vi,
         "synthetic": ctx.synthetic, "n_targets": len(targets), "target_status_counts": statuses,
@@ -47,6 +51,9 @@ def results_payload(ctx, evaluation: Evaluation | None = None) -> dict:
         headline = evaluation.headline
         payload["effect"] = None if headline is None else _effect(headline)
         payload["reasons"] = evaluation.reasons_text(ctx.lang)
+    # what the key findings and limitations state about growth, targets and selection (issue 14: one story)
+    from .sections.summary import facts  # noqa: PLC0415 - the render side imports this module for RESULTS_MIME
+    payload["findings"] = facts(ctx)
     return payload
 
 

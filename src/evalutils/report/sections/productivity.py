@@ -10,6 +10,7 @@ from ...measures.aggregates import firm_log_tfp
 from ...measures.disclosure import cell_reasons, suppress_dominated, suppress_small_cells, top_share
 from ...productivity import growth_accounting
 from ..context import ProvinceContext
+from ..findings import plan_target
 from ..html import render, table
 
 SIZE_CLASSES = [(1, 9, "1–9"), (10, 49, "10–49"), (50, 199, "50–199"), (200, np.inf, "200+")]
@@ -46,10 +47,13 @@ def trend_html(ctx: ProvinceContext, trend: pd.DataFrame) -> str:
     if trend["suppressed"].any():
         years = ", ".join(str(y) for y in trend.loc[trend["suppressed"], "year"])
         suppressed = f"{years}: {t('suppressed', ctx.lang, k=ctx.k)}"
-    return render("trend.html.j2", heading=t("trend_heading", ctx.lang),
-                  caption=t("trend_caption", ctx.lang, province=ctx.name_vi,
-                            base_year=ctx.defaults.plan_period[0] - 1),
-                  suppressed=suppressed)
+    caption = t("trend_caption", ctx.lang, province=ctx.name_vi)
+    target = plan_target(ctx, "labour_productivity_growth")
+    if target is not None:  # only a target of the province's own plan is drawn (issue 14, item 1)
+        caption += " " + t("trend_target_line", ctx.lang, base_year=ctx.defaults.plan_period[0] - 1,
+                           rate=fmt_number(target.rate, ctx.lang, 0 if float(target.rate).is_integer() else 1),
+                           goal=target.goal_text(ctx.lang), src=target.source_mark)
+    return render("trend.html.j2", heading=t("trend_heading", ctx.lang), caption=caption, suppressed=suppressed)
 
 
 def landscape_table(ctx: ProvinceContext) -> pd.DataFrame:
@@ -106,44 +110,72 @@ def tfp_html(ctx: ProvinceContext, trend: pd.DataFrame) -> str:
                   caption=t("tfp_caption", ctx.lang, province=ctx.name_vi))
 
 
-def _tfp_target(ctx: ProvinceContext) -> float | None:
-    for m in ctx.members:
-        for tg in m.params.targets:
-            if tg.indicator == "tfp_contribution_share" and tg.value is not None:
-                return tg.value
-    return None
+def growth_accounting_result(ctx: ProvinceContext) -> pd.Series | None:
+    """The plan period's growth accounting row of the enterprises in the sample (None when it cannot be computed
+    or is built from fewer than k firms); computed once per report (the key findings and payload read it too)."""
+    row, _ = _growth_accounting(ctx)
+    return row
+
+
+def _growth_accounting(ctx: ProvinceContext) -> tuple[pd.Series | None, str]:
+    def build():
+        model = ctx.tfp_model["pooled"]
+        start, end = ctx.defaults.plan_period[0] - 1, int(ctx.panel["year"].max())
+        target = plan_target(ctx, "tfp_contribution_share")
+        try:
+            ga = growth_accounting(ctx.panel, output="value_added", capital="capital", labour="employment",
+                                   group=None, year="year", period=(start, end), unit="firm_id",
+                                   elasticities={"capital": model["capital"], "labour": model["labour"]},
+                                   target_tfp_share=None if target is None else target.target.value / 100,
+                                   deflators=ctx.deflators)
+        except Exception as exc:  # noqa: BLE001 - reported in the report, not raised
+            return None, t("ga_unavailable", ctx.lang, reason=str(exc).splitlines()[0])
+        r = ga.period.iloc[0]
+        if min(r["n_firms_start"], r["n_firms_end"]) < ctx.k:
+            return None, t("suppressed", ctx.lang, k=ctx.k)
+        return r, ""
+    return ctx.once("growth_accounting", build)
 
 
 def growth_accounting_html(ctx: ProvinceContext) -> str:
-    """Output growth over the plan period split into TFP, capital and labour (estimated elasticities)."""
+    """Output growth over the plan period split into TFP, capital and labour (estimated elasticities).
+
+    Growth and contributions are in log points (100 × the change in logs; they add up), TFP's share in percent of
+    that growth; the text gives the growth as a percentage too. Where the plan sets a TFP target, the text names it,
+    the province's monitoring returns (which the scorecard judges) and this sample's share, and why they differ.
+    """
     lang = ctx.lang
     model = ctx.tfp_model["pooled"]
     start, end = ctx.defaults.plan_period[0] - 1, int(ctx.panel["year"].max())
-    target = _tfp_target(ctx)
+    target = plan_target(ctx, "tfp_contribution_share")
     heading = t("ga_heading", lang)
-    try:
-        ga = growth_accounting(ctx.panel, output="value_added", capital="capital", labour="employment", group=None,
-                               year="year", period=(start, end), unit="firm_id",
-                               elasticities={"capital": model["capital"], "labour": model["labour"]},
-                               target_tfp_share=None if target is None else target / 100,
-                               deflators=ctx.deflators)
-    except Exception as exc:  # noqa: BLE001 - reported in the report, not raised
-        return render("growth_accounting.html.j2", heading=heading, t=None,
-                      text=t("ga_unavailable", lang, reason=str(exc).splitlines()[0]))
-    r = ga.period.iloc[0]
+    r, why = _growth_accounting(ctx)
+    if r is None:
+        return render("growth_accounting.html.j2", heading=heading, t=None, text=why)
     if min(r["n_firms_start"], r["n_firms_end"]) < ctx.k:
         return render("growth_accounting.html.j2", heading=heading, t=None, text=t("suppressed", lang, k=ctx.k))
+    lp = lambda x: fmt_number(100 * x, lang, 1)  # noqa: E731 - log points
     pct = lambda x: fmt_number(100 * x, lang, 1) + "%"  # noqa: E731
+    log_points, share = t("unit_log_points", lang), t("unit_share_of_growth", lang)
     tab = pd.DataFrame({
         t("ga_component", lang): [t("ga_output", lang), t("ga_capital", lang), t("ga_labour", lang),
                                   t("ga_tfp", lang), t("ga_tfp_share", lang)],
-        f"{start}–{end}": [pct(r["output_growth"]), pct(r["capital_contribution"]), pct(r["labour_contribution"]),
-                           pct(r["tfp_contribution"]), pct(r["tfp_share"])],
+        f"{start}–{end}": [lp(r["output_growth"]), lp(r["capital_contribution"]), lp(r["labour_contribution"]),
+                           lp(r["tfp_contribution"]), pct(r["tfp_share"])],
+        t("col_unit", lang): [log_points] * 4 + [share],
     })
-    text = t("ga_text", lang, start=start, end=end, n0=int(r["n_firms_start"]), n1=int(r["n_firms_end"]),
-             bk=fmt_number(model["capital"], lang, 3), bl=fmt_number(model["labour"], lang, 3))
+    text = " ".join([
+        t("ga_intro", lang),
+        t("ga_text", lang, start=start, end=end, n0=int(r["n_firms_start"]), n1=int(r["n_firms_end"]),
+          bk=fmt_number(model["capital"], lang, 3), bl=fmt_number(model["labour"], lang, 3)),
+        t("ga_growth", lang, start=start, end=end, pct=fmt_number(100 * (np.exp(r["output_growth"]) - 1), lang, 1),
+          lp=lp(r["output_growth"])),
+    ])
     if target is not None:
-        text += " " + t("ga_target", lang, target=fmt_number(target, lang, 0), share=pct(r["tfp_share"]))
+        returns = "—" if target.observed is None else fmt_number(target.observed, lang, 1) + "%"
+        text += " " + t("ga_target", lang, goal=target.goal_text(lang), src=target.source_mark, returns=returns,
+                        years=target.judged_over or "—", status=t(f"status_{target.status}", lang),
+                        share=pct(r["tfp_share"]))
     if r["output_growth"] <= 0:
         text += " " + t("ga_negative", lang)
     return render("growth_accounting.html.j2", heading=heading, text=text,

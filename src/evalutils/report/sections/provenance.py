@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import platform
 from datetime import datetime, timezone
 
 import pandas as pd
 
 from ... import __version__
-from ...i18n import t
+from ...i18n import MESSAGES, t
 from ...measures.aggregates import files_digest
 from ...panel.io import DataPaths
 from ...provenance import git_revision, package_version
@@ -28,20 +27,25 @@ def _short_revision() -> str:
 
 
 def provenance(ctx: ProvinceContext, parameters: dict) -> pd.DataFrame:
-    """What made this report: code, data hashes, parameters, packages, seed, time of the run."""
+    """What made this report: code, data hashes, parameters, packages, seed, time of the run (labels in the
+    report's language)."""
     paths = DataPaths(ctx.data_dir)
+    lang = ctx.lang
+    shown = {k: v for k, v in parameters.items() if k not in LOCAL_PATHS}
+    params_text = "; ".join(f"{t('param_' + k, lang) if 'param_' + k in MESSAGES else k} = "
+                            f"{t('geo_' + str(v), lang) if k == 'geography' else v}"
+                            for k, v in sorted(shown.items()))
     rows = [
         ("evalutils", __version__),
-        ("code revision (git)", _short_revision()),
-        ("data", "SYNTHETIC demonstration data" if ctx.synthetic else ctx.data_manifest.get("description", "")),
-        ("data files sha256", files_digest(paths.inputs())[:16]),
-        ("parameters sha256", files_digest([*ctx.params_files, ctx.params_dir / "defaults.yml"])[:16]),
-        ("parameters", json.dumps({k: v for k, v in parameters.items() if k not in LOCAL_PATHS},
-                                  ensure_ascii=False, sort_keys=True)),
-        ("seed", str(ctx.defaults.seed)),
-        ("python", platform.python_version()),
-        ("packages", ", ".join(f"{name} {package_version(name)}" for name in PACKAGES)),
-        ("run at (UTC)", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")),
+        (t("prov_revision", lang), _short_revision()),
+        (t("prov_data", lang), t("prov_synthetic", lang) if ctx.synthetic else ctx.data_manifest.get("description", "")),
+        (t("prov_data_hash", lang), files_digest(paths.inputs())[:16]),
+        (t("prov_params_hash", lang), files_digest([*ctx.params_files, ctx.params_dir / "defaults.yml"])[:16]),
+        (t("prov_parameters", lang), params_text),
+        (t("prov_seed", lang), str(ctx.defaults.seed)),
+        ("Python", platform.python_version()),
+        (t("prov_packages", lang), ", ".join(f"{name} {package_version(name)}" for name in PACKAGES)),
+        (t("prov_run_at", lang), datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")),
     ]
     return pd.DataFrame(rows, columns=["item", "value"])
 
