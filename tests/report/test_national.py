@@ -1,0 +1,62 @@
+"""The national synthesis' sections (report.national): escaped text, typed pooled estimate, a payload that names
+the estimator behind every number. Built from hand-made results: no estimation here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from evalutils.evaluate import Estimate
+from evalutils.report import national
+from evalutils.report.national import NationalContext, PooledEstimate, WildBootstrap
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _ctx(lang="en"):
+    from evalutils.panel.params import load_defaults
+
+    panel = pd.DataFrame({"firm_id": ["a", "b"], "year": [2020, 2021]})
+    return NationalContext(lang, load_defaults(ROOT / "params" / "defaults.yml"), panel, pd.DataFrame(),
+                           {"synthetic": True}, ROOT / "params", Path("/nowhere"))
+
+
+def _pooled(wild: bool) -> PooledEstimate:
+    e = Estimate("twfe", "log_va_per_worker", 0.0312, 0.0101, 0.0114, 0.051, 0.002, 1000, 120, "TWFE")
+    return PooledEstimate(e, 63, WildBootstrap(0.004, 0.009, 0.055, 999) if wild else None,
+                          "" if wild else "too few clusters <script>")
+
+
+def test_effects_table_escapes_names_and_reasons_and_suppresses_small_counts():
+    effects = pd.DataFrame([
+        {"unit": "95", "name_vi": "Bạc Liêu", "n_firms": 200, "n_supported": 2, "cs": np.nan, "cs_low": np.nan,
+         "cs_high": np.nan, "twfe": np.nan, "reason": "2 supported <b>firms</b>"},
+        {"unit": "01", "name_vi": "Hà Nội <i>", "n_firms": 900, "n_supported": 40, "cs": 0.05, "cs_low": 0.01,
+         "cs_high": 0.09, "twfe": 0.04, "reason": ""}])
+    effects.attrs["k"] = 3
+    html = national.effects_table_html(effects, "en")
+    assert "<b>" not in html and "&lt;b&gt;firms&lt;/b&gt;" in html and "Hà Nội &lt;i&gt;" in html
+    assert "&lt;3" in html and ">2<" not in html  # two supported firms are published as "<3"
+    assert "[0.010; 0.090]" in html and "0.050" in html
+
+
+def test_pooled_text_and_payload_name_their_estimator():
+    ctx = _ctx()
+    text = national.pooled_html(ctx, _pooled(wild=True))
+    assert "0.0312" in text and "0.004" in text and "999" in text
+    missing = national.pooled_html(ctx, _pooled(wild=False))
+    assert "&lt;script&gt;" in missing and "<script>" not in missing
+    effects = pd.DataFrame({"unit": ["95", "01"], "cs": [np.nan, 0.05]})
+    p = national.results_payload(ctx, effects, _pooled(wild=True))
+    assert p["effect"]["estimator"] == "twfe" and p["effect"]["p_value"] == 0.002
+    assert p["province_effects_estimator"] == "callaway_santanna"
+    assert p["province_effects"] == {"95": None, "01": 0.05} and p["n_units_estimated"] == 1
+    assert p["wild_bootstrap"] == {"p_value": 0.004, "conf_low": 0.009, "conf_high": 0.055, "n_boot": 999}
+    assert "wild_bootstrap" not in national.results_payload(ctx, effects, _pooled(wild=False))
+
+
+def test_headings_are_escaped_messages():
+    html = national.section_heading_html("pooled_heading", "vi", "a < b")
+    assert html.startswith("<h2>") and "a &lt; b" in html
