@@ -373,3 +373,14 @@ def test_target_label_with_two_dollar_signs_renders(tmp_path):
     # in JupyterLab (the notebook runs as-is there) MathJax would typeset the label: the table is marked
     scorecard = html[html.index('<div class="tex2jax_ignore mathjax_ignore"><table class="evalutils-scorecard">'):]
     assert label in scorecard[:scorecard.index("</table></div>")]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_national_synthesis_states_where_the_data_come_from(tmp_path, lang):
+    """Every report states its data's provenance: the national synthesis printed only the synthetic banner."""
+    from evalutils.report import national
+
+    data, params = build_case(tmp_path, {"id": "clean"})
+    manifest = json.loads((data / "MANIFEST.json").read_text(encoding="utf-8"))
+    html = national.header_html(national.load_national_context(data_dir=data, params_dir=params, lang=lang))
+    assert manifest["description"] in html and manifest["delivered"] in html

@@ -25,6 +25,7 @@ from ..panel.io import load_data_manifest, load_deflators, load_monitoring, load
 from ..panel.params import Defaults, load_defaults, load_province_params, province_params_path
 from .formatting import count_text
 from .html import render, rows_table
+from .sections.header import vintage_text
 
 
 @dataclass
@@ -230,12 +231,13 @@ def pooled_html(ctx: NationalContext, pooled: PooledEstimate) -> str:
 
 
 def header_html(ctx: NationalContext) -> str:
-    """Title and subtitle of the synthesis (years, number of firms)."""
+    """Title and subtitle of the synthesis (years, number of firms) and where the data come from."""
     lang = ctx.lang
     y0, y1 = ctx.defaults.years
     n_firms = ctx.panel["firm_id"].nunique()
     return render("national_header.html.j2", title=t("national_title", lang),
-                  subtitle=t("national_subtitle", lang, y0=y0, y1=y1, n=fmt_number(n_firms, lang)))
+                  subtitle=t("national_subtitle", lang, y0=y0, y1=y1, n=fmt_number(n_firms, lang)),
+                  vintage=vintage_text(ctx.data_manifest, lang))
 
 
 def results_payload(ctx: NationalContext, effects: pd.DataFrame, pooled: PooledEstimate) -> dict:

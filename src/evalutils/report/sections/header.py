@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...geography import provinces, units_2025
-from ...i18n import fmt_number, t
+from ...i18n import Lang, fmt_number, t
 from ..context import ProvinceContext
 from ..html import render
 from ..sources import source_list, source_mark
@@ -16,6 +16,18 @@ def banner_html(ctx) -> str:
     return render("banner.html.j2", text=t("synthetic_banner", ctx.lang))
 
 
+def vintage_text(manifest: dict, lang: Lang) -> str:
+    """Where the data come from, as every report (province and national) states it: the synthetic set's seed
+    and scale, or the delivered data's description and date (``MANIFEST.json``, required by
+    :func:`evalutils.panel.io.load_data_manifest`)."""
+    if manifest.get("synthetic"):
+        scale = manifest.get("scale")
+        scale = fmt_number(float(scale), lang, 1) if isinstance(scale, (int, float)) else scale
+        return t("vintage_synthetic", lang, seed=manifest.get("seed"), scale=scale)
+    return t("vintage_delivered", lang, description=manifest.get("description", ""),
+             date=manifest.get("delivered", "—"))
+
+
 def header_html(ctx: ProvinceContext) -> str:
     """Title, period, the unit's codes and region, how it maps to the 2025 units, and the data's vintage."""
     y0, y1 = ctx.defaults.years
@@ -25,11 +37,7 @@ def header_html(ctx: ProvinceContext) -> str:
         note = t("unit_2025", ctx.lang, unit=unit_name)
     else:
         note = t("unit_members", ctx.lang, members=", ".join(m.name_vi for m in ctx.members))
-    m = ctx.data_manifest
-    scale = m.get("scale")
-    scale = fmt_number(float(scale), ctx.lang, 1) if isinstance(scale, (int, float)) else scale
-    vintage = t("vintage_synthetic", ctx.lang, seed=m.get("seed"), scale=scale) if ctx.synthetic else \
-        t("vintage_delivered", ctx.lang, description=m.get("description", ""), date=m.get("delivered", "—"))
+    vintage = vintage_text(ctx.data_manifest, ctx.lang)
     return render("header.html.j2", title=t("report_title", ctx.lang, province=ctx.name_vi),
                   subtitle=t("subtitle", ctx.lang, years=f"{y0}–{y1}", code=", ".join(ctx.codes), region=ctx.region),
                   note=note, vintage=vintage)
