@@ -28,7 +28,7 @@ from evalutils import cli
 from evalutils.errors import DataValidationError, EvalutilsError, ParameterError
 from evalutils.panel.check import InputsInvalid, check_inputs, require_valid_inputs
 from evalutils.panel.demo import write_demo
-from evalutils.panel.io import DataPaths, load_data_manifest, load_panel, write_panel_partitioned
+from evalutils.panel.io import load_data_manifest, load_panel, write_panel_partitioned
 from evalutils.panel.schema import PANEL
 
 from ._support import ROOT, copy_params, small_demo, write_data_dir
