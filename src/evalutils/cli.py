@@ -223,6 +223,21 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return _run_locked(args)
 
 
+def _analysis_overrides(args: argparse.Namespace) -> str:
+    """The run's ``--set analysis.KEY=VALUE`` options as JSON text ('' when none), checked against defaults.yml."""
+    import json
+
+    from .panel.analysis import parse_settings, resolve_analysis
+    from .panel.params import load_defaults
+
+    settings = getattr(args, "settings", None) or []
+    if not settings:
+        return ""
+    overrides = parse_settings(settings)
+    resolve_analysis(load_defaults(Path(args.params) / "defaults.yml"), run=overrides, run_source="--set")
+    return json.dumps(overrides, sort_keys=True)
+
+
 def _run_locked(args: argparse.Namespace) -> int:
     from .measures.aggregates import national_aggregates
     from .render.manifest import RunManifest
@@ -242,8 +257,9 @@ def _run_locked(args: argparse.Namespace) -> int:
     national_aggregates(args.data, seed=seed, cache_dir=report_cache_dir(args.reports),
                         n_jobs=1 if args.scheduler else workers)
     notebook = Path(args.notebook) if args.notebook else DEFAULT_NOTEBOOK
+    analysis = _analysis_overrides(args)
     tasks = [ReportTask(p, lang, Path(args.data), Path(args.params), Path(args.reports), notebook=notebook,
-                        timeout=args.timeout, geography=args.geography, pdf=args.pdf)
+                        timeout=args.timeout, geography=args.geography, pdf=args.pdf, analysis=analysis)
              for p in provinces for lang in langs]
     if args.national:
         tasks = [ReportTask(NATIONAL, lang, Path(args.data), Path(args.params), Path(args.reports),
@@ -284,6 +300,7 @@ def _run_locked(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
+    import json
     import tempfile
 
     from .render.manifest import FileHasher, RunManifest, diff_payloads, task_inputs
@@ -309,7 +326,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             p = e["parameters"]
             task = ReportTask(p["province"], p["lang"], Path(p["data_dir"]), Path(p["params_dir"]), Path(tmp),
                               notebook=Path(p["notebook"]), timeout=int(p.get("timeout", args.timeout)),
-                              geography=p["geography"])
+                              geography=p["geography"],
+                              analysis=json.dumps(p["analysis"], sort_keys=True) if p.get("analysis") else "")
             # the inputs of the recorded build, where it read them (its reports folder's cache too) and with its
             # formats (a --pdf build records "html+pdf"); the re-execution renders HTML only (the PDF is not part
             # of the results payload compared) and computes what it needs afresh in the temporary folder
@@ -430,6 +448,9 @@ def build_parser() -> argparse.ArgumentParser:
                             f"(default {REPORT_TIMEOUT})")
         p.add_argument("--notebook", default=None, help="report notebook (default notebooks/province_report.ipynb)")
         p.add_argument("--pdf", action="store_true", help="also render each report to PDF (<slug>.pdf beside the HTML)")
+        p.add_argument("--set", action="append", default=[], metavar="analysis.KEY=VALUE", dest="settings",
+                       help="override an analysis choice for this run, e.g. --set analysis.control_group=not_yet_treated "
+                            "(repeatable; see docs/analysis.md)")
         p.add_argument("--national", action="store_true",
                        help="also build the national synthesis (notebooks/national_synthesis.ipynb) in each language")
         p.add_argument("--force", action="store_true",

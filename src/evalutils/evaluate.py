@@ -33,6 +33,7 @@ from .effects.did import PretestResult
 from .effects.power import MDEResult
 from .errors import EstimationError
 from .i18n import Lang, Message, text
+from .measures.analysis import encode_covariates, restrict_sample
 from .provenance import code_hash
 
 # the linear pre-trend (log points a year, i.e. about 1 % a year) against which the report states the
@@ -128,7 +129,8 @@ class Evaluation(_SameContent):
     @property
     def headline(self) -> Estimate | None:
         """The estimate a summary quotes: Callaway–Sant'Anna, or TWFE when it could not be computed."""
-        return self.estimates.get("callaway_santanna") or self.estimates.get("twfe")
+        return (self.estimates.get("callaway_santanna") or self.estimates.get("twfe")
+                or self.estimates.get("imputation"))
 
     def reason(self, key: str, lang: Lang, default: str = "") -> str:
         """Why the piece ``key`` (twfe, att_gt, imputation, weights, pretest, mde, by_type) is missing, in ``lang``."""
@@ -169,15 +171,67 @@ def _why(exc: Exception) -> Message:
     return Message.of("reason_estimator_error", detail=_first_line(exc))
 
 
+def analysis_data(df: pd.DataFrame, *, outcome: str, covariates: tuple[str, ...] | list[str] = (),
+                  sample: dict | None = None) -> tuple[pd.DataFrame, list[str], int]:
+    """The rows and columns the estimators read, from the outcome panel: the sample restriction applied (``sample``:
+    lists of ``vsic_section``, ``size_class``, ``ownership`` kept), rows with a finite outcome and covariates,
+    ``first_support`` (the year support began, 0 for firms never supported), the covariates as numeric columns
+    (categorical ones as dummies) and supported firms alone in their cohort dropped.
+
+    Returns the panel, the covariate columns and the number of firms dropped as alone in their cohort. Applying
+    it to its own output changes nothing.
+    """
+    sample = {k: v for k, v in (sample or {}).items() if v is not None}
+    if sample:
+        df = restrict_sample(df, **sample)
+    df, columns = encode_covariates(df, list(covariates))
+    finite = np.isfinite(df[[outcome, *columns]].to_numpy(dtype=float)).all(axis=1)
+    df = df[finite].copy()
+    df["first_support"] = df["support_start_year"].fillna(0).astype(int)
+    df, dropped = _drop_singleton_cohorts(df, ["first_support"])
+    return df, columns, dropped
+
+
+def time_varying(df: pd.DataFrame, columns: list[str], unit: str = "firm_id") -> list[str]:
+    """The columns that vary within some unit (the others are absorbed by the unit effects of TWFE)."""
+    return [c for c in columns if (df.groupby(unit)[c].nunique(dropna=False) > 1).any()]
+
+
+def estimator_arguments(estimator: str, df: pd.DataFrame, *, outcome: str, covariates: list[str], seed: int,
+                        n_boot: int = 499, control_group: str = "never_treated", cluster: str = "firm_id",
+                        anticipation: int = 0, base_period: str = "varying") -> dict:
+    """The keyword arguments a report passes to ``estimator`` (twfe, callaway_santanna, imputation) on the
+    :func:`analysis_data` panel ``df``: calling the estimator with them reproduces the report's numbers exactly.
+    TWFE gets the time-varying covariates (time-invariant ones are absorbed by the firm effects); the imputation
+    estimator takes none."""
+    if estimator == "twfe":
+        return dict(outcome=outcome, unit="firm_id", time="year", treatment="post_support",
+                    covariates=time_varying(df, covariates) or None, cluster=cluster, backend="linearmodels")
+    if estimator == "callaway_santanna":
+        return dict(outcome=outcome, unit="firm_id", time="year", group="first_support",
+                    covariates=list(covariates) or None, control_group=control_group, anticipation=anticipation,
+                    base_period=base_period, est_method="reg", unbalanced="pairwise", bootstrap="mammen",
+                    n_boot=n_boot, seed=seed, cluster=cluster)
+    if estimator == "imputation":
+        return dict(outcome=outcome, unit="firm_id", time="year", group="first_support", anticipation=anticipation,
+                    cluster=cluster)
+    raise ValueError(f"estimator={estimator!r} is not supported; choose one of {', '.join(map(repr, ESTIMATORS))}")
+
+
 def evaluate_effects(df: pd.DataFrame, *, outcome: str, seed: int, min_supported: int, n_boot: int = 499,
                      control_group: str = "never_treated", cluster: str = "firm_id",
                      with_heterogeneity: bool = True,
-                     secondary_outcomes: tuple[str, ...] = (), disclosure_k: int = 1) -> Evaluation:
-    """Run every effect estimator on ``df`` (columns firm_id, year, ``outcome``, support_start_year,
-    post_support, support_type) and collect their results, and the reasons for the missing ones."""
-    df = df[np.isfinite(df[outcome])].copy()
-    df["first_support"] = df["support_start_year"].fillna(0).astype(int)
-    df, dropped = _drop_singleton_cohorts(df, ["first_support"])
+                     secondary_outcomes: tuple[str, ...] = (), disclosure_k: int = 1,
+                     covariates: tuple[str, ...] | list[str] = (), sample: dict | None = None,
+                     estimators: tuple[str, ...] | list[str] = ESTIMATORS, anticipation: int = 0,
+                     base_period: str = "varying") -> Evaluation:
+    """Run the effect estimators ``estimators`` on ``df`` (columns firm_id, year, ``outcome``, support_start_year,
+    post_support, support_type and what the covariates and sample restriction read) and collect their results,
+    and the reasons for the missing ones. The panel is first prepared by :func:`analysis_data`; every estimator
+    is called with :func:`estimator_arguments`."""
+    df, cov_cols, dropped = analysis_data(df, outcome=outcome, covariates=covariates, sample=sample)
+    args = dict(outcome=outcome, covariates=cov_cols, seed=seed, n_boot=n_boot, control_group=control_group,
+                cluster=cluster, anticipation=anticipation, base_period=base_period)
     notes = []
     if dropped:
         notes.append(Message.of("note_singleton", n=f"<{disclosure_k}" if dropped < disclosure_k else dropped))
@@ -200,18 +254,17 @@ def evaluate_effects(df: pd.DataFrame, *, outcome: str, seed: int, min_supported
     try:
         # the reports show linearmodels' PanelOLS, the reference a reader can re-run (same numbers as the faster
         # numpy backend, to 1e-10)
-        res = twfe(df, outcome=outcome, unit="firm_id", time="year", treatment="post_support", cluster=cluster,
-                   backend="linearmodels")
-        estimates["twfe"] = estimate_from("twfe", res, outcome=outcome, **counts)
+        if "twfe" in estimators:
+            res = twfe(df, **estimator_arguments("twfe", df, **args))
+            estimates["twfe"] = estimate_from("twfe", res, outcome=outcome, **counts)
     except EstimationError as exc:
         reasons["twfe"] = _why(exc)
     try:
-        gt = att_gt(df, outcome=outcome, unit="firm_id", time="year", group="first_support",
-                    control_group=control_group, est_method="reg", unbalanced="pairwise",
-                    bootstrap="mammen", n_boot=n_boot, seed=seed, cluster=cluster)
-        estimates["callaway_santanna"] = estimate_from("callaway_santanna", gt.aggregate("simple"), outcome=outcome,
-                                                       **counts)
-        event_studies.append(_event_study("callaway_santanna", "Callaway–Sant'Anna", gt.aggregate("dynamic")))
+        gt = att_gt(df, **estimator_arguments("callaway_santanna", df, **args))
+        if "callaway_santanna" in estimators:  # else run only for the pre-trend test
+            estimates["callaway_santanna"] = estimate_from("callaway_santanna", gt.aggregate("simple"),
+                                                           outcome=outcome, **counts)
+            event_studies.append(_event_study("callaway_santanna", "Callaway–Sant'Anna", gt.aggregate("dynamic")))
         try:
             pretest = gt.pretest(trend=PRETREND_SIZE)
         except EstimationError as exc:
@@ -220,14 +273,14 @@ def evaluate_effects(df: pd.DataFrame, *, outcome: str, seed: int, min_supported
         reasons["att_gt"] = _why(exc)
     try:
         mde = minimum_detectable_effect(df, outcome=outcome, unit="firm_id", time="year", group="first_support",
-                                        control_group=control_group)
+                                        control_group=control_group, anticipation=anticipation)
     except EstimationError as exc:
         reasons["mde"] = _why(exc)
     try:
-        imp = did_imputation(df, outcome=outcome, unit="firm_id", time="year", group="first_support",
-                             cluster=cluster)
-        estimates["imputation"] = estimate_from("imputation", imp, outcome=outcome, **counts)
-        event_studies.append(_event_study("imputation", "Borusyak–Jaravel–Spiess", imp))
+        if "imputation" in estimators:
+            imp = did_imputation(df, **estimator_arguments("imputation", df, **args))
+            estimates["imputation"] = estimate_from("imputation", imp, outcome=outcome, **counts)
+            event_studies.append(_event_study("imputation", "Borusyak–Jaravel–Spiess", imp))
     except EstimationError as exc:
         reasons["imputation"] = _why(exc)
     try:
@@ -239,9 +292,7 @@ def evaluate_effects(df: pd.DataFrame, *, outcome: str, seed: int, min_supported
     for extra in secondary_outcomes:
         sub = df[np.isfinite(df[extra])]
         try:
-            res = att_gt(sub, outcome=extra, unit="firm_id", time="year", group="first_support",
-                         control_group=control_group, est_method="reg", unbalanced="pairwise",
-                         bootstrap="mammen", n_boot=n_boot, seed=seed, cluster=cluster)
+            res = att_gt(sub, **estimator_arguments("callaway_santanna", sub, **{**args, "outcome": extra}))
             secondary[extra] = estimate_from("callaway_santanna", res.aggregate("simple"), outcome=extra, **counts)
         except EstimationError as exc:
             reasons[f"secondary:{extra}"] = _why(exc)
@@ -254,7 +305,9 @@ def evaluate_effects(df: pd.DataFrame, *, outcome: str, seed: int, min_supported
             try:
                 het = heterogeneity(sub, by="support_type", outcome=outcome, unit="firm_id", time="year",
                                     group="first_support", control_group=control_group,
-                                    unbalanced="pairwise", cluster=cluster, min_units=min_supported)
+                                    unbalanced="pairwise", cluster=cluster, min_units=min_supported,
+                                    anticipation=anticipation, base_period=base_period,
+                                    covariates=cov_cols or None)
                 table = het.tidy()[["term", "estimate", "std_error", "conf_low", "conf_high", "p_value", "p_holm"]]
                 by_type = EffectsByType(table.reset_index(drop=True),
                                         float(het.equality_test.get("p_value", float("nan"))))
@@ -274,7 +327,9 @@ def effects_cache_key(df: pd.DataFrame, options: dict) -> str:
     """Content key of an evaluation: the evalutils code, the rows and columns it reads, and its options (seed
     included)."""
     cols = ["firm_id", "year", options["outcome"], *options.get("secondary_outcomes", ()), "support_start_year",
-            "post_support", "support_type", options.get("cluster", "firm_id")]
+            "post_support", "support_type", options.get("cluster", "firm_id"), *options.get("covariates", ()),
+            *(["vsic_section", "ownership", "employment"] if options.get("sample") else []),
+            *(["employment", "capital", "deflator"] if options.get("covariates") else [])]
     return content_key(df, cols, options)
 
 

@@ -262,6 +262,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Phương pháp Callaway–Sant'Anna (so với doanh nghiệp chưa từng được hỗ trợ)",
         "en": "Callaway–Sant'Anna (never-supported comparison group)",
     },
+    "est_cs_not_yet_treated": {
+        "vi": "Phương pháp Callaway–Sant'Anna (so với doanh nghiệp chưa được hỗ trợ tại thời điểm so sánh)",
+        "en": "Callaway–Sant'Anna (not-yet-supported comparison group)",
+    },
+    "est_cs_log_va_per_worker": {
+        "vi": "Phương pháp Callaway–Sant'Anna, kết quả: log giá trị tăng thêm thực tế trên một lao động",
+        "en": "Callaway–Sant'Anna, outcome: log real value added per worker",
+    },
     "est_bjs": {
         "vi": "Phương pháp điền khuyết Borusyak–Jaravel–Spiess",
         "en": "Borusyak–Jaravel–Spiess imputation",
@@ -411,6 +419,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Biến kết quả: log giá trị tăng thêm thực tế (đã loại trừ yếu tố giá) trên một lao động.",
         "en": "Outcome: log of real (deflated) value added per worker.",
     },
+    "m_outcome_log_tfp": {
+        "vi": "Biến kết quả: log năng suất các nhân tố tổng hợp (TFP) của doanh nghiệp.",
+        "en": "Outcome: firm log total factor productivity (TFP).",
+    },
+    "m_choices": {"vi": "Lựa chọn phân tích: {choices}.", "en": "Analysis choices: {choices}."},
+    "m_choices_text": {
+        "vi": "biến kiểm soát: {covariates}; mẫu: {sample}; phương pháp hiển thị: {estimators}; số năm phản ứng "
+              "trước hỗ trợ: {anticipation}; năm gốc: {base_period}",
+        "en": "covariates: {covariates}; sample: {sample}; estimators shown: {estimators}; anticipation: "
+              "{anticipation} year(s); base period: {base_period}",
+    },
+    "m_none": {"vi": "không có", "en": "none"},
+    "m_all_firms": {"vi": "mọi doanh nghiệp", "en": "all firms"},
+    "m_sample_vsic_section": {"vi": "ngành VSIC", "en": "VSIC section"},
+    "m_sample_size_class": {"vi": "quy mô", "en": "size class"},
+    "m_sample_ownership": {"vi": "loại hình sở hữu", "en": "ownership"},
+    "m_base_varying": {"vi": "năm liền trước (thay đổi)", "en": "varying (the year before)"},
+    "m_base_universal": {"vi": "cố định (năm trước khi được hỗ trợ)", "en": "universal (the year before support)"},
     "control_never_treated": {"vi": "doanh nghiệp chưa từng được hỗ trợ", "en": "never-supported firms"},
     "control_not_yet_treated": {"vi": "doanh nghiệp chưa được hỗ trợ tại thời điểm so sánh",
                                 "en": "firms not yet supported at the time"},
@@ -433,6 +459,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Borusyak–Jaravel–Spiess (2024): phương pháp điền khuyết — kết quả của doanh nghiệp được hỗ trợ nếu "
               "không được hỗ trợ được ước lượng từ các quan sát chưa được hỗ trợ.",
         "en": "Borusyak–Jaravel–Spiess (2024): imputation from not-yet-supported observations.",
+    },
+    "m_inference": {
+        "vi": "Suy luận khi có ít doanh nghiệp được hỗ trợ: khoảng tin cậy 95% của tác động chung (Callaway–Sant'Anna "
+              "và Borusyak–Jaravel–Spiess) dùng phương sai phân tầng theo nhóm cùng năm bắt đầu hỗ trợ, có hiệu chỉnh "
+              "mẫu nhỏ, và phân phối Student với số bậc tự do Welch–Satterthwaite. Kiểm định xu hướng trước hỗ trợ là "
+              "kiểm định t cho chênh lệch tốc độ tăng hằng năm trước hỗ trợ, kèm xác suất phát hiện chênh lệch 1%/năm. "
+              "Tác động nhỏ nhất có thể phát hiện (xác suất 80%, mức 5%) được tính từ thiết kế (số doanh nghiệp, nhóm, "
+              "năm, độ dao động và tương quan theo thời gian của năng suất) trước khi xem kết quả ước lượng. Mô phỏng "
+              "kiểm chứng: docs/inference.md.",
+        "en": "Inference with few supported firms: the 95% intervals of the overall effect (Callaway–Sant'Anna and "
+              "Borusyak–Jaravel–Spiess) use a variance stratified by support cohort with a small-sample correction "
+              "and Student t with Welch–Satterthwaite degrees of freedom. The pre-trend test is a t test of the "
+              "difference in yearly growth before support, with its probability of detecting a gap of 1% a year. "
+              "The smallest detectable effect (80% probability, 5% level) is computed from the design (firms, "
+              "cohorts, years, the variability and persistence of productivity) before looking at the estimate. "
+              "Simulation evidence: docs/inference.md.",
     },
     "m_weights": {
         "vi": "Chẩn đoán hồi quy TWFE: trọng số của de Chaisemartin–D'Haultfœuille (2020).",

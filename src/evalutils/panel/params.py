@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from ..errors import ParameterError
 from ..geography import resolve_province
 from .indicators import INDICATORS, Aggregation, allowed_units
+from .analysis import AnalysisFields, check_overrides
 
 Comparison = Literal["at_least", "more_than", "at_most", "between", "about"]
 Year = Annotated[int, Field(ge=1990, le=2050)]
@@ -130,6 +131,7 @@ class ProvinceParams(_Strict):
     province: str = Field(description="slug of the pre-2025 province, e.g. bac-lieu")
     plans: list[Plan] = Field(default_factory=list)
     targets: list[Target] = Field(default_factory=list)
+    analysis: dict | None = Field(None, description="overrides of the analysis choices (docs/analysis.md)")
 
     def check_references(self, path: Path) -> None:
         """Targets must refer to a plan of the file; target ids must be unique."""
@@ -163,8 +165,10 @@ class Disclosure(_Strict):
     max_firm_share: Number = Field(gt=0, le=1, description="dominance rule: largest firm's share of a cell's total")
 
 
-class Defaults(_Strict):
-    """Analysis settings shared by every report (params/defaults.yml)."""
+class Defaults(AnalysisFields):
+    """Analysis settings shared by every report (params/defaults.yml); the analysis choices (covariates, sample,
+    estimators, anticipation, base_period and outcome, control_group, n_boot, cluster) may be overridden by a
+    province file's ``analysis:`` block and by a run (:mod:`.analysis`)."""
 
     seed: int = Field(ge=0, le=MAX_SEED)
     years: tuple[Year, Year]
@@ -312,6 +316,7 @@ def load_province_params(path: str | Path) -> ProvinceParams:
         _raise_validation(path, exc, data)
         raise
     params.check_references(path)
+    check_overrides(params.analysis, where=path)
     try:
         slug = resolve_province(params.province)["slug"]
     except Exception as exc:  # GeographyError: re-raise naming the file

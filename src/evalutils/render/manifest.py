@@ -77,6 +77,8 @@ def task_inputs(task: ReportTask, hasher: FileHasher | None = None) -> dict[str,
     out = {label: hasher(path) for label, path in task_input_files(task).items() if path.exists()}
     out["code"] = code_hash()
     out["formats"] = "html+pdf" if task.pdf else "html"
+    if getattr(task, "analysis", ""):  # the run's analysis overrides (a report made without them differs)
+        out["analysis"] = task.analysis
     return out
 
 
@@ -185,7 +187,8 @@ class RunManifest:
             "parameters": {"province": t.province, "lang": t.lang, "geography": t.geography,
                            "data_dir": str(Path(t.data_dir).resolve()),
                            "params_dir": str(Path(t.params_dir).resolve()),
-                           "notebook": str(Path(t.notebook).resolve()), "timeout": t.timeout, "pdf": t.pdf},
+                           "notebook": str(Path(t.notebook).resolve()), "timeout": t.timeout, "pdf": t.pdf,
+                           **({"analysis": json.loads(t.analysis)} if getattr(t, "analysis", "") else {})},
             "inputs": inputs, "inputs_digest": inputs_digest(inputs),
             "code_version": git_revision(), "packages": package_versions(), "seed": seed,
             "started_at": outcome.extra.get("started_at"), "finished_at": outcome.extra.get("finished_at"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -51,6 +52,8 @@ class ReportTask:
     timeout: int = 600
     geography: str = "pre2025"
     pdf: bool = False
+    #: the run's analysis overrides as JSON text (``evalutils run --set analysis.<key>=<value>``; docs/analysis.md)
+    analysis: str = ""
 
     @property
     def _sub(self) -> str:
@@ -73,7 +76,8 @@ class ReportTask:
                   "params_dir": str(Path(self.params_dir).resolve()), "cache_dir": str(self.cache_dir.resolve())}
         if self.geography == NATIONAL:
             return common
-        return {"province": self.province, "geography": self.geography, **common}
+        extra = {"analysis": json.loads(self.analysis)} if self.analysis else {}
+        return {"province": self.province, "geography": self.geography, **common, **extra}
 
     @property
     def _name(self) -> str:

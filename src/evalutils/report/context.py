@@ -9,11 +9,13 @@ from typing import Any
 
 import pandas as pd
 
+from ..errors import ParameterError
 from ..geography import REGIONS, Geography, province_codes, provinces, resolve_province, resolve_unit_2025
 from ..i18n import Lang
 from ..measures.aggregates import firm_log_tfp, national_aggregates
 from ..measures.outcomes import outcome_panel
 from ..measures.targets import scorecard
+from ..panel.analysis import AnalysisChoices, as_overrides, resolve_analysis
 from ..panel.io import load_data_manifest, load_deflators, load_monitoring, load_panel, load_participation, \
     participation_for
 from ..panel.params import Defaults, ProvinceParams, load_defaults, load_province_params, province_params_path
@@ -62,6 +64,8 @@ class ProvinceContext:
     data_dir: Path
     params_dir: Path
     cache_dir: Path | None
+    #: the analysis choices: defaults.yml, then the province files' ``analysis:`` blocks, then the run's overrides
+    analysis: AnalysisChoices | None = None
     memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -95,9 +99,14 @@ class ProvinceContext:
 
 def load_province_context(province: str, *, data_dir: str | Path, params_dir: str | Path,
                           lang: Lang = "en", geography: Geography = "pre2025",
-                          cache_dir: str | Path | None = None) -> ProvinceContext:
+                          cache_dir: str | Path | None = None,
+                          analysis: dict | str | None = None) -> ProvinceContext:
     """Load parameters and the unit's slice of the data (validated); the national aggregates from ``cache_dir``
-    (built there on first use). The data directory is only read."""
+    (built there on first use). The data directory is only read.
+
+    ``analysis`` overrides analysis choices for this run (a mapping or YAML text, e.g.
+    ``{"control_group": "not_yet_treated"}``), after ``defaults.yml`` and the province file's ``analysis:`` block
+    (see docs/analysis.md)."""
     if lang not in ("vi", "en"):
         raise ValueError(f"lang must be 'vi' or 'en', not {lang!r}")
     data_dir, params_dir = Path(data_dir), Path(params_dir)
@@ -114,6 +123,7 @@ def load_province_context(province: str, *, data_dir: str | Path, params_dir: st
     members = [MemberProvince(prov.loc[c, "slug"], c, prov.loc[c, "name_vi"],
                               load_province_params(province_params_path(params_dir, prov.loc[c, "slug"])))
                for c in codes]
+    choices = analysis_choices(params_dir, defaults, members, analysis)
     regions = list(dict.fromkeys(REGIONS[prov.loc[c, "region"]][lang] for c in codes))
     panel = load_panel(data_dir, codes)
     participation = participation_for(load_participation(data_dir), panel)
@@ -123,8 +133,27 @@ def load_province_context(province: str, *, data_dir: str | Path, params_dir: st
         region=", ".join(regions), members=members, lang=lang, defaults=defaults, panel=panel,
         participation=participation, monitoring=load_monitoring(data_dir), deflators=load_deflators(data_dir),
         totals=national.totals, tfp_model=national.model, data_manifest=load_data_manifest(data_dir),
-        data_dir=data_dir, params_dir=params_dir, cache_dir=cache_dir,
+        data_dir=data_dir, params_dir=params_dir, cache_dir=cache_dir, analysis=choices,
     )
+
+
+def analysis_choices(params_dir: Path, defaults: Defaults, members: list[MemberProvince],
+                     run: dict | str | None = None) -> AnalysisChoices:
+    """The unit's analysis choices. The members of a 2025 unit must not set one key to different values."""
+    province: dict = {}
+    source: dict = {}
+    for m in members:
+        path = province_params_path(params_dir, m.slug)
+        for key, value in (m.params.analysis or {}).items():
+            if key in province and province[key] != value:
+                raise ParameterError(f"the provinces of this unit set analysis.{key} differently "
+                                     f"({province[key]!r} in {source[key].name}, {value!r} here)", file=path,
+                                     key=f"analysis.{key}", hint="give the provinces of a unit the same choice, "
+                                                                 "or set it for the run (--set)")
+            province[key], source[key] = value, path
+    where = province_params_path(params_dir, members[0].slug) if members else "the province file"
+    return resolve_analysis(defaults, province, as_overrides(run), defaults_file=params_dir / "defaults.yml",
+                            province_file=where)
 
 
 def analysis_panel(ctx: ProvinceContext) -> pd.DataFrame:

@@ -40,6 +40,8 @@ def results_payload(ctx, evaluation: Evaluation | None = None) -> dict:
         "synthetic": ctx.synthetic, "n_targets": len(targets), "target_status_counts": statuses,
         "targets": targets, "effect": None, "effects": {},
     }
+    if getattr(ctx, "analysis", None) is not None:  # the choices the estimates follow (docs/analysis.md)
+        payload["analysis"] = ctx.analysis.as_dict()
     if evaluation is not None:
         payload["n_firms"] = evaluation.n_firms
         payload["n_supported"] = evaluation.n_supported

@@ -19,16 +19,31 @@ def evaluate(ctx: ProvinceContext, *, cache: bool = True) -> Evaluation:
     parameters, seed and code, and kept in ``<cache_dir>/effects/`` for the other language
     (``cache=False``, or a context without a cache directory, always recomputes).
     """
-    d = ctx.defaults
     cache_dir = ctx.cache_dir / "effects" if cache and ctx.cache_dir is not None else None
     return evaluate_effects_cached(analysis_panel(ctx), cache_dir=cache_dir, name=f"{ctx.geography}-{ctx.slug}",
-                                   outcome=d.outcome, seed=d.seed,
-                                   min_supported=d.min_supported_for_estimate, n_boot=d.n_boot,
-                                   control_group=d.control_group, cluster=d.cluster,
-                                   secondary_outcomes=("log_tfp",), disclosure_k=ctx.k)
+                                   **evaluation_options(ctx))
+
+
+def evaluation_options(ctx: ProvinceContext) -> dict:
+    """The options of the unit's evaluation: the analysis choices (``ctx.analysis``), the seed and thresholds.
+    They are also the evaluation's cache key (with the code and the data)."""
+    d, a = ctx.defaults, ctx.analysis
+    secondary = tuple(o for o in ("log_tfp", "log_va_per_worker") if o != a.outcome)[:1]
+    return dict(outcome=a.outcome, seed=d.seed, min_supported=d.min_supported_for_estimate, n_boot=a.n_boot,
+                control_group=a.control_group, cluster=a.cluster, secondary_outcomes=secondary,
+                disclosure_k=ctx.k, covariates=list(a.covariates),
+                sample={k: list(v) for k, v in a.sample.model_dump().items() if v is not None} or None,
+                estimators=list(a.estimators), anticipation=a.anticipation, base_period=a.base_period)
 
 
 _EST_NAMES = {"twfe": "est_twfe", "callaway_santanna": "est_cs", "imputation": "est_bjs"}
+
+
+def _est_name(estimator: str, ctx: ProvinceContext) -> str:
+    """The message naming ``estimator``; Callaway–Sant'Anna's names its comparison group."""
+    if estimator == "callaway_santanna" and ctx.analysis.control_group == "not_yet_treated":
+        return "est_cs_not_yet_treated"
+    return _EST_NAMES[estimator]
 
 
 def effects_html(ctx: ProvinceContext, evaluation: Evaluation) -> str:
@@ -43,7 +58,7 @@ def effects_html(ctx: ProvinceContext, evaluation: Evaluation) -> str:
         reason = ev.reason("twfe", lang) or ev.reason("att_gt", lang)
         return render("effects.html.j2", **values, unavailable=t("effect_unavailable", lang, reason=reason))
     rows = []
-    for key, e in [*((_EST_NAMES[n], e) for n, e in est.items()),
+    for key, e in [*((_est_name(n, ctx), e) for n, e in est.items()),
                    *(("est_cs_" + outcome, e) for outcome, e in ev.secondary.items())]:
         rows.append({t("col_estimator", lang): t(key, lang),
                      t("col_estimate", lang): fmt(e.estimate, lang, 4) + stars(e.p_value),
