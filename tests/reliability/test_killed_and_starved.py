@@ -366,17 +366,19 @@ def test_a_dask_cluster_losing_a_worker_mid_report_loses_nothing(setup, tmp_path
             if p.poll() is None:
                 os.killpg(p.pid, signal.SIGKILL)
             p.wait(timeout=30)
-    assert run.returncode in (0, 1), out
+    assert run.returncode == 0, out
     assert "Traceback" not in out, out
     entries = _manifest(reports)
     assert set(entries) == {f"pre2025/en/{p}" for p in PROVINCES}, out          # every report recorded
     lost = entries[f"pre2025/en/{victim_report}"]
-    assert lost["outcome"] == "built" or "KilledWorker" in (lost["error"] or ""), lost  # retried, or said
+    print(f"the report of the killed worker {victim}: {lost['outcome']} on {lost['worker']} {lost['error'] or ''}")
+    # the scheduler gave the lost report to the other worker (after distributed.scheduler.allowed-failures
+    # losses it would be recorded as failed with KilledWorker instead): it ran twice and was built once
+    assert lost["outcome"] == "built", lost
+    assert not lost["worker"].endswith(f":{victim}")
+    assert len([f for f in started.iterdir() if f.stem.startswith(victim_report)]) == 2
     other = entries[f"pre2025/en/{next(p for p in PROVINCES if p != victim_report)}"]
     assert other["outcome"] == "built", other
     assert _published(reports) == _recorded(reports)                            # nothing half-written
     assert not _partials(reports)
-    # the report of the lost worker ran again on the other one, and the reports say where they were built
-    if lost["outcome"] == "built":
-        assert len([f for f in started.iterdir() if f.stem.startswith(victim_report)]) == 2
-        assert not lost["worker"].endswith(f":{victim}")
+    assert procs["scheduler"].returncode is not None                            # torn down
