@@ -159,8 +159,8 @@ def render_report_pdf(executed_notebook: Path, pdf_path: Path) -> Path:
         title = t("national_title", lang)
     else:
         title = t("report_title", lang, province=p.get("name_vi", ""))
-    subtitle = "Quyết định 1322/QĐ-TTg · 36/QĐ-TTg"
+    subtitle = t("pdf_subtitle", lang)
     banner = t("synthetic_banner", lang) if p.get("synthetic", True) else None
-    footer = f"evalutils {__version__}" + (" · SYNTHETIC" if p.get("synthetic", True) else "")
+    footer = f"evalutils {__version__}" + (" · " + t("pdf_footer_synthetic", lang) if p.get("synthetic", True) else "")
     return render_pdf(Path(executed_notebook), Path(pdf_path), title=title, subtitle=subtitle, footer=footer,
                       banner=banner, lang=lang)

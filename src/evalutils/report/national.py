@@ -23,7 +23,7 @@ from ..measures.outcomes import outcome_panel
 from ..measures.targets import scorecard
 from ..panel.io import load_data_manifest, load_deflators, load_monitoring, load_panel, load_participation
 from ..panel.params import Defaults, load_defaults, load_province_params, province_params_path
-from .formatting import count_text
+from .formatting import count_text, pct_effect
 from .html import render, rows_table
 from .sections.header import vintage_text
 
@@ -103,6 +103,9 @@ def unit_effects(ctx: NationalContext, geography: str = "pre2025") -> pd.DataFra
                                     name=f"national-{geography}-{unit}",
                                     outcome=d.outcome, seed=d.seed, min_supported=d.min_supported_for_estimate,
                                     n_boot=d.n_boot, control_group=d.control_group, cluster=d.cluster,
+                                    covariates=list(d.covariates), estimators=list(d.estimators),
+                                    sample={k: list(v) for k, v in d.sample.model_dump().items() if v is not None}
+                                    or None, anticipation=d.anticipation, base_period=d.base_period,
                                     with_heterogeneity=False,
                                     disclosure_k=d.disclosure.min_firms_per_cell)
         row = {"unit": unit, "name_vi": names[unit], "n_firms": ev.n_firms, "n_supported": ev.n_supported}
@@ -215,19 +218,55 @@ def attainment_html(table: pd.DataFrame, lang: Lang) -> str:
                   t=rows_table(list(cols.values()), body))
 
 
+def pooled_interval(pooled: PooledEstimate) -> tuple[float, float, float, str]:
+    """The one interval and p-value the synthesis reports for the pooled estimate, and where they come from: the
+    wild cluster bootstrap when it ran (reliable with few clusters), else the analytic clustered ones. The report's
+    text, its summary and its payload (which the website reads) all quote this one."""
+    if pooled.wild is not None:
+        return pooled.wild.conf_low, pooled.wild.conf_high, pooled.wild.p_value, "wild_cluster_bootstrap"
+    e = pooled.estimate
+    return e.conf_low, e.conf_high, e.p_value, "analytic_cluster"
+
+
 def pooled_html(ctx: NationalContext, pooled: PooledEstimate) -> str:
-    """The national pooled TWFE estimate with the wild cluster bootstrap (or why it is unavailable)."""
+    """The national pooled TWFE estimate with one interval (:func:`pooled_interval`)."""
     lang = ctx.lang
     e = pooled.estimate
-    text = t("pooled_text", lang, est=fmt_number(e.estimate, lang, 4), se=fmt_number(e.std_error, lang, 4),
-             g=pooled.n_clusters, p=fmt_number(e.p_value, lang, 3))
+    lo, hi, p, method = pooled_interval(pooled)
     w = pooled.wild
+    extra = "" if w is None else t("pooled_extra_wild", lang, b=w.n_boot, g=pooled.n_clusters,
+                                   se=fmt_number(e.std_error, lang, 4))
+    text = t("pooled_one", lang, est=fmt_number(e.estimate, lang, 4), lo=fmt_number(lo, lang, 4),
+             hi=fmt_number(hi, lang, 4), p=fmt_number(p, lang, 3),
+             method=t("interval_wild" if method == "wild_cluster_bootstrap" else "interval_analytic", lang),
+             extra=extra)
     if w is None:
         text += " " + t("wild_unavailable", lang, reason=pooled.wild_reason)
-    else:
-        text += " " + t("wild_text", lang, p=fmt_number(w.p_value, lang, 3), lo=fmt_number(w.conf_low, lang, 4),
-                        hi=fmt_number(w.conf_high, lang, 4), b=w.n_boot)
     return render("paragraphs.html.j2", paragraphs=[text], t=None)
+
+
+def summary_html(ctx: NationalContext, effects: pd.DataFrame, pooled: PooledEstimate,
+                 attainment: pd.DataFrame) -> str:
+    """The synthesis' key findings: how many provinces' effects were estimated and where their intervals lie, the
+    pooled effect with its one interval, and the targets' statuses across provinces."""
+    lang = ctx.lang
+    est = effects.dropna(subset=["cs"]) if "cs" in effects else effects.iloc[0:0]
+    above = int((est["cs_low"] > 0).sum()) if len(est) else 0
+    below = int((est["cs_high"] < 0).sum()) if len(est) else 0
+    items = [t("nat_kf_units", lang, n=len(effects), n_est=len(est), k=ctx.defaults.min_supported_for_estimate,
+               above=above, below=below, zero=len(est) - above - below)]
+    e = pooled.estimate
+    lo, hi, p, method = pooled_interval(pooled)
+    items.append(t("nat_kf_pooled", lang, pct=pct_effect(abs(e.estimate), lang),
+                   direction=t("kf_higher" if e.estimate >= 0 else "kf_lower", lang),
+                   lo=pct_effect(lo, lang), hi=pct_effect(hi, lang),
+                   method=t("interval_wild" if method == "wild_cluster_bootstrap" else "interval_analytic", lang),
+                   sig=t("kf_sig" if p < 0.05 else "kf_not_sig", lang)))
+    if len(attainment):
+        sums = {k: int(attainment[k].sum()) for k in ("targets", "met", "on_track", "behind", "no_data")}
+        items.append(t("nat_kf_targets", lang, n_prov=len(attainment), n=sums["targets"], met=sums["met"],
+                       on_track=sums["on_track"], behind=sums["behind"], no_data=sums["no_data"]))
+    return render("key_findings.html.j2", heading=t("kf_heading", lang), items=items)
 
 
 def header_html(ctx: NationalContext) -> str:
@@ -244,10 +283,12 @@ def results_payload(ctx: NationalContext, effects: pd.DataFrame, pooled: PooledE
     """Machine-readable headline numbers of the synthesis (same mime type as the province reports); every
     number names its estimator."""
     e = pooled.estimate
+    lo, hi, p, interval = pooled_interval(pooled)  # the one interval the report quotes
     out = {"unit": "national", "geography": "pre2025", "lang": ctx.lang, "name_vi": "Toàn quốc",
            "synthetic": ctx.synthetic,
            "effect": {"estimator": e.estimator, "outcome": e.outcome, "method": e.method,
-                      **{k: getattr(e, k) for k in ("estimate", "std_error", "conf_low", "conf_high", "p_value")}},
+                      "estimate": e.estimate, "std_error": e.std_error, "conf_low": lo, "conf_high": hi,
+                      "p_value": p, "interval": interval},
            "n_units_estimated": int(effects["cs"].notna().sum()) if "cs" in effects else 0}
     if pooled.wild is not None:
         out["wild_bootstrap"] = {"p_value": pooled.wild.p_value, "conf_low": pooled.wild.conf_low,

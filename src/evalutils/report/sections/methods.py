@@ -23,7 +23,7 @@ def methods_html(ctx: ProvinceContext) -> str:
     settings of ``params/defaults.yml``."""
     lang = ctx.lang
     d = ctx.defaults
-    keys = ["m_outcome", "m_twfe", "m_cs", "m_bjs", "m_weights", "m_tfp", "m_targets", "m_disclosure"]
+    keys = ["m_outcome", "m_twfe", "m_cs", "m_bjs", "m_inference", "m_weights", "m_tfp", "m_targets", "m_disclosure"]
     if not any(m.params.targets for m in ctx.members):
         keys.remove("m_targets")  # no target is scored: the scorecard's reading rules do not apply
     a = ctx.analysis
