@@ -250,6 +250,7 @@ def _run_locked(args: argparse.Namespace) -> int:
     provinces = _select_provinces(args)
     langs = _languages(args)
     seed = load_defaults(Path(args.params) / "defaults.yml").seed
+    analysis = _analysis_overrides(args)  # a bad --set is refused before anything is built
     # the checks of `evalutils validate`; every problem listed
     require_valid_inputs(args.data, args.params, cache_dir=report_cache_dir(args.reports))
     workers = _workers(args)
@@ -257,7 +258,6 @@ def _run_locked(args: argparse.Namespace) -> int:
     national_aggregates(args.data, seed=seed, cache_dir=report_cache_dir(args.reports),
                         n_jobs=1 if args.scheduler else workers)
     notebook = Path(args.notebook) if args.notebook else DEFAULT_NOTEBOOK
-    analysis = _analysis_overrides(args)
     tasks = [ReportTask(p, lang, Path(args.data), Path(args.params), Path(args.reports), notebook=notebook,
                         timeout=args.timeout, geography=args.geography, pdf=args.pdf, analysis=analysis)
              for p in provinces for lang in langs]

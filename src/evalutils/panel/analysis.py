@@ -121,6 +121,11 @@ class AnalysisOverrides(_Strict):
     n_boot: int | None = Field(None, ge=MIN_BOOT, le=100_000)
     cluster: Cluster | None = None
 
+    @field_validator("estimators")
+    @classmethod
+    def _estimators(cls, v):
+        return v if v is None else AnalysisFields._estimators(v)
+
     def given(self) -> dict[str, Any]:
         return self.model_dump(exclude_none=True, exclude_unset=True)
 
