@@ -603,6 +603,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "param_province": {"vi": "tỉnh", "en": "province"},
     "param_lang": {"vi": "ngôn ngữ", "en": "language"},
     "param_geography": {"vi": "địa giới", "en": "geography"},
+    "param_analysis": {"vi": "lựa chọn phân tích", "en": "analysis choices"},
     "geo_pre2025": {"vi": "63 tỉnh trước 1/7/2025", "en": "63 provinces before 1 July 2025"},
     "geo_2025": {"vi": "34 đơn vị từ 1/7/2025", "en": "34 units since 1 July 2025"},
     "pdf_subtitle": {"vi": "Quyết định 1322/QĐ-TTg · 36/QĐ-TTg", "en": "Decisions 1322/QĐ-TTg · 36/QĐ-TTg"},

@@ -7,6 +7,10 @@ from ..context import ProvinceContext
 from ..html import render
 
 
+#: the estimators' names as the effects table prints them (never the code's identifiers)
+_ESTIMATOR_NAMES = {"twfe": "est_twfe", "callaway_santanna": "est_cs", "imputation": "est_bjs"}
+
+
 def choices_text(a, lang) -> str:
     """The analysis choices a reader needs to re-run the estimates (covariates, sample, estimators, anticipation,
     base period), in words."""
@@ -14,7 +18,8 @@ def choices_text(a, lang) -> str:
     sample = "; ".join(f"{t('m_sample_' + k, lang)}: {', '.join(v)}" for k, v in a.sample.model_dump().items()
                        if v is not None) or t("m_all_firms", lang)
     return t("m_choices_text", lang, covariates=", ".join(a.covariates) or none, sample=sample,
-             estimators=", ".join(a.estimators), anticipation=a.anticipation,
+             estimators=", ".join(t(_ESTIMATOR_NAMES.get(e, e), lang) if e in _ESTIMATOR_NAMES else e
+                                  for e in a.estimators), anticipation=a.anticipation,
              base_period=t(f"m_base_{a.base_period}", lang))
 
 
