@@ -301,25 +301,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "TWFE and Callaway–Sant'Anna differ by {d} log points, within one standard error ({neg} of the {n} "
               "supported observations carry negative TWFE weight).",
     },
-    "pretest_ok": {
-        "vi": "Kiểm định xu hướng trước hỗ trợ (trước khi được hỗ trợ, doanh nghiệp được hỗ trợ và doanh nghiệp "
-              "khác có diễn biến như nhau không?): p = {p}; không phát hiện khác biệt.",
-        "en": "Pre-trend test (before support began, did supported and other firms move alike?): p = {p}; no "
-              "difference detected.",
-    },
-    "pretest_reject": {
-        "vi": "Kiểm định xu hướng trước hỗ trợ (trước khi được hỗ trợ, doanh nghiệp được hỗ trợ và doanh nghiệp "
-              "khác có diễn biến như nhau không?): p = {p}; CÓ khác biệt — cần thận trọng khi diễn giải.",
-        "en": "Pre-trend test (before support began, did supported and other firms move alike?): p = {p}; they did "
-              "NOT — interpret with care.",
-    },
-    "pretest_few": {
-        "vi": "Khi mỗi nhóm cùng năm bắt đầu hỗ trợ chỉ có ít doanh nghiệp, sai số chuẩn tính theo công thức bị ước"
-              " lượng thấp: kiểm định này và các khoảng tin cậy ở trên dễ cho kết luận có khác biệt khi thực ra "
-              "không có.",
-        "en": "With few supported firms in each cohort, analytic standard errors are underestimated: this test and "
-              "the intervals above reject too easily.",
-    },
     "pretest_trend": {
         "vi": "Kiểm định xu hướng trước hỗ trợ (trước khi được hỗ trợ, doanh nghiệp được hỗ trợ và doanh nghiệp "
               "khác có diễn biến như nhau không?): trước khi được hỗ trợ, tốc độ tăng hằng năm của hai nhóm chênh "
@@ -466,15 +447,15 @@ MESSAGES: dict[str, dict[str, str]] = {
               "mẫu nhỏ, và phân phối Student với số bậc tự do Welch–Satterthwaite. Kiểm định xu hướng trước hỗ trợ là "
               "kiểm định t cho chênh lệch tốc độ tăng hằng năm trước hỗ trợ, kèm xác suất phát hiện chênh lệch 1%/năm. "
               "Tác động nhỏ nhất có thể phát hiện (xác suất 80%, mức 5%) được tính từ thiết kế (số doanh nghiệp, nhóm, "
-              "năm, độ dao động và tương quan theo thời gian của năng suất) trước khi xem kết quả ước lượng. Mô phỏng "
-              "kiểm chứng: docs/inference.md.",
+              "năm, độ dao động và tương quan theo thời gian của năng suất) trước khi xem kết quả ước lượng. Các "
+              "phương pháp này đã được kiểm chứng bằng mô phỏng ở quy mô một tỉnh.",
         "en": "Inference with few supported firms: the 95% intervals of the overall effect (Callaway–Sant'Anna and "
               "Borusyak–Jaravel–Spiess) use a variance stratified by support cohort with a small-sample correction "
               "and Student t with Welch–Satterthwaite degrees of freedom. The pre-trend test is a t test of the "
               "difference in yearly growth before support, with its probability of detecting a gap of 1% a year. "
               "The smallest detectable effect (80% probability, 5% level) is computed from the design (firms, "
               "cohorts, years, the variability and persistence of productivity) before looking at the estimate. "
-              "Simulation evidence: docs/inference.md.",
+              "These methods were checked by simulation at the scale of a province.",
     },
     "m_weights": {
         "vi": "Chẩn đoán hồi quy TWFE: trọng số của de Chaisemartin–D'Haultfœuille (2020).",

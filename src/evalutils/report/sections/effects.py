@@ -10,6 +10,7 @@ from ...panel.schema import SUPPORT_TYPES
 from ..context import ProvinceContext, analysis_panel
 from ..formatting import count_text, fmt, pct_effect, stars
 from ..html import render, table
+from .credibility import pretrend_paragraphs
 
 
 def evaluate(ctx: ProvinceContext, *, cache: bool = True) -> Evaluation:
@@ -77,12 +78,7 @@ def effects_html(ctx: ProvinceContext, evaluation: Evaluation) -> str:
         neg = f"{w.n_negative}" if w is not None else "—"
         key = "diff_large" if abs(d) > se else "diff_small"
         paragraphs.append(t(key, lang, d=fmt(d, lang, 4), neg=neg, n=w.n_treated_obs if w else "—"))
-    if ev.pretest is not None:
-        p = ev.pretest.p_value
-        text = t("pretest_reject" if p < 0.05 else "pretest_ok", lang, p=fmt(p, lang, 3), df=int(ev.pretest.df))
-        if ev.n_supported < 30:
-            text += " " + t("pretest_few", lang)
-        paragraphs.append(text)
+    paragraphs += pretrend_paragraphs(ev, lang)  # the calibrated pre-trend test and its power (issue 12)
     return render("effects.html.j2", **values, unavailable="", t=table(tab, numeric=list(tab.columns[1:])),
                   stars_note=t("stars_note", lang), missing=missing, paragraphs=paragraphs,
                   notes=ev.notes_text(lang))

@@ -17,6 +17,7 @@ from ..context import ProvinceContext
 from ..findings import plan_target
 from ..formatting import count_text, pct_effect
 from ..html import render
+from .credibility import breakdown_sentence, mde_sentence
 from .productivity import growth_accounting_result, productivity_trend
 from .support import balance
 
@@ -100,6 +101,9 @@ def key_findings_html(ctx: ProvinceContext, evaluation: Evaluation) -> str:
     lang = ctx.lang
     f = facts(ctx)
     items = [_effect_item(ctx, evaluation, lang)]
+    if "callaway_santanna" in evaluation.estimates:  # how large an effect the design could detect (issue 12)
+        items += [x for x in (mde_sentence(evaluation, lang),
+                              breakdown_sentence(evaluation.diagnostics.get("sensitivity"), lang)) if x]
     counts: dict[str, int] = {}
     n = 0
     for m in ctx.members:
