@@ -16,14 +16,17 @@ def temporary_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.{uuid.uuid4().hex}.partial")
 
 
-def atomic_write(path: str | Path, write: Callable[[Path], object]) -> None:
+def atomic_write(path: str | Path, write: Callable[[Path], object], *,
+                 temporary: Callable[[Path], Path] = temporary_name) -> None:
     """Call ``write(tmp)`` to fill a temporary file beside ``path``, then rename it to ``path``.
 
     The folder is created if needed; on any failure the temporary file is removed and ``path`` is left as it was.
+    ``temporary`` names the temporary file (the report runner's names say which host and process wrote them, so
+    that a later run can remove those of a killed one).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temporary_name(path)
+    tmp = temporary(path)
     try:
         write(tmp)
         os.replace(tmp, path)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from ..atomic import atomic_write
 from .export import TEMPLATE_DIR, TEMPLATE_NAME, export_settings
 from .task import partial_name
 
@@ -26,10 +26,4 @@ def render_html(notebook_path: Path, html_path: Path) -> None:
     tag_remover = TagRemovePreprocessor(remove_cell_tags={"parameters", "injected-parameters", "remove-cell"}, enabled=True)
     exporter.register_preprocessor(tag_remover, enabled=True)
     body, _ = exporter.from_notebook_node(nb, resources={"evalutils": settings})
-    html_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = partial_name(html_path)
-    try:
-        tmp.write_text(body, encoding="utf-8")
-        os.replace(tmp, html_path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    atomic_write(html_path, lambda tmp: tmp.write_text(body, encoding="utf-8"), temporary=partial_name)

@@ -51,15 +51,12 @@ from .task import (  # noqa: F401  (re-exported: the runner's public names)
 
 # several threads of one Dask worker process must not run papermill at the same time
 _PAPERMILL_LOCK = threading.Lock()
-_IN_POOL_WORKER = False
 _BUILDING = threading.Event()  # set while this process builds a report
 
 
 def _pool_worker_init(parent_pid: int | None = None) -> None:
     """In a local pool worker: Ctrl-C is the parent's to handle; SIGTERM from the parent stops the report;
     the worker ends when the run that started it ends, however it ends (:mod:`evalutils.render.lifeline`)."""
-    global _IN_POOL_WORKER
-    _IN_POOL_WORKER = True
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     if parent_pid is not None:
@@ -151,20 +148,24 @@ def build_task(task: ReportTask) -> TaskOutcome:
     """Execute and render one report in a scratch folder; its files travel in ``outcome.artifacts``.
 
     Never raises an ordinary exception (the outcome says what went wrong). The same function runs in a local
-    worker process and on a Dask worker; it writes nothing outside its scratch folder (and the effect estimates'
-    cache under the data folder, which the report notebook keeps itself).
+    worker process and on a Dask worker; it writes nothing outside its scratch folder (and the caches under
+    ``<reports>/.cache``, which the report notebook keeps itself).
     """
+    with _PAPERMILL_LOCK:
+        _BUILDING.set()
+        try:
+            return _build_task(task)
+        finally:
+            _BUILDING.clear()
+
+
+def _build_in_pool(task: ReportTask) -> TaskOutcome:
+    """:func:`build_task` in a worker of the local pool: when the parent stops the batch (SIGTERM, raised here
+    as KeyboardInterrupt once the kernel and the scratch folder are cleaned up) the worker ends at once."""
     try:
-        with _PAPERMILL_LOCK:
-            _BUILDING.set()
-            try:
-                return _build_task(task)
-            finally:
-                _BUILDING.clear()
+        return build_task(task)
     except KeyboardInterrupt:
-        if _IN_POOL_WORKER:  # the parent is stopping the batch: the kernel and the scratch folder are cleaned up
-            os._exit(130)
-        raise
+        os._exit(130)
 
 
 def run_task(task: ReportTask) -> TaskOutcome:
@@ -315,7 +316,7 @@ def run_tasks(tasks: list[ReportTask], *, workers: int = 1, scheduler: str | Non
     def feed() -> None:
         while queue and len(pending) < workers:
             j = queue.popleft()
-            fut = pool.submit(build_task, tasks[j])
+            fut = pool.submit(_build_in_pool, tasks[j])
             futures[fut] = j
             pending.add(fut)
 
