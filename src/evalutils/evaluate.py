@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from . import cache
-from .effects import att_gt, did_imputation, heterogeneity, minimum_detectable_effect, twfe, twfe_weights
+from .effects import att_gt, did_imputation, heterogeneity, minimum_detectable_effect, sensitivity, twfe, twfe_weights
 from .effects.did import PretestResult
 from .effects.power import MDEResult
 from .errors import EstimationError
@@ -143,7 +143,41 @@ class Evaluation(_SameContent):
         return [text(n, lang) for n in self.notes]
 
 
-cache.register(Estimate, EventStudy, TwfeWeights, EffectsByType, Evaluation, Message, PretestResult, MDEResult)
+@dataclass(frozen=True)
+class Sensitivity:
+    """Sensitivity of the average effect over the years since support to violations of parallel trends
+    (Rambachan–Roth relative magnitudes, :func:`evalutils.effects.sensitivity`): what the report prints and plots
+    (``plot_sensitivity`` takes it), in ``diagnostics["sensitivity"]``."""
+
+    restriction: str
+    method: str
+    intervals: pd.DataFrame  # M, lb, ub, excludes_zero
+    estimate: float
+    std_error: float
+    original: tuple[float, float]
+    breakdown: float  # nan: the interval includes 0 already; inf: beyond breakdown_cap
+    breakdown_cap: float
+    alpha: float
+    term: str
+
+    @property
+    def parameter(self) -> str:
+        return "Mbar" if self.restriction == "relative_magnitudes" else "M"
+
+    @classmethod
+    def of(cls, res) -> Sensitivity:
+        return cls(restriction=res.restriction, method=res.method, intervals=res.intervals.reset_index(drop=True),
+                   estimate=float(res.estimate), std_error=float(res.std_error),
+                   original=(float(res.original[0]), float(res.original[1])), breakdown=float(res.breakdown),
+                   breakdown_cap=float(res.breakdown_cap), alpha=float(res.alpha), term=str(res.term))
+
+
+# the event times the sensitivity analysis uses: four pre-support years before the reference year (-5..-2) and the
+# first five years of support (0..4; later years would rest on the 2021 cohort alone)
+SENSITIVITY_WINDOW = (-5, 4)
+
+cache.register(Estimate, EventStudy, TwfeWeights, EffectsByType, Evaluation, Message, PretestResult, MDEResult,
+               Sensitivity)
 
 
 def estimate_from(estimator: str, result, *, outcome: str, n_firms: int, n_supported: int) -> Estimate:
@@ -251,6 +285,7 @@ def evaluate_effects(df: pd.DataFrame, *, outcome: str, seed: int, min_supported
     estimates: dict[str, Estimate] = {}
     event_studies: list[EventStudy] = []
     pretest = mde = weights = by_type = None
+    diagnostics: dict[str, object] = {}
     try:
         # the reports show linearmodels' PanelOLS, the reference a reader can re-run (same numbers as the faster
         # numpy backend, to 1e-10)
@@ -269,6 +304,15 @@ def evaluate_effects(df: pd.DataFrame, *, outcome: str, seed: int, min_supported
             pretest = gt.pretest(trend=PRETREND_SIZE)
         except EstimationError as exc:
             reasons["pretest"] = _why(exc)
+        try:  # Rambachan–Roth sensitivity of the average effect; needs the universal base period
+            gu = gt if base_period == "universal" and "callaway_santanna" in estimators else att_gt(
+                df, **{**estimator_arguments("callaway_santanna", df, **args), "base_period": "universal",
+                       "bootstrap": "none"})
+            diagnostics["sensitivity"] = Sensitivity.of(sensitivity(
+                gu, restriction="relative_magnitudes", target="average", min_e=SENSITIVITY_WINDOW[0],
+                max_e=SENSITIVITY_WINDOW[1], covariance="reported", seed=seed))
+        except (EstimationError, ValueError) as exc:
+            reasons["sensitivity"] = _why(exc)
     except EstimationError as exc:
         reasons["att_gt"] = _why(exc)
     try:
@@ -317,10 +361,10 @@ def evaluate_effects(df: pd.DataFrame, *, outcome: str, seed: int, min_supported
             reasons["by_type"] = Message.of("reason_few_types", k=min_supported)
     return Evaluation(**base, estimates={k: estimates[k] for k in ESTIMATORS if k in estimates},
                       secondary=secondary, event_studies=tuple(event_studies), weights=weights, pretest=pretest,
-                      mde=mde, by_type=by_type, reasons=reasons)
+                      mde=mde, by_type=by_type, reasons=reasons, diagnostics=diagnostics)
 
 
-EFFECTS_CACHE_VERSION = 2
+EFFECTS_CACHE_VERSION = 3
 
 
 def effects_cache_key(df: pd.DataFrame, options: dict) -> str:

@@ -331,6 +331,34 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Ước lượng không có ý nghĩa thống kê: một tác động nhỏ hơn {mde} có thể đã không được phát hiện.",
         "en": "The estimate is not statistically significant: an effect smaller than {mde} could have gone undetected.",
     },
+    "sens_text": {
+        "vi": "Độ nhạy với vi phạm giả định xu hướng song song (hình dưới; Rambachan và Roth, 2023): tác động bình "
+              "quân trong năm năm đầu kể từ khi được hỗ trợ có khoảng tin cậy 95% từ {lo} đến {hi} nếu xu hướng song "
+              "song đúng; các khoảng bên phải vẫn đúng khi, sau hỗ trợ, xu hướng của hai nhóm chênh nhau tới M̄ lần "
+              "mức chênh lệch lớn nhất trước hỗ trợ.",
+        "en": "Sensitivity to violations of parallel trends (figure below; Rambachan and Roth, 2023): the average "
+              "effect over the first five years of support has a 95% confidence interval of {lo} to {hi} if trends "
+              "are parallel; the intervals to the right stay valid when trends after support diverge up to M̄ times "
+              "the largest divergence before support.",
+    },
+    "sens_breakdown": {
+        "vi": "Tác động bình quân này vẫn khác 0 trừ khi, sau hỗ trợ, xu hướng của hai nhóm doanh nghiệp chênh nhau "
+              "hơn {m} lần mức chênh lệch lớn nhất trước hỗ trợ.",
+        "en": "This average effect stays different from zero unless trends after support diverge more than {m} "
+              "times the largest divergence before support.",
+    },
+    "sens_breakdown_over": {
+        "vi": "Tác động bình quân này vẫn khác 0 ngay cả khi, sau hỗ trợ, xu hướng của hai nhóm doanh nghiệp chênh "
+              "nhau gấp {m} lần mức chênh lệch lớn nhất trước hỗ trợ.",
+        "en": "This average effect stays different from zero even if trends after support diverge {m} times the "
+              "largest divergence before support.",
+    },
+    "sens_alt": {"vi": "Độ nhạy của tác động với vi phạm giả định xu hướng song song",
+                 "en": "Sensitivity of the effect to violations of parallel trends"},
+    "sens_no_conclusion": {
+        "vi": "Vì khoảng tin cậy này đã chứa giá trị 0, không có kết luận nào cần kiểm tra độ vững.",
+        "en": "As that interval already includes zero, there is no conclusion whose robustness to test.",
+    },
     "kf_breakdown": {
         "vi": "Kết luận vẫn đứng vững trừ khi, sau hỗ trợ, xu hướng của hai nhóm doanh nghiệp chênh nhau hơn {m} lần "
               "mức chênh lệch lớn nhất trước hỗ trợ.",

@@ -10,7 +10,8 @@ import pytest
 from evalutils.effects import att_gt, minimum_detectable_effect
 from evalutils.effects.montecarlo import Design, simulate_panel
 from evalutils.i18n import MESSAGES
-from evalutils.report.sections.credibility import breakdown_sentence, mde_sentence, pretrend_paragraphs
+from evalutils.report.sections.credibility import (breakdown_sentence, key_breakdown_sentence, mde_sentence,
+                                                   pretrend_paragraphs, sensitivity_paragraphs)
 
 KW = dict(outcome="y", unit="firm", time="year", group="g")
 
@@ -56,6 +57,23 @@ def test_breakdown_sentence_in_plain_words():
     assert "10.0" in breakdown_sentence(SimpleNamespace(breakdown=np.inf, breakdown_cap=10.0), "en")
     assert breakdown_sentence(SimpleNamespace(breakdown=np.nan, breakdown_cap=10.0), "en") is None
     assert breakdown_sentence(None, "en") is None
+
+
+def test_sensitivity_paragraph_and_key_finding_agree_with_the_headline():
+    sens = SimpleNamespace(breakdown=0.5, breakdown_cap=10.0, original=(0.02, 0.12))
+    ev_sig = SimpleNamespace(diagnostics={"sensitivity": sens},
+                             estimates={"callaway_santanna": SimpleNamespace(p_value=0.01)})
+    ev_not = SimpleNamespace(diagnostics={"sensitivity": sens},
+                             estimates={"callaway_santanna": SimpleNamespace(p_value=0.2)})
+    (para,) = sensitivity_paragraphs(ev_sig, "en")
+    assert MESSAGES["sens_breakdown"]["en"].format(m="0.50") in para and "2.0% to 12.7%" in para
+    assert key_breakdown_sentence(ev_sig, "en") == MESSAGES["kf_breakdown"]["en"].format(m="0.50")
+    # a headline that is not significant has no conclusion to defend in the key findings
+    assert key_breakdown_sentence(ev_not, "en") is None
+    none = SimpleNamespace(diagnostics={"sensitivity": SimpleNamespace(breakdown=np.nan, breakdown_cap=10.0,
+                                                                       original=(-0.02, 0.12))})
+    assert MESSAGES["sens_no_conclusion"]["vi"] in sensitivity_paragraphs(none, "vi")[0]
+    assert sensitivity_paragraphs(SimpleNamespace(diagnostics={}), "en") == []
 
 
 def test_no_sentence_calls_a_published_test_or_interval_unreliable():

@@ -8,7 +8,7 @@ import io
 import numpy as np
 import pandas as pd
 
-from ..effects import plot_event_study
+from ..effects import plot_event_study, plot_sensitivity
 from ..evaluate import Evaluation
 from ..i18n import fmt_number, t
 from .context import ProvinceContext
@@ -113,6 +113,22 @@ def effects_figure(ctx: ProvinceContext, evaluation: Evaluation):
     fig = Figure(figsize=(7.5, 4.2), dpi=110)
     ax = fig.subplots()
     plot_event_study(frames, ax=ax, lang=ctx.lang, labels=[es.label for es in evaluation.event_studies])
+    localise_axes(fig, ctx.lang)
+    fig.tight_layout()
+    return fig
+
+
+def sensitivity_figure(ctx: ProvinceContext, evaluation: Evaluation):
+    """Rambachan–Roth sensitivity of the average effect (robust sets for each M̄, the breakdown value); None when
+    the evaluation has no sensitivity analysis."""
+    from matplotlib.figure import Figure
+
+    sens = evaluation.diagnostics.get("sensitivity")
+    if sens is None:
+        return None
+    fig = Figure(figsize=(7.5, 3.8), dpi=110)
+    ax = fig.subplots()
+    plot_sensitivity(sens, ax=ax, lang=ctx.lang)
     localise_axes(fig, ctx.lang)
     fig.tight_layout()
     return fig

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from ..i18n import t
 from .context import MemberProvince, ProvinceContext, analysis_panel, load_province_context
-from .figures import effects_figure, figure_html, figure_png, productivity_figure, scorecard_figure, show_figure, \
-    tfp_figure
+from .figures import effects_figure, figure_html, figure_png, productivity_figure, scorecard_figure, \
+    sensitivity_figure, show_figure, tfp_figure
 from .html import render
 from .payload import RESULTS_MIME, results_output, results_payload
 from .sections.effects import by_type_html, effects_html, evaluate
@@ -34,5 +34,5 @@ __all__ = [
     "header_html", "key_findings_html", "landscape_html", "landscape_table", "limitations_html",
     "load_province_context", "methods_html", "plans_html", "productivity_figure", "productivity_trend",
     "provenance", "provenance_html", "results_output", "results_payload", "scorecard_figure", "scorecard_html",
-    "scorecard_table", "show_figure", "support_html", "t", "tfp_figure", "tfp_html", "tfp_trend", "trend_html",
+    "scorecard_table", "sensitivity_figure", "show_figure", "support_html", "t", "tfp_figure", "tfp_html", "tfp_trend", "trend_html",
 ]

@@ -42,7 +42,8 @@ def mde_sentence(evaluation: Any, lang: Lang) -> str | None:
     return t(key, lang, mde=pct_effect(mde.mde, lang))
 
 
-def breakdown_sentence(sensitivity: Any, lang: Lang) -> str | None:
+def breakdown_sentence(sensitivity: Any, lang: Lang, *, keys: tuple[str, str] = ("kf_breakdown", "kf_breakdown_over"),
+                       ) -> str | None:
     """The breakdown value of a relative-magnitudes sensitivity analysis, in plain words (None when the estimate's
     interval already includes zero, so there is no conclusion to break)."""
     if sensitivity is None:
@@ -51,5 +52,25 @@ def breakdown_sentence(sensitivity: Any, lang: Lang) -> str | None:
     if np.isnan(bd):
         return None
     if np.isinf(bd):
-        return t("kf_breakdown_over", lang, m=fmt_number(float(sensitivity.breakdown_cap), lang, 1))
-    return t("kf_breakdown", lang, m=fmt_number(bd, lang, 2))
+        return t(keys[1], lang, m=fmt_number(float(sensitivity.breakdown_cap), lang, 1))
+    return t(keys[0], lang, m=fmt_number(bd, lang, 2))
+
+
+def key_breakdown_sentence(evaluation: Any, lang: Lang) -> str | None:
+    """For the key findings: the breakdown value, only when the headline estimate itself is significant (a
+    conclusion to defend) and the sensitivity analysis finds one too."""
+    head = evaluation.estimates.get("callaway_santanna")
+    if head is None or not head.p_value < 0.05:
+        return None
+    return breakdown_sentence(evaluation.diagnostics.get("sensitivity"), lang)
+
+
+def sensitivity_paragraphs(evaluation: Any, lang: Lang) -> list[str]:
+    """What the sensitivity figure shows, and the breakdown value in plain words."""
+    sens = getattr(evaluation, "diagnostics", {}).get("sensitivity")
+    if sens is None:
+        return []
+    lo, hi = sens.original
+    text = t("sens_text", lang, lo=pct_effect(lo, lang), hi=pct_effect(hi, lang))
+    bd = breakdown_sentence(sens, lang, keys=("sens_breakdown", "sens_breakdown_over"))
+    return [text + " " + (bd or t("sens_no_conclusion", lang))]

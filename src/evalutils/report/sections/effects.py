@@ -10,7 +10,7 @@ from ...panel.schema import SUPPORT_TYPES
 from ..context import ProvinceContext, analysis_panel
 from ..formatting import count_text, fmt, pct_effect, stars
 from ..html import render, table
-from .credibility import pretrend_paragraphs
+from .credibility import pretrend_paragraphs, sensitivity_paragraphs
 
 
 def evaluate(ctx: ProvinceContext, *, cache: bool = True) -> Evaluation:
@@ -79,6 +79,7 @@ def effects_html(ctx: ProvinceContext, evaluation: Evaluation) -> str:
         key = "diff_large" if abs(d) > se else "diff_small"
         paragraphs.append(t(key, lang, d=fmt(d, lang, 4), neg=neg, n=w.n_treated_obs if w else "—"))
     paragraphs += pretrend_paragraphs(ev, lang)  # the calibrated pre-trend test and its power (issue 12)
+    paragraphs += sensitivity_paragraphs(ev, lang)  # and how far the conclusion survives diverging trends
     return render("effects.html.j2", **values, unavailable="", t=table(tab, numeric=list(tab.columns[1:])),
                   stars_note=t("stars_note", lang), missing=missing, paragraphs=paragraphs,
                   notes=ev.notes_text(lang))

@@ -17,7 +17,7 @@ from ..context import ProvinceContext
 from ..findings import plan_target
 from ..formatting import count_text, pct_effect
 from ..html import render
-from .credibility import breakdown_sentence, mde_sentence
+from .credibility import key_breakdown_sentence, mde_sentence
 from .productivity import growth_accounting_result, productivity_trend
 from .support import balance
 
@@ -102,8 +102,7 @@ def key_findings_html(ctx: ProvinceContext, evaluation: Evaluation) -> str:
     f = facts(ctx)
     items = [_effect_item(ctx, evaluation, lang)]
     if "callaway_santanna" in evaluation.estimates:  # how large an effect the design could detect (issue 12)
-        items += [x for x in (mde_sentence(evaluation, lang),
-                              breakdown_sentence(evaluation.diagnostics.get("sensitivity"), lang)) if x]
+        items += [x for x in (mde_sentence(evaluation, lang), key_breakdown_sentence(evaluation, lang)) if x]
     counts: dict[str, int] = {}
     n = 0
     for m in ctx.members:
