@@ -45,6 +45,7 @@ class Browser:
         self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=60, suppress_origin=True)
         self._ids = itertools.count(1)
         self.events: list[dict] = []
+        self.errors: list[str] = []   # script exceptions and console errors of every page since the start
         self.send("Page.enable")
         self.send("Runtime.enable")
         self.send("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1,
@@ -54,7 +55,7 @@ class Browser:
         i = next(self._ids)
         self.ws.send(json.dumps({"id": i, "method": method, "params": params}))
         while True:
-            msg = json.loads(self.ws.recv())
+            msg = self._recv()
             if msg.get("id") == i:
                 if "error" in msg:
                     raise BrowserError(f"{method}: {msg['error']}")
@@ -67,7 +68,7 @@ class Browser:
             if ev.get("method") == name:
                 return self.events.pop(k)
         while time.monotonic() < deadline:
-            msg = json.loads(self.ws.recv())
+            msg = self._recv()
             if msg.get("method") == name:
                 return msg
             self.events.append(msg)
@@ -111,14 +112,17 @@ class Browser:
         path.write_bytes(base64.b64decode(data))
         return path
 
+    def _recv(self) -> dict:
+        msg = json.loads(self.ws.recv())
+        if msg.get("method") == "Runtime.exceptionThrown":
+            d = msg["params"]["exceptionDetails"]
+            self.errors.append(f"{d.get('url', '')}: {d.get('exception', {}).get('description') or d.get('text')}")
+        elif msg.get("method") == "Runtime.consoleAPICalled" and msg["params"].get("type") == "error":
+            self.errors.append(" ".join(str(a.get("value")) for a in msg["params"].get("args", [])))
+        return msg
+
     def console_errors(self) -> list[str]:
-        out = []
-        for ev in self.events:
-            if ev.get("method") == "Runtime.exceptionThrown":
-                out.append(str(ev["params"]["exceptionDetails"].get("text")))
-            if ev.get("method") == "Runtime.consoleAPICalled" and ev["params"].get("type") == "error":
-                out.append(" ".join(str(a.get("value")) for a in ev["params"].get("args", [])))
-        return out
+        return list(self.errors)
 
     def axe(self, axe_source: str) -> list[dict]:
         """axe-core's violations on the current page (rule, impact, number of nodes, first targets)."""

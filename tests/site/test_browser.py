@@ -112,6 +112,7 @@ def test_search_without_accents_finds_the_province(site, browser, scheme):
         assert first == "../en/ca-mau.html"
         browser.goto(f"{root}/en/search.html?q=zzqx")
         assert browser.run("document.getElementById('search-status').textContent") == "No page found."
+        assert browser.console_errors() == []
     finally:
         if server:
             server.shutdown()
@@ -155,6 +156,7 @@ def test_overview_csv_link_map_and_sorting(site, browser):
         browser.screenshot(ARTIFACTS / "overview-map-vi.png", full_page=True)
         browser.click('.tilemap[data-geo=pre2025] a.tile[href="bac-lieu.html"]')
         assert browser.url.endswith("/vi/bac-lieu.html") and browser.run("document.title").startswith("Bạc Liêu")
+        assert browser.console_errors() == []
     finally:
         server.shutdown()
         server.server_close()
@@ -172,9 +174,13 @@ def test_axe_finds_no_serious_or_critical_violation(site, browser, tmp_path):
     # control: axe does report a serious contrast violation on a page made to fail
     bad = tmp_path / "bad.html"
     bad.write_text('<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><main>'
-                   '<p style="color:#5aae61;background:#fff">On track</p></main></body></html>', encoding="utf-8")
+                   '<p style="color:#5aae61;background:#fff">On track</p></main>'
+                   '<script>notDefinedAnywhere()</script></body></html>', encoding="utf-8")
     browser.goto(bad.as_uri())
     assert any(v["id"] == "color-contrast" and v["impact"] == "serious" for v in browser.axe(source))
+    # (and the error collector used by the other tests does see a script error)
+    assert any("notDefinedAnywhere" in e for e in browser.console_errors())
+    browser.errors.clear()
     found = {}
     for page in PAGE_TYPES:
         browser.goto(f"{site.as_uri()}/{page}")

@@ -26,13 +26,13 @@ import os
 import re
 import shutil
 import uuid
-from importlib import resources
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from ..errors import ReportError
+from ..geography import provinces, units_2025
 from ..render.manifest import RunManifest
 from ..render.task import DEFAULT_NOTEBOOK, NATIONAL, NATIONAL_NOTEBOOK
 from . import search
@@ -112,9 +112,6 @@ def _effect_label(units: list[Unit], lang: str) -> str:
     return s("effect_on", lang, outcome=", ".join(outcomes)) if outcomes else s("effect", lang)
 
 
-INDICATORS = ("attain", "effect", "supported", "mde")
-
-
 def _indicators(lang: str, has_mde: bool) -> list[dict]:
     out = [{"key": "attain", "label": s("attainment", lang)}, {"key": "effect", "label": s("effect", lang)},
            {"key": "supported", "label": s("supported", lang)}]
@@ -157,7 +154,6 @@ def _geo_group(geo: str, units: list[Unit], lang: str, page: str) -> dict:
     has_mde = any(r["mde"] is not None for r in rows)
     tiles_at = TILES[geo]
     by_slug = {u.slug: (u, r) for u, r in zip(units, rows)}
-    from ..geography import provinces, units_2025
     table = provinces() if geo == "pre2025" else units_2025()
     values = {"attain": [], "effect": [], "supported": [], "mde": []}
     slugs = [slug for slug in table["slug"] if slug in tiles_at]
@@ -270,16 +266,17 @@ def report_with_nav(document: str, unit: Unit, lang: str, units: list[Unit], env
         json=rel(page, report.data) if unit.results.get(lang) else None,
         tables=[{"href": rel(page, report.table(name)), "name": name}
                 for name in report_tables(unit.results.get(lang) or {})]).strip()
-    style = (f'<link rel="stylesheet" href="{rel(page, "assets/report-nav.css")}">')
+    style = Markup('<link rel="stylesheet" href="{}">').format(rel(page, "assets/report-nav.css"))
     if _NAV_BLOCK.search(document):
         document = _NAV_BLOCK.sub(lambda m: nav, document, count=1)
     else:
         m = _BODY.search(document)
         document = (document[:m.end()] + "\n" + nav + document[m.end():]) if m else nav + document
-    document = document.replace("</head>", style + "\n</head>", 1)
-    document = _HTML_TAG.sub(f'<html lang="{lang}">', document, count=1)
-    escaped = report.title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _TITLE.sub(lambda m: f"<title>{escaped}</title>", document, count=1)
+    document = document.replace("</head>", str(style) + "\n</head>", 1)
+    html_tag = Markup('<html lang="{}">').format(lang)
+    title = Markup("<title>{}</title>").format(report.title)
+    document = _HTML_TAG.sub(lambda m: str(html_tag), document, count=1)
+    return _TITLE.sub(lambda m: str(title), document, count=1)
 
 
 # ------------------------------------------------------------------ data
