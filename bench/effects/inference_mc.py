@@ -5,8 +5,8 @@ Blocks (each well under 10 minutes on one core of the development machine):
 * ``null``   parallel trends hold; heterogeneous, growing effects: pre-trend test size, coverage and
              width of the 95 % intervals of the overall ATT (Callaway–Sant'Anna simple, BJS imputation),
              beside the previous inference (did's bootstrap SE with z, BJS with z, did's Wald pre-test);
-* ``pretrend`` a linear pre-trend of 0.01 a year on the supported firms: rejection rate of the
-             pre-trend test against the power it reports;
+* ``pretrend`` no pre-trend (size, with more replications than ``null``) and a linear pre-trend of 0.01 a
+             year on the supported firms: rejection rate of the pre-trend test against the power it reports;
 * ``mde``    a common effect equal to the design's MDE (median over the ``null`` block's replications
              of the same design): simulated power of the headline test against the 80 % it promises.
 
@@ -17,6 +17,7 @@ Writes bench/results/inference_mc_<block>.json and prints a markdown table.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import time
 from dataclasses import asdict, replace
@@ -45,12 +46,13 @@ NULL = [
 ]
 
 
-def block_null(reps: int, seed: int) -> list[dict]:
+def block_null(reps: int, seed: int, only: list[str] | None = None, n_boot: int = 999) -> list[dict]:
     rows = []
     for d in NULL:
+        if only and not any(o in d.name for o in only):
+            continue
         t0 = time.perf_counter()
-        r = run(d, reps if d.n_firms < 2000 or d.n_supported >= 100 else max(reps // 2, 50), seed,
-                compare_asymptotic=True, n_boot=999)
+        r = run(d, reps, seed, compare_asymptotic=True, n_boot=n_boot)
         s = summarise(r)
         s["mde_median"] = float(np.median(r["mde"]))
         rows.append({"design": d.name, **asdict(d), **s, "seconds": time.perf_counter() - t0})
@@ -60,10 +62,10 @@ def block_null(reps: int, seed: int) -> list[dict]:
 
 def block_pretrend(reps: int, seed: int) -> list[dict]:
     rows = []
-    for d in HEADLINE:
-        d2 = replace(d, name=d.name + ", pre-trend 0.01/yr", pre_trend=0.01)
+    for d, trend in itertools.product(HEADLINE, (0.0, 0.01)):
+        d2 = replace(d, name=d.name + f", pre-trend {trend:g}/yr", pre_trend=trend)
         t0 = time.perf_counter()
-        r = run(d2, reps, seed, estimators=("att_gt",), with_mde=False, n_boot=199)
+        r = run(d2, reps, seed + 2, estimators=("att_gt",), with_mde=False, n_boot=49)
         s = summarise(r)
         rows.append({"design": d2.name, **asdict(d2), **s, "seconds": time.perf_counter() - t0})
         print(d2.name, {k: round(v, 3) for k, v in s.items()}, flush=True)
@@ -71,7 +73,7 @@ def block_pretrend(reps: int, seed: int) -> list[dict]:
 
 
 def block_mde(reps: int, seed: int) -> list[dict]:
-    null = json.loads((RESULTS / "inference_mc_null.json").read_text())["rows"]
+    null = [r for f in sorted(RESULTS.glob("inference_mc_null*.json")) for r in json.loads(f.read_text())["rows"]]
     mde = {r["design"]: r["mde_median"] for r in null}
     rows = []
     for d in HEADLINE:
@@ -119,12 +121,27 @@ def main() -> None:
     ap.add_argument("--block", choices=("null", "pretrend", "mde"), required=True)
     ap.add_argument("--reps", type=int, default=500)
     ap.add_argument("--seed", type=int, default=20200831)
+    ap.add_argument("--only", default="", help="null block: comma-separated parts of design names to run")
+    ap.add_argument("--n-boot", type=int, default=999, help="null block: multiplier-bootstrap draws")
+    ap.add_argument("--tag", default="", help="suffix of the JSON file (runs split to stay under 10 minutes)")
+    ap.add_argument("--table", action="store_true", help="only print the table from the saved JSON files")
     a = ap.parse_args()
+    if a.table:
+        rows = [r for f in sorted(RESULTS.glob(f"inference_mc_{a.block}*.json"))
+                for r in json.loads(f.read_text())["rows"]]
+        order = {d.name: i for i, d in enumerate(NULL)}
+        rows.sort(key=lambda r: order.get(r["design"], len(order)))
+        print(table(a.block, rows))
+        return
     t0 = time.perf_counter()
-    rows = {"null": block_null, "pretrend": block_pretrend, "mde": block_mde}[a.block](a.reps, a.seed)
+    if a.block == "null":
+        rows = block_null(a.reps, a.seed, [o for o in a.only.split(",") if o], a.n_boot)
+    else:
+        rows = {"pretrend": block_pretrend, "mde": block_mde}[a.block](a.reps, a.seed)
     secs = time.perf_counter() - t0
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"inference_mc_{a.block}.json").write_text(
+    name = f"inference_mc_{a.block}{'_' + a.tag if a.tag else ''}.json"
+    (RESULTS / name).write_text(
         json.dumps({"block": a.block, "seed": a.seed, "reps": a.reps, "seconds": secs, "rows": rows}, indent=1))
     print(table(a.block, rows))
     print(f"\nwall time {secs:.0f}s")
