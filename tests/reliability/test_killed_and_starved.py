@@ -225,8 +225,10 @@ def test_a_full_disk_is_reported_publishes_nothing_partial_and_the_next_run_repa
         dead.wait()
         host = socket.gethostname().replace(".", "_").replace("-", "_")
         stale = [reports / f".manifest.json.{dead.pid}-{uuid.uuid4().hex}.partial",
-                 reports / "en" / f".{html.name}.{host}-{dead.pid}-0123456789ab.partial"]
+                 reports / "en" / f".{html.name}.{host}-{dead.pid}-0123456789ab.partial",
+                 reports / "site" / "en" / f".index.html.{dead.pid}-{uuid.uuid4().hex}.partial"]
         for f in stale:
+            f.parent.mkdir(parents=True, exist_ok=True)
             f.write_text("half")
         stale_scratch = Path(tempfile.gettempdir()) / f"evalutils-pdf-{host}-{dead.pid}-x1y2z3"
         stale_scratch.mkdir()
