@@ -11,6 +11,13 @@ from ..html import render
 _ESTIMATOR_NAMES = {"twfe": "est_twfe", "callaway_santanna": "est_cs", "imputation": "est_bjs"}
 
 
+def _estimator_key(estimator: str, control_group: str) -> str:
+    """Callaway–Sant'Anna's name states its comparison group (as in the effects table)."""
+    if estimator == "callaway_santanna" and control_group == "not_yet_treated":
+        return "est_cs_not_yet_treated"
+    return _ESTIMATOR_NAMES[estimator]
+
+
 def choices_text(a, lang) -> str:
     """The analysis choices a reader needs to re-run the estimates (covariates, sample, estimators, anticipation,
     base period), in words."""
@@ -18,7 +25,7 @@ def choices_text(a, lang) -> str:
     sample = "; ".join(f"{t('m_sample_' + k, lang)}: {', '.join(v)}" for k, v in a.sample.model_dump().items()
                        if v is not None) or t("m_all_firms", lang)
     return t("m_choices_text", lang, covariates=", ".join(a.covariates) or none, sample=sample,
-             estimators=", ".join(t(_ESTIMATOR_NAMES.get(e, e), lang) if e in _ESTIMATOR_NAMES else e
+             estimators=", ".join(t(_estimator_key(e, a.control_group), lang) if e in _ESTIMATOR_NAMES else e
                                   for e in a.estimators), anticipation=a.anticipation,
              base_period=t(f"m_base_{a.base_period}", lang))
 
