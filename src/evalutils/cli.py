@@ -368,6 +368,18 @@ def _cmd_site(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_api_docs(args: argparse.Namespace) -> int:
+    from .site.api import build_api_docs
+
+    try:
+        index = build_api_docs(args.out)
+    except OSError as exc:
+        raise EvalutilsError(f"writing the API reference failed: {exc.strerror or exc}", file=args.out,
+                             hint="choose a writable directory with --out") from None
+    print(f"API reference written: {index}")
+    return 0
+
+
 def _cmd_publish(args: argparse.Namespace) -> int:
     from .site import publish
 
@@ -500,6 +512,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("site", help="build the website under reports/site/ from the run manifest")
     p.add_argument("--reports", default="reports", help="output directory (default reports)")
     p.set_defaults(func=_cmd_site)
+
+    p = sub.add_parser("api-docs", help="build the API reference (HTML from the docstrings, with pdoc)")
+    p.add_argument("--out", default="reports/api", help="output directory (default reports/api)")
+    p.set_defaults(func=_cmd_api_docs)
 
     p = sub.add_parser("publish", help="copy a ready-to-serve website (index, methods, reports) to a directory")
     p.add_argument("--reports", default="reports", help="output directory (default reports)")

@@ -36,6 +36,7 @@ from ..geography import provinces, units_2025
 from ..render.manifest import RunManifest
 from ..render.task import DEFAULT_NOTEBOOK, NATIONAL, NATIONAL_NOTEBOOK
 from . import search
+from .api import api_docs_cached, api_files
 from .figures import figure_rows, notebook_label
 from .markers import SITE_KIND, SITE_MARKER, read_marker, remove_stale
 from .model import (GEOGRAPHIES, Unit, collect_units, effect_method, effect_of, mde_of, neighbours, rel,
@@ -383,6 +384,10 @@ def build_site(reports_dir: str | Path = "reports", *, notebooks: list[Path] | N
         for name in ("site.css", "site.js", "search.js", "report-nav.css"):
             _place_copy(_PKG / "static" / name, site / "assets" / name)
             written.append(f"assets/{name}")
+        api = api_docs_cached(reports_dir / ".cache")  # the API reference (docs/api.md), built once per code version
+        for rel in api_files(api):
+            _place_copy(api / rel, site / "api" / rel, link=True)
+            written.append(f"api/{rel}")
         for geo in GEOGRAPHIES:
             if any(u.geography == geo for u in units):
                 _write_text(site / f"data/overview-{geo}.csv", overview_csv(units, geo))
