@@ -196,13 +196,13 @@ def _fill(folder: Path, leave: int) -> None:
     """Fill the file system of ``folder`` up to ``leave`` free bytes."""
     reserve = folder / "reserve"
     reserve.write_bytes(b"\0" * leave)
-    with open(folder / "filler", "wb") as fh:
-        try:
-            while True:
-                fh.write(b"\0" * 65536)
-                fh.flush()
-        except OSError:
-            pass
+    with open(folder / f"filler-{uuid.uuid4().hex}", "wb", buffering=0) as fh:
+        for chunk in (65536, 4096, 1):
+            try:
+                while True:
+                    fh.write(b"\0" * chunk)
+            except OSError:
+                pass
     reserve.unlink()
 
 
@@ -255,8 +255,20 @@ def test_a_full_disk_is_reported_publishes_nothing_partial_and_the_next_run_repa
         assert all((reports / p).read_bytes() == content for p, content in before.items())
         assert _published(reports) == set(before)
 
+        if on_tmpfs:  # not even room for the manifest: the run says so, the previous manifest stays whole
+            saved = (reports / "manifest.json").read_bytes()
+            _fill(mnt, leave=0)
+            full = _cli(*args, "--force")
+            out = full.stdout + full.stderr
+            assert full.returncode == 2 and "Traceback" not in out, out
+            assert f"the run manifest could not be saved: disk full writing {reports / 'manifest.json'}" in out, out
+            assert (reports / "manifest.json").read_bytes() == saved
+            assert all((reports / p).read_bytes() == content for p, content in before.items())
+            assert not _partials(reports)
+
         # room again: the next plain run rebuilds both and the manifest records them
-        (mnt / "filler").unlink(missing_ok=True)
+        for f in mnt.glob("filler*"):
+            f.unlink()
         again = _cli(*args)
         assert again.returncode == 0, again.stdout + again.stderr
         assert "built 2, skipped as unchanged 0, failed 0" in again.stdout, again.stdout
