@@ -57,6 +57,7 @@ def test_failing_province_does_not_stop_others(data_dir, tmp_path, capsys):
     params = tmp_path / "params"
     (params / "provinces").mkdir(parents=True)
     (params / "defaults.yml").write_text((ROOT / "params" / "defaults.yml").read_text(encoding="utf-8"))
+    (params / "sources.yml").write_text((ROOT / "params" / "sources.yml").read_text(encoding="utf-8"))
     for slug in ("bac-lieu", "ca-mau"):
         (params / "provinces" / f"{slug}.yml").write_text(
             (ROOT / "params" / "provinces" / f"{slug}.yml").read_text(encoding="utf-8"), encoding="utf-8")

@@ -150,7 +150,7 @@ def test_national_synthesis(built, tmp_path):
     html = html_path.read_text(encoding="utf-8")
     for key in ("national_title", "forest_heading", "attainment_heading", "pooled_heading", "forest_units_heading"):
         assert _h(t(key, "en")) in html, key
-    assert "Wild cluster bootstrap (Webb weights" in html
+    assert t("interval_wild", "en") in html and "Webb weights" in html
     nb = nbformat.read(executed, as_version=4)
     p = [o["data"][RESULTS_MIME] for c in nb.cells for o in c.get("outputs", []) if RESULTS_MIME in o.get("data", {})][0]
     assert p["unit"] == "national" and len(p["province_effects"]) == 63

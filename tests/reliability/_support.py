@@ -44,9 +44,10 @@ def small_demo(modify: Callable[[DemoData], None] | None = None) -> DemoData:
 
 
 def copy_params(dest: Path, slugs: list[str]) -> Path:
-    """A params directory with defaults.yml and the given provinces' files."""
+    """A params directory with defaults.yml, sources.yml and the given provinces' files."""
     (dest / "provinces").mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "params" / "defaults.yml", dest / "defaults.yml")
+    shutil.copy(ROOT / "params" / "sources.yml", dest / "sources.yml")  # the documents the plans cite
     for slug in slugs:
         shutil.copy(ROOT / "params" / "provinces" / f"{slug}.yml", dest / "provinces" / f"{slug}.yml")
     return dest

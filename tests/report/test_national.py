@@ -50,7 +50,12 @@ def test_pooled_text_and_payload_name_their_estimator():
     assert "&lt;script&gt;" in missing and "<script>" not in missing
     effects = pd.DataFrame({"unit": ["95", "01"], "cs": [np.nan, 0.05]})
     p = national.results_payload(ctx, effects, _pooled(wild=True))
-    assert p["effect"]["estimator"] == "twfe" and p["effect"]["p_value"] == 0.002
+    # one interval and p-value, the wild bootstrap's, as the text quotes them (issue 14: one number, one source)
+    assert p["effect"]["estimator"] == "twfe" and p["effect"]["p_value"] == 0.004
+    assert (p["effect"]["conf_low"], p["effect"]["conf_high"]) == (0.009, 0.055)
+    assert p["effect"]["interval"] == "wild_cluster_bootstrap" and "0.0090" in text and "0.0550" in text
+    analytic = national.results_payload(ctx, effects, _pooled(wild=False))["effect"]
+    assert analytic["interval"] == "analytic_cluster" and analytic["p_value"] == 0.002
     assert p["province_effects_estimator"] == "callaway_santanna"
     assert p["province_effects"] == {"95": None, "01": 0.05} and p["n_units_estimated"] == 1
     assert p["wild_bootstrap"] == {"p_value": 0.004, "conf_low": 0.009, "conf_high": 0.055, "n_boot": 999}
@@ -60,3 +65,18 @@ def test_pooled_text_and_payload_name_their_estimator():
 def test_headings_are_escaped_messages():
     html = national.section_heading_html("pooled_heading", "vi", "a < b")
     assert html.startswith("<h2>") and "a &lt; b" in html
+
+
+def test_summary_counts_intervals_and_quotes_the_one_pooled_interval():
+    ctx = _ctx()
+    effects = pd.DataFrame({"unit": ["95", "01", "79", "08"], "cs": [np.nan, 0.05, -0.2, 0.01],
+                            "cs_low": [np.nan, 0.01, -0.3, -0.02], "cs_high": [np.nan, 0.09, -0.1, 0.04]})
+    attainment = pd.DataFrame({"province": ["A", "B"], "targets": [6, 3], "met": [3, 1], "on_track": [0, 1],
+                               "behind": [3, 0], "no_data": [0, 1]})
+    html = national.summary_html(ctx, effects, _pooled(wild=True), attainment)
+    assert "estimated for 3 of the 4 provinces" in html
+    assert "wholly above zero in 1, wholly below zero in 1 and includes zero in 1" in html
+    # the wild bootstrap's interval (0.009, 0.055 in logs) as percent changes, the same one the payload carries
+    assert "3.2% higher" in html and "0.9% to 5.7%" in html and "wild cluster bootstrap" in html
+    assert "2 provinces have quantitative targets entered, 9 in all — 4 met, 1 on track, 3 behind, 1 without" in html
+    assert "0.9% to" not in national.summary_html(ctx, effects, _pooled(wild=False), attainment)
