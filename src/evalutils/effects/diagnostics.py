@@ -60,6 +60,18 @@ def twfe_weights(
     """Weights that TWFE puts on each treated observation's effect (dCDH 2020, Theorem 1).
 
     ``outcome`` (optional) gives beta_fe and sigma_fe; ``group`` (optional) adds a group x time summary.
+
+    Examples
+    --------
+    >>> from evalutils.effects import twfe_weights
+    >>> import numpy as np, pandas as pd
+    >>> df = pd.DataFrame({"firm": np.repeat(np.arange(40), 6), "year": np.tile(np.arange(2016, 2022), 40)})
+    >>> df["g"] = np.select([df["firm"] < 10, df["firm"] < 20], [2018, 2020], 0)
+    >>> df["d"] = ((df["g"] > 0) & (df["year"] >= df["g"])).astype(int)
+    >>> df["y"] = 0.5 * df["d"] + np.random.default_rng(0).normal(scale=0.1, size=len(df))
+    >>> w = twfe_weights(df, unit="firm", time="year", treatment="d")
+    >>> w.n_negative, w.n_treated_obs
+    (0, 60)
     """
     check_columns(data, [outcome, unit, time, treatment, group], estimator="twfe_weights")
     cols = [c for c in (outcome, unit, time, treatment, group) if c is not None]
@@ -128,6 +140,18 @@ def bacon_decomposition(
     """Goodman-Bacon (2021) decomposition for a balanced panel; ``group`` = first treated period, 0 = never.
 
     Units treated in the first period (always treated) are not supported and raise an error.
+
+    Examples
+    --------
+    >>> from evalutils.effects import bacon_decomposition
+    >>> import numpy as np, pandas as pd
+    >>> df = pd.DataFrame({"firm": np.repeat(np.arange(40), 6), "year": np.tile(np.arange(2016, 2022), 40)})
+    >>> df["g"] = np.select([df["firm"] < 10, df["firm"] < 20], [2018, 2020], 0)
+    >>> df["d"] = ((df["g"] > 0) & (df["year"] >= df["g"])).astype(int)
+    >>> df["y"] = 0.5 * df["d"] + np.random.default_rng(0).normal(scale=0.1, size=len(df))
+    >>> bd = bacon_decomposition(df, outcome="y", unit="firm", time="year", group="g")
+    >>> round(float(bd.tidy()["weight"].sum()), 6)
+    1.0
     """
     check_columns(data, [outcome, unit, time, group], estimator="bacon_decomposition")
     df = drop_missing(data, [outcome, unit, time, group])

@@ -696,6 +696,18 @@ def att_gt(
         standard error or band falls below that (valid with a few supported units per cohort, see
         docs/inference.md); ``"asymptotic"``: did's influence-function / multiplier-bootstrap
         inference with normal critical values (reproduces did's published numbers).
+
+    Examples
+    --------
+    >>> from evalutils.effects import att_gt
+    >>> import numpy as np, pandas as pd
+    >>> df = pd.DataFrame({"firm": np.repeat(np.arange(40), 6), "year": np.tile(np.arange(2016, 2022), 40)})
+    >>> df["g"] = np.select([df["firm"] < 10, df["firm"] < 20], [2018, 2020], 0)
+    >>> df["d"] = ((df["g"] > 0) & (df["year"] >= df["g"])).astype(int)
+    >>> df["y"] = 0.5 * df["d"] + np.random.default_rng(0).normal(scale=0.1, size=len(df))
+    >>> res = att_gt(df, outcome="y", unit="firm", time="year", group="g", bootstrap="none")
+    >>> round(float(res.aggregate("simple").estimate), 3)
+    0.538
     """
     check_choice("control_group", control_group, ("never_treated", "not_yet_treated"))
     check_choice("inference", inference, INFERENCE_CHOICES)

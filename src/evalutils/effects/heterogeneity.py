@@ -29,7 +29,14 @@ from ._common import check_choice, check_columns, html_table
 
 
 def adjust_pvalues(p: np.ndarray | list[float], method: Literal["holm", "bh"]) -> np.ndarray:
-    """Holm (step-down FWER) or Benjamini–Hochberg (step-up FDR) adjusted p-values."""
+    """Holm (step-down FWER) or Benjamini–Hochberg (step-up FDR) adjusted p-values.
+
+    Examples
+    --------
+    >>> from evalutils.effects import adjust_pvalues
+    >>> adjust_pvalues([0.01, 0.04, 0.03], "holm").round(3).tolist()
+    [0.03, 0.06, 0.06]
+    """
     check_choice("method", method, ("holm", "bh"))
     p = np.asarray(p, dtype=float)
     m = len(p)
@@ -94,6 +101,19 @@ def heterogeneity(
 
     ``by`` is a unit-level column (constant within unit; missing for units that serve as shared
     comparison units). ``kwargs`` go to :func:`att_gt` or :func:`did_imputation`.
+
+    Examples
+    --------
+    >>> from evalutils.effects import heterogeneity
+    >>> import numpy as np, pandas as pd
+    >>> df = pd.DataFrame({"firm": np.repeat(np.arange(40), 6), "year": np.tile(np.arange(2016, 2022), 40)})
+    >>> df["g"] = np.select([df["firm"] < 10, df["firm"] < 20], [2018, 2020], 0)
+    >>> df["d"] = ((df["g"] > 0) & (df["year"] >= df["g"])).astype(int)
+    >>> df["y"] = 0.5 * df["d"] + np.random.default_rng(0).normal(scale=0.1, size=len(df))
+    >>> df["size"] = np.where(df["firm"] % 2 == 0, "small", "large")
+    >>> het = heterogeneity(df, by="size", outcome="y", unit="firm", time="year", group="g")
+    >>> het.tidy()["term"].tolist()
+    ['size=large', 'size=small']
     """
     from .did import att_gt
     from .imputation import did_imputation

@@ -155,6 +155,18 @@ def did_imputation(
     (default every observed e >= 0). ``cluster`` defaults to the unit. ``inference``:
     ``"small_sample"`` (cohort-stratified variance, Student t with Welch–Satterthwaite df) or
     ``"asymptotic"`` (BJS's conservative variance with normal critical values).
+
+    Examples
+    --------
+    >>> from evalutils.effects import did_imputation
+    >>> import numpy as np, pandas as pd
+    >>> df = pd.DataFrame({"firm": np.repeat(np.arange(40), 6), "year": np.tile(np.arange(2016, 2022), 40)})
+    >>> df["g"] = np.select([df["firm"] < 10, df["firm"] < 20], [2018, 2020], 0)
+    >>> df["d"] = ((df["g"] > 0) & (df["year"] >= df["g"])).astype(int)
+    >>> df["y"] = 0.5 * df["d"] + np.random.default_rng(0).normal(scale=0.1, size=len(df))
+    >>> res = did_imputation(df, outcome="y", unit="firm", time="year", group="g")
+    >>> round(float(res.estimate), 3), res.tidy()["term"].iloc[0]
+    (0.515, 'ATT')
     """
     check_choice("inference", inference, ("small_sample", "asymptotic"))
     cluster = unit if cluster is None else cluster

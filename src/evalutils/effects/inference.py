@@ -335,6 +335,18 @@ def randomization_inference(
 
     ``estimator``: ``"twfe"`` (fast, FWL), ``"imputation"`` (overall BJS estimate) or a function of a
     data frame (with ``group`` permuted) returning a number.
+
+    Examples
+    --------
+    >>> from evalutils.effects import randomization_inference
+    >>> import numpy as np, pandas as pd
+    >>> df = pd.DataFrame({"firm": np.repeat(np.arange(40), 6), "year": np.tile(np.arange(2016, 2022), 40)})
+    >>> df["g"] = np.select([df["firm"] < 10, df["firm"] < 20], [2018, 2020], 0)
+    >>> df["d"] = ((df["g"] > 0) & (df["year"] >= df["g"])).astype(int)
+    >>> df["y"] = 0.5 * df["d"] + np.random.default_rng(0).normal(scale=0.1, size=len(df))
+    >>> ri = randomization_inference(df, outcome="y", unit="firm", time="year", group="g", n_perm=99, seed=1)
+    >>> ri.p_value <= 0.05
+    True
     """
     df, _ = prepare_input(data, [outcome, unit, time, group, strata], estimator="randomization_inference")
     u, units = pd.factorize(df[unit])

@@ -72,6 +72,21 @@ def plot_event_study(
     result, a tidy frame with ``event_time, estimate, conf_low, conf_high``, or a list of these.
     Reference period: hollow marker; binned endpoints of a TWFE event study: square markers.
     Returns the matplotlib ``Axes``.
+
+    Examples
+    --------
+    >>> from evalutils.effects import did_imputation, plot_event_study
+    >>> import numpy as np, pandas as pd
+    >>> df = pd.DataFrame({"firm": np.repeat(np.arange(40), 6), "year": np.tile(np.arange(2016, 2022), 40)})
+    >>> df["g"] = np.select([df["firm"] < 10, df["firm"] < 20], [2018, 2020], 0)
+    >>> df["d"] = ((df["g"] > 0) & (df["year"] >= df["g"])).astype(int)
+    >>> df["y"] = 0.5 * df["d"] + np.random.default_rng(0).normal(scale=0.1, size=len(df))
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> imp = did_imputation(df, outcome="y", unit="firm", time="year", group="g")
+    >>> ax = plot_event_study(imp, lang="vi")
+    >>> ax.get_xlabel()
+    'Số năm so với năm bắt đầu được hỗ trợ'
     """
     import matplotlib.pyplot as plt
 
@@ -150,7 +165,18 @@ def plot_sensitivity(
     colors: Sequence[str] | None = None,
 ):
     """Plot a :class:`~evalutils.effects.SensitivityResult`: the usual interval at the left, then the
-    robust set for each M (or M̄), a line at zero and the breakdown value. Returns the ``Axes``."""
+    robust set for each M (or M̄), a line at zero and the breakdown value. Returns the ``Axes``.
+
+    Examples
+    --------
+    >>> from evalutils.effects import honest_did, plot_sensitivity
+    >>> import matplotlib, numpy as np
+    >>> matplotlib.use("Agg")
+    >>> res = honest_did([0.01, -0.02, 0.30], np.diag([0.01, 0.01, 0.01]), num_pre=2, num_post=1, M=[0.5, 1])
+    >>> ax = plot_sensitivity(res, lang="en")
+    >>> len(ax.lines) > 0
+    True
+    """
     import matplotlib.pyplot as plt
 
     check_choice("lang", lang, tuple(_SENS_TEXT))

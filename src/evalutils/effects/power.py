@@ -168,6 +168,18 @@ def minimum_detectable_effect(
 ) -> MDEResult:
     """Smallest common effect on ``outcome`` that the Callaway–Sant'Anna simple ATT of this design detects with
     probability ``power`` at level ``alpha`` (two-sided), computed from the design and the untreated outcomes only.
+
+    Examples
+    --------
+    >>> from evalutils.effects import minimum_detectable_effect
+    >>> import numpy as np, pandas as pd
+    >>> df = pd.DataFrame({"firm": np.repeat(np.arange(40), 6), "year": np.tile(np.arange(2016, 2022), 40)})
+    >>> df["g"] = np.select([df["firm"] < 10, df["firm"] < 20], [2018, 2020], 0)
+    >>> df["d"] = ((df["g"] > 0) & (df["year"] >= df["g"])).astype(int)
+    >>> df["y"] = 0.5 * df["d"] + np.random.default_rng(0).normal(scale=0.1, size=len(df))
+    >>> mde = minimum_detectable_effect(df, outcome="y", unit="firm", time="year", group="g")
+    >>> 0 < mde.mde < 0.5
+    True
     """
     check_choice("control_group", control_group, ("never_treated", "not_yet_treated"))
     if not (0 < alpha < 1 and 0 < power < 1):

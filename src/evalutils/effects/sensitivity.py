@@ -126,6 +126,19 @@ def event_study_vector(
     ``honest_did.AGGTEobj`` (``covariance="influence"``); ``covariance="reported"`` keeps its
     correlations but rescales it to the standard errors the aggregation reports (the
     small-sample or bootstrap ones). ``min_e``/``max_e`` keep event times in that range.
+
+    Examples
+    --------
+    >>> from evalutils.effects import att_gt, event_study_vector
+    >>> import numpy as np, pandas as pd
+    >>> df = pd.DataFrame({"firm": np.repeat(np.arange(40), 6), "year": np.tile(np.arange(2016, 2022), 40)})
+    >>> df["g"] = np.select([df["firm"] < 10, df["firm"] < 20], [2018, 2020], 0)
+    >>> df["d"] = ((df["g"] > 0) & (df["year"] >= df["g"])).astype(int)
+    >>> df["y"] = 0.5 * df["d"] + np.random.default_rng(0).normal(scale=0.1, size=len(df))
+    >>> cs = att_gt(df, outcome="y", unit="firm", time="year", group="g", base_period="universal", bootstrap="none")
+    >>> v = event_study_vector(cs)
+    >>> v.num_pre, v.num_post, v.sigma.shape
+    (3, 4, (7, 7))
     """
     check_choice("covariance", covariance, ("influence", "reported"))
     from .did import AggregateResult, ATTGTResult
@@ -818,6 +831,14 @@ def honest_did(
     grid_points, refine : grid of the test inversion (relative magnitudes; see module docstring).
     n_sims, seed : draws for the least-favourable critical value (relative magnitudes).
     term : a label for the parameter in tables.
+
+    Examples
+    --------
+    >>> from evalutils.effects import honest_did
+    >>> import numpy as np
+    >>> res = honest_did([0.01, -0.02, 0.30], np.diag([0.01, 0.01, 0.01]), num_pre=2, num_post=1, M=[0.5, 1])
+    >>> res.intervals["M"].tolist(), bool(res.intervals["excludes_zero"].iloc[0])
+    ([0.5, 1.0], True)
     """
     check_choice("restriction", restriction, _RESTRICTIONS)
     betahat, sigma, l_vec = _check_inputs(betahat, sigma, num_pre, num_post, l_vec, alpha)
@@ -944,6 +965,19 @@ def sensitivity(
     ``target``: an event time ``e >= 0`` (default 0, the first period of support) or
     ``"average"`` (the mean effect over the post periods kept). Other options go to
     :func:`honest_did`.
+
+    Examples
+    --------
+    >>> from evalutils.effects import att_gt, sensitivity
+    >>> import numpy as np, pandas as pd
+    >>> df = pd.DataFrame({"firm": np.repeat(np.arange(40), 6), "year": np.tile(np.arange(2016, 2022), 40)})
+    >>> df["g"] = np.select([df["firm"] < 10, df["firm"] < 20], [2018, 2020], 0)
+    >>> df["d"] = ((df["g"] > 0) & (df["year"] >= df["g"])).astype(int)
+    >>> df["y"] = 0.5 * df["d"] + np.random.default_rng(0).normal(scale=0.1, size=len(df))
+    >>> cs = att_gt(df, outcome="y", unit="firm", time="year", group="g", base_period="universal", bootstrap="none")
+    >>> res = sensitivity(cs, M=[0.5, 1])
+    >>> res.tidy()[["M", "excludes_zero"]].values.tolist()
+    [[0.5, True], [1.0, True]]
     """
     vec = event_study_vector(result, min_e=min_e, max_e=max_e, covariance=covariance)
     post_times = np.array([t for t in vec.event_times if t >= 0])

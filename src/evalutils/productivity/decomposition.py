@@ -74,6 +74,16 @@ def melitz_polanec(
     DataFrame with the ``by`` columns, ``start``, ``end``, ``aggregate_start``,
     ``aggregate_end``, ``total``, ``within``, ``between``, ``entry``, ``exit``,
     ``n_survivors``, ``n_entrants``, ``n_exiters``.
+
+    Examples
+    --------
+    >>> from evalutils.productivity import melitz_polanec
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"firm": ["a", "b", "a", "b", "c"], "year": [2020, 2020, 2021, 2021, 2021],
+    ...                    "lp": [1.0, 2.0, 1.2, 2.1, 1.5], "workers": [10, 10, 10, 12, 4]})
+    >>> mp = melitz_polanec(df, productivity="lp", weight="workers", unit="firm", time="year")
+    >>> mp.loc[0, ["total", "within", "between", "entry", "exit"]].round(3).tolist()
+    [0.162, 0.15, 0.041, -0.029, 0.0]
     """
     groups = as_list(by)
     require_columns(data, [productivity, weight, unit, time, *groups])

@@ -118,6 +118,17 @@ def growth_accounting(
     tfp_share, annual_output_growth, annual_tfp_growth, alpha_capital,
     alpha_labour, n_firms_start, n_firms_end, target_tfp_share, meets_target)
     and ``annual`` (the same split for each pair of consecutive years).
+
+    Examples
+    --------
+    >>> from evalutils.productivity import growth_accounting
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"year": [2020, 2021] * 2, "sector": ["C", "C", "G", "G"], "va": [100.0, 110.0, 50.0, 52.0],
+    ...                    "capital": [200.0, 210.0, 80.0, 80.0], "workers": [10.0, 10.0, 5.0, 5.0]})
+    >>> ga = growth_accounting(df, output="va", capital="capital", labour="workers", group="sector", year="year",
+    ...                        period=(2020, 2021), elasticities={"capital": 0.3, "labour": 0.6})
+    >>> ga.tidy()[["group", "output_growth", "tfp_contribution"]].round(4).values.tolist()
+    [['C', 0.0953, 0.0807], ['G', 0.0392, 0.0392], ['all', 0.077, 0.0664]]
     """
     check_choice("shares", shares, ("estimated", "income"))
     start, end = int(period[0]), int(period[1])

@@ -78,6 +78,15 @@ def labour_productivity(
     DataValidationError
         Missing or negative value added, non-positive employment, or a year with
         no deflator; the message names the column and the rows.
+
+    Examples
+    --------
+    >>> from evalutils.productivity import labour_productivity
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"year": [2015, 2016], "va": [100.0, 121.0], "workers": [10, 11]})
+    >>> defl = pd.DataFrame({"year": [2015, 2016], "deflator": [1.0, 1.1]})
+    >>> labour_productivity(df, value_added="va", employment="workers", year="year", deflators=defl).round(6).tolist()
+    [10.0, 10.0]
     """
     require_columns(data, [value_added, employment, year])
     va, emp = _checked_va_emp(data, value_added, employment)
@@ -133,6 +142,15 @@ def productivity_growth(
     ``employment``, ``productivity``, ``growth``, ``n_firms`` (firms behind the
     level), ``n_firms_prev`` (firms behind the previous year's level),
     ``aggregate`` and, if a target is given, ``target_growth`` and ``meets_target``.
+
+    Examples
+    --------
+    >>> from evalutils.productivity import productivity_growth
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"year": [2020, 2021, 2020, 2021], "va": [100.0, 110.0, 50.0, 60.0], "workers": [10, 10, 5, 5]})
+    >>> g = productivity_growth(df, value_added="va", employment="workers", year="year")
+    >>> g[["year", "productivity", "growth"]].round(4).values.tolist()[1]
+    [2021.0, 11.3333, 0.1333]
     """
     check_choice("aggregate", aggregate, _AGGREGATES)
     groups = as_list(by)
