@@ -286,19 +286,19 @@ MESSAGES: dict[str, dict[str, str]] = {
                                "en": "{detail}"},
     "estimator_missing": {"vi": "{name}: không ước lượng được ({reason}).", "en": "{name}: not estimated ({reason})."},
     "diff_large": {
-        "vi": "Hồi quy TWFE khác phương pháp Callaway–Sant'Anna {d} điểm log, lớn hơn một sai số chuẩn. Hồi quy "
+        "vi": "Hồi quy TWFE khác phương pháp Callaway–Sant'Anna {d} (chênh lệch logarit), lớn hơn một sai số chuẩn. Hồi quy "
               "TWFE còn so sánh doanh nghiệp được hỗ trợ sớm với doanh nghiệp được hỗ trợ muộn và gán trọng số âm "
               "cho {neg} trong {n} quan sát được hỗ trợ; khi tác động tăng dần theo thời gian, các so sánh này làm "
               "sai lệch kết quả. Nên dựa vào các phương pháp ở các dòng sau.",
-        "en": "TWFE differs from the Callaway–Sant'Anna estimate by {d} log points, more than one standard error. "
+        "en": "TWFE differs from the Callaway–Sant'Anna estimate by {d} (difference in logs), more than one standard error. "
               "TWFE also compares early-supported with later-supported firms and puts negative weight on {neg} of "
               "the {n} supported observations; when effects grow over time those comparisons bias it. Rely on the "
               "robust estimate.",
     },
     "diff_small": {
-        "vi": "Hồi quy TWFE và phương pháp Callaway–Sant'Anna chênh nhau {d} điểm log, nhỏ hơn một sai số chuẩn "
+        "vi": "Hồi quy TWFE và phương pháp Callaway–Sant'Anna chênh nhau {d} (chênh lệch logarit), nhỏ hơn một sai số chuẩn "
               "({neg} trong {n} quan sát được hỗ trợ có trọng số âm trong hồi quy TWFE).",
-        "en": "TWFE and Callaway–Sant'Anna differ by {d} log points, within one standard error ({neg} of the {n} "
+        "en": "TWFE and Callaway–Sant'Anna differ by {d} (difference in logs), within one standard error ({neg} of the {n} "
               "supported observations carry negative TWFE weight).",
     },
     "pretest_trend": {
