@@ -1,9 +1,11 @@
 """The panel a province report analyses, for re-running its estimates in a notebook.
 
->>> import evalutils.report as er                                                     # doctest: +SKIP
->>> from evalutils.effects import att_gt                                              # doctest: +SKIP
->>> p = er.analysis_panel("bac-lieu", data_dir="data/demo", params_dir="params")     # doctest: +SKIP
->>> att_gt(p.data, **p.arguments("callaway_santanna")).aggregate("simple").tidy()   # doctest: +SKIP
+.. code-block:: python
+
+    import evalutils.report as er
+    from evalutils.effects import att_gt
+    p = er.analysis_panel("bac-lieu", data_dir="data/demo", params_dir="params")
+    att_gt(p.data, **p.arguments("callaway_santanna")).aggregate("simple").tidy()
 
 The estimate is the report's to the last digit: :func:`analysis_panel` prepares the rows exactly as
 :func:`evalutils.evaluate.evaluate_effects` does (:func:`evalutils.evaluate.analysis_data`) and
@@ -73,6 +75,21 @@ def analysis_panel(province: str | ProvinceContext, *, data_dir: str | Path = "d
     the choices are otherwise those of ``params/defaults.yml`` and the province file's ``analysis:`` block.
     ``cache_dir`` is where the national aggregates (needed for the firms' log TFP) are cached; the report runs'
     cache (``reports/.cache``) is reused when given.
+
+    Examples
+    --------
+    ``data_dir`` holds the demo data (``python3 tasks.py demo`` writes ``data/demo``) and ``params_dir`` is the
+    repository's ``params`` folder:
+
+    >>> from evalutils.effects import twfe
+    >>> p = analysis_panel("ha-noi", data_dir=data_dir, params_dir=params_dir,
+    ...                    analysis={"control_group": "not_yet_treated", "covariates": ["ownership"]})
+    >>> p.choices.control_group, p.covariates
+    ('not_yet_treated', ('ownership_foreign', 'ownership_state'))
+    >>> int(p.data["first_support"].min()), bool(p.data["firm_id"].nunique() == p.summary()["n_firms"].sum())
+    (0, True)
+    >>> twfe(p.data, **p.arguments("twfe")).tidy()["term"].iloc[0]
+    'post_support'
     """
     if isinstance(province, ProvinceContext):
         ctx = province
