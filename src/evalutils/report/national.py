@@ -23,7 +23,7 @@ from ..measures.outcomes import outcome_panel
 from ..measures.targets import scorecard
 from ..panel.io import load_data_manifest, load_deflators, load_monitoring, load_panel, load_participation
 from ..panel.params import Defaults, load_defaults, load_province_params, province_params_path
-from .formatting import count_text, pct_effect
+from .formatting import count_text, localise_axes, pct_effect
 from .html import render, rows_table
 from .sections.header import vintage_text
 
@@ -137,6 +137,7 @@ def forest_figure(effects: pd.DataFrame, lang: Lang, *, title: str | None = None
     if title:
         ax.set_title(title, fontsize=10)
     ax.spines[["top", "right"]].set_visible(False)
+    localise_axes(fig, lang)
     fig.tight_layout()
     return fig
 
