@@ -48,8 +48,12 @@ ALLOWED_IN_VI = {
     # software and file names
     "evalutils", "linearmodels", "panelols", "fixest", "reghdfe", "pandas", "numpy", "matplotlib", "papermill",
     "nbconvert", "pyarrow", "pydantic", "python", "git", "dirty", "yml", "params", "provinces",
+    "rambachan", "roth", "welch", "satterthwaite", "student",
     # loanwords Vietnamese statistics uses as they are
     "bootstrap",
+    # Vietnamese syllables spelled like English words
+    "a", "an", "do", "so", "to", "ban", "bin", "con", "hay", "tin", "than", "the", "mat", "me", "ma", "van",
+    "b", "d", "m", "x",
 }
 
 
@@ -349,15 +353,13 @@ def test_the_pdf_says_what_the_html_says(reports):
 
 
 def _english_vocabulary() -> set[str]:
-    """Words of the English messages that are not also Vietnamese syllables written without diacritics."""
+    """The words of the English messages (and a few more), less the allow-list."""
     en = set()
-    vi = set()
     for m in MESSAGES.values():
         en |= {w.lower() for w in re.findall(r"[A-Za-z]+", re.sub(r"\{[^}]*\}", " ", m["en"]))}
-        vi |= {w.lower() for w in re.findall(r"\w+", re.sub(r"\{[^}]*\}", " ", m["vi"]))}
     extra = {"run", "at", "data", "files", "parameters", "packages", "seed", "code", "revision", "synthetic",
-             "demonstration", "the", "of", "and", "to", "in", "is", "not", "no", "item", "value", "figure", "table"}
-    return (en | extra) - vi - ALLOWED_IN_VI
+             "demonstration", "of", "and", "in", "is", "not", "no", "item", "value", "figure", "table", "analysis"}
+    return (en | extra) - ALLOWED_IN_VI
 
 
 def test_vietnamese_reports_have_no_english(reports):

@@ -39,7 +39,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Provincial unit since 1 July 2025 (Resolution 202/2025/QH15), made of the former provinces: {members}. "
               "The 2021–2025 plans belong to the former provinces and are scored separately.",
     },
-    "vintage_synthetic": {"vi": "Dữ liệu: bộ dữ liệu minh họa tổng hợp (seed {seed}, quy mô {scale}).",
+    "vintage_synthetic": {"vi": "Dữ liệu: bộ dữ liệu minh họa tổng hợp (số khởi tạo ngẫu nhiên {seed}, quy mô {scale}).",
                           "en": "Data: synthetic demonstration set (seed {seed}, scale {scale})."},
     "vintage_delivered": {"vi": "Dữ liệu: {description} (bàn giao {date}).",
                           "en": "Data: {description} (delivered {date})."},
