@@ -195,3 +195,36 @@ def test_screenshots_in_both_languages(site, browser):
         browser.goto(f"{site.as_uri()}/{page}")
         path = browser.screenshot(ARTIFACTS / f"{name}.png", full_page=name.startswith("overview"))
         assert path.stat().st_size > 20_000, name   # a rendered page, not a blank one
+
+
+def test_axe_on_a_map_with_every_colour(browser, tmp_path):
+    """Every class of the map's palette on screen (34 units, attainment 0-100%), in both indicators: no contrast
+    violation (the built site above colours only two tiles)."""
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed: npm ci --prefix tests/site (.ci/run does it)")
+    import json
+
+    from evalutils.geography import units_2025
+    from evalutils.site import build_site
+
+    reports = tmp_path / "reports"
+    entries = {}
+    for i, slug in enumerate(units_2025()["slug"]):
+        html = f"en/units-2025/{slug}.html"
+        (reports / html).parent.mkdir(parents=True, exist_ok=True)
+        (reports / html).write_text(f"<html><head><title>x</title></head><body><main>{slug}</main></body></html>",
+                                    encoding="utf-8")
+        entries[f"2025/en/{slug}"] = {"province": slug, "lang": "en", "geography": "2025", "outcome": "built",
+                                      "html": html, "parameters": {},
+                                      "results": {"n_targets": 10, "target_status_counts": {"met": i % 11},
+                                                  "n_supported": 5 + 3 * i}}
+    (reports / "manifest.json").write_text(json.dumps({"schema": 1, "reports": entries}), encoding="utf-8")
+    build_site(reports)
+    source = AXE.read_text(encoding="utf-8")
+    browser.goto((reports / "site" / "en" / "overview.html").as_uri())
+    for indicator in ("attain", "supported"):
+        browser.run(f"{{ const s = document.getElementById('ind-2025'); s.value = '{indicator}'; "
+                    "s.dispatchEvent(new Event('change')); }")
+        classes = set(browser.run("[...document.querySelectorAll('a.tile')].map(t => t.className)"))
+        assert {f"tile bin{k}" for k in range(1, 6)} <= classes, classes
+        assert [v for v in browser.axe(source) if v["impact"] in ("serious", "critical")] == []
