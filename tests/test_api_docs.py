@@ -83,3 +83,24 @@ def test_api_docs_command_writes_the_reference(tmp_path, capsys):
     (tmp_path / "file").write_text("x", encoding="utf-8")
     assert main(["api-docs", "--out", str(tmp_path / "file" / "api")]) == 2
     assert "writing the API reference failed" in capsys.readouterr().err
+
+
+def test_the_website_publishes_the_reference(tmp_path):
+    import json
+
+    from evalutils.site import build_site
+    from evalutils.site.build import site_files
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "manifest.json").write_text(json.dumps({"schema": 1, "reports": {}}), encoding="utf-8")
+    site = build_site(reports).parent
+    assert (site / "api" / "index.html").exists() and (site / "api" / "evalutils" / "effects.html").exists()
+    assert "api/evalutils/report/analysis.html" in site_files(reports)  # in the marker: published and cleaned
+    for lang in ("vi", "en"):
+        page = (site / lang / "methods.html").read_text(encoding="utf-8")
+        assert 'href="../api/index.html"' in page and "tutorial.ipynb" in page
+    # built once per code version and process, then copied
+    stamp = (site / "api" / "index.html").stat().st_mtime_ns
+    build_site(reports)
+    assert (site / "api" / "index.html").stat().st_mtime_ns == stamp

@@ -32,6 +32,7 @@ def build_api_docs(out: str | Path) -> Path:
     pdoc.render.configure(docformat="numpy", math=False, search=True, show_source=False,
                           footer_text="evalutils — API reference")
     pdoc.pdoc(*MODULES, output_directory=out)
+    _BUILT[_key()] = out  # a website built later in this process copies this one
     return out / "index.html"
 
 
@@ -44,18 +45,24 @@ def api_files(out: str | Path) -> list[str]:
 _BUILT: dict[str, Path] = {}  # this process's builds, by key: a site built again copies them
 
 
-def api_docs_cached(cache_dir: str | Path) -> Path:
-    """A built API reference for the code as it is, kept in ``<cache_dir>/api/<key>`` (the key: the evalutils code
-    and pdoc's version), built on first use; the directory holding it."""
+def _key() -> str:
+    """The reference's version: the evalutils code and pdoc's version."""
     import hashlib  # noqa: PLC0415
-    import os  # noqa: PLC0415
-    import shutil  # noqa: PLC0415
-    import tempfile  # noqa: PLC0415
     from importlib.metadata import version  # noqa: PLC0415
 
     from ..provenance import code_hash  # noqa: PLC0415
 
-    key = hashlib.sha256(f"{code_hash()} pdoc {version('pdoc')}".encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{code_hash()} pdoc {version('pdoc')}".encode()).hexdigest()[:16]
+
+
+def api_docs_cached(cache_dir: str | Path) -> Path:
+    """A built API reference for the code as it is, kept in ``<cache_dir>/api/<key>`` (the key: the evalutils code
+    and pdoc's version), built on first use; the directory holding it."""
+    import os  # noqa: PLC0415
+    import shutil  # noqa: PLC0415
+    import tempfile  # noqa: PLC0415
+
+    key = _key()
     if key in _BUILT and (_BUILT[key] / "index.html").exists():
         return _BUILT[key]
     final = Path(cache_dir) / "api" / key
