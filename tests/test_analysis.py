@@ -212,3 +212,36 @@ def test_a_province_block_reaches_the_report(data_dir, cache_dir, tmp_path):
                                          cache_dir=cache_dir, analysis="control_group: never_treated")
     assert again.analysis.control_group == "never_treated"
     assert np.isfinite(ctx.analysis.n_boot)
+
+
+def test_members_of_a_2025_unit_must_agree(data_dir, cache_dir, tmp_path):
+    from evalutils.geography import province_codes, provinces
+
+    params = tmp_path / "params"
+    shutil.copytree(ROOT / "params", params)
+    slugs = provinces().set_index("code").loc[province_codes("2025", "tuyen-quang"), "slug"].tolist()
+    assert len(slugs) == 2
+    for slug, group in zip(slugs, ("never_treated", "not_yet_treated"), strict=True):
+        path = params / "provinces" / f"{slug}.yml"
+        path.write_text(path.read_text(encoding="utf-8") + f"analysis:\n  control_group: {group}\n",
+                        encoding="utf-8")
+    with pytest.raises(ParameterError) as info:
+        report.load_province_context("tuyen-quang", data_dir=data_dir, params_dir=params, geography="2025",
+                                     cache_dir=cache_dir)
+    assert info.value.key == "analysis.control_group" and slugs[1] in info.value.file
+    assert f"{slugs[0]}.yml" in info.value.message
+
+
+def test_a_runs_overrides_are_inputs_of_its_reports(data_dir, tmp_path):
+    import json as _json
+
+    from evalutils.render.manifest import task_inputs
+    from evalutils.render.task import ReportTask
+
+    plain = ReportTask("ha-noi", "vi", data_dir, ROOT / "params", tmp_path)
+    changed = ReportTask("ha-noi", "vi", data_dir, ROOT / "params", tmp_path,
+                         analysis=_json.dumps({"control_group": "not_yet_treated"}))
+    assert "analysis" not in plain.parameters
+    assert changed.parameters["analysis"] == {"control_group": "not_yet_treated"}
+    a, b = task_inputs(plain), task_inputs(changed)
+    assert a != b and b["analysis"] == changed.analysis
