@@ -142,6 +142,11 @@ def test_estimators_shown_follow_the_choice(data_dir, cache_dir):
     assert "Borusyak" in html and "Two-way fixed effects" not in html
     assert "log real value added per worker" in html  # the other outcome's row is labelled
     assert "total factor productivity" in report.methods_html(ctx)
+    assert "Outcome: firm log TFP" in html and "Outcome: log real value added" not in html
+    assert "Standard errors clustered by firm." in html
+    by_sector = _ctx(data_dir, cache_dir, estimators=["imputation"], cluster="vsic_section")
+    html = report.effects_html(by_sector, report.evaluate(by_sector, cache=False))
+    assert "clustered by VSIC section" in html and "clustered by firm" not in html
 
 
 def test_cache_key_changes_with_every_choice(data_dir, cache_dir):

@@ -278,6 +278,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Phương pháp Callaway–Sant'Anna, kết quả: log TFP của doanh nghiệp",
         "en": "Callaway–Sant'Anna, outcome: firm log TFP",
     },
+    "effects_intro_log_tfp": {
+        "vi": "Hỗ trợ có làm tăng năng suất của doanh nghiệp được hỗ trợ không? Báo cáo so sánh năng suất các nhân "
+              "tố tổng hợp (TFP) của các doanh nghiệp này trước và sau khi được hỗ trợ với các doanh nghiệp chưa được "
+              "hỗ trợ. Biến kết quả: log TFP của doanh nghiệp; {n} doanh nghiệp được hỗ trợ trong tổng số {N} doanh "
+              "nghiệp. Các phương pháp sau TWFE vẫn cho kết quả đúng khi doanh nghiệp bắt đầu được hỗ trợ vào những "
+              "năm khác nhau.",
+        "en": "Did support raise the productivity of the firms that got it? The report compares their total factor "
+              "productivity (TFP) before and after support with that of firms not supported. Outcome: firm log TFP; "
+              "{n} supported firms among {N}. The estimators other than TWFE stay valid when firms start being "
+              "supported in different years.",
+    },
+    "stars_note_vsic_section": {
+        "vi": "* p<0,1; ** p<0,05; *** p<0,01. Sai số chuẩn theo cụm ngành VSIC.",
+        "en": "* p<0.1; ** p<0.05; *** p<0.01. Standard errors clustered by VSIC section.",
+    },
     "stars_note": {
         "vi": "* p<0,1; ** p<0,05; *** p<0,01. Sai số chuẩn theo cụm doanh nghiệp.",
         "en": "* p<0.1; ** p<0.05; *** p<0.01. Standard errors clustered by firm.",

@@ -52,7 +52,8 @@ def effects_html(ctx: ProvinceContext, evaluation: Evaluation) -> str:
     lang = ctx.lang
     ev = evaluation
     values = dict(heading=t("effect_heading", lang),
-                  intro=t("effects_intro", lang, n=count_text(ev.n_supported, ctx.k, lang),
+                  intro=t("effects_intro" if ev.outcome == "log_va_per_worker" else f"effects_intro_{ev.outcome}",
+                          lang, n=count_text(ev.n_supported, ctx.k, lang),
                           N=count_text(ev.n_firms, ctx.k, lang)))
     est = ev.estimates
     if not est:
@@ -81,7 +82,8 @@ def effects_html(ctx: ProvinceContext, evaluation: Evaluation) -> str:
     paragraphs += pretrend_paragraphs(ev, lang)  # the calibrated pre-trend test and its power (issue 12)
     paragraphs += sensitivity_paragraphs(ev, lang)  # and how far the conclusion survives diverging trends
     return render("effects.html.j2", **values, unavailable="", t=table(tab, numeric=list(tab.columns[1:])),
-                  stars_note=t("stars_note", lang), missing=missing, paragraphs=paragraphs,
+                  stars_note=t("stars_note" if ctx.analysis.cluster == "firm_id" else "stars_note_vsic_section", lang),
+                  missing=missing, paragraphs=paragraphs,
                   notes=ev.notes_text(lang))
 
 
