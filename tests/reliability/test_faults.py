@@ -129,3 +129,20 @@ def test_the_timeout_limits_the_whole_report_not_each_cell(tmp_path):
     ok = run_task(_task("long", data, out, timeout=60))
     assert ok.ok, ok.error
     assert ok.html.exists()
+
+
+def test_the_deadline_interrupts_a_slow_rendering_step_in_the_main_thread():
+    # rendering (nbconvert, pandoc) runs after the cells: in a local worker an alarm at the deadline stops it
+    import time
+
+    from evalutils.render.runner import ReportTimeout, _Deadline
+
+    deadline = _Deadline(1)
+    t0 = time.monotonic()
+    with pytest.raises(ReportTimeout, match="took longer than its 1 s"):
+        with deadline.alarm():
+            time.sleep(20)  # stands for a rendering step that does not end
+    assert time.monotonic() - t0 < 5
+    time.sleep(1.2)  # the alarm is disarmed and the previous handler back: nothing fires later
+    with pytest.raises(ReportTimeout, match="while rendering the HTML"):
+        deadline.check("rendering the HTML")
