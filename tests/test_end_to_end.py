@@ -93,7 +93,8 @@ def test_cli_validate_and_help(data_dir, capsys):
     out = capsys.readouterr().out
     assert "parameters OK: 63 province files, 35 targets" in out and "data OK:" in out
     assert main(["validate", "--data", str(data_dir / "nowhere"), "--params", str(ROOT / "params")]) == 2
-    assert "file not found" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "1 problem(s) found" in err and "data directory not found" in err
 
 
 def test_the_data_directory_is_only_read(data_dir, tmp_path):

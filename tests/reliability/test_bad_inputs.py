@@ -124,7 +124,6 @@ def build_case(root: Path, case: dict) -> tuple[Path, Path]:
     data, params = root / "data", root / "params"
     shutil.copytree(DATADIR / "clean", data)
     copy_params(params, ["bac-lieu"])
-    shutil.copy(ROOT / "params" / "sources.yml", params / "sources.yml")
     for name, pairs in (case.get("patch") or {}).items():
         path = root / name
         text = path.read_text(encoding="utf-8")
@@ -356,7 +355,6 @@ def test_target_label_with_two_dollar_signs_renders(tmp_path):
     """'US$ 3 bn (up 10%) and US$ 4 bn by 2025' used to break the English report (matplotlib read it as math)."""
     data = write_data_dir(tmp_path / "data", small_demo())
     params = copy_params(tmp_path / "params", ["bac-lieu"])
-    shutil.copy(ROOT / "params" / "sources.yml", params / "sources.yml")
     label = "US$ 3 bn (up 10%) and US$ 4 bn by 2025"
     path = params / "provinces" / "bac-lieu.yml"
     text = path.read_text(encoding="utf-8")
@@ -384,3 +382,10 @@ def test_national_synthesis_states_where_the_data_come_from(tmp_path, lang):
     manifest = json.loads((data / "MANIFEST.json").read_text(encoding="utf-8"))
     html = national.header_html(national.load_national_context(data_dir=data, params_dir=params, lang=lang))
     assert manifest["description"] in html and manifest["delivered"] in html
+
+
+def test_validate_a_missing_data_directory(tmp_path, capsys):
+    params = copy_params(tmp_path / "params", ["bac-lieu"])
+    assert cli.main(["validate", "--data", str(tmp_path / "nowhere"), "--params", str(params)]) == 2
+    err = capsys.readouterr().err
+    assert "1 problem(s) found" in err and "data directory not found" in err and "Traceback" not in err

@@ -5,8 +5,7 @@
 its file, column or key, rows (of that file) and what to do:
 
 * ``params/defaults.yml``, ``params/sources.yml`` and the province files with their sources (all of them for
-  ``validate``; a run checks the selected
-  provinces' files in their own reports, where a bad file fails that report only);
+  ``validate``; a run leaves the province files to their own reports, where a bad file fails that report only);
 * ``MANIFEST.json`` (the data's provenance, which every report states; see
   :func:`evalutils.panel.io.load_data_manifest`);
 * the panel file by file, participation, monitoring and deflators against their schemas;
@@ -30,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..atomic import atomic_write_text
-from ..errors import EvalutilsError
+from ..errors import DataValidationError, EvalutilsError
 from ..provenance import code_hash
 from .io import (
     DataPaths,
@@ -119,10 +118,10 @@ def check_inputs(data_dir: str | Path, params_dir: str | Path, *,
                 problems.extend(_all(exc))
     paths = DataPaths(data_dir)
     if not data_dir.is_dir():
-        problems.append(EvalutilsError("data directory not found" if not data_dir.exists()
-                                       else "the data path is not a directory", file=data_dir,
-                                       hint="point --data at a data directory (data/README.md), or write the "
-                                            "demo with `evalutils demo-data`"))
+        problems.append(DataValidationError(
+            "data directory not found" if not data_dir.exists() else "the data path is not a directory",
+            file=data_dir, hint="point --data at a data directory (data/README.md), or write the demo with "
+                                "`evalutils demo-data`"))
         return out
     try:
         out.synthetic = bool(load_data_manifest(data_dir)["synthetic"])
