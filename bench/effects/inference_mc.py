@@ -49,7 +49,7 @@ NULL = [
 def block_null(reps: int, seed: int, only: list[str] | None = None, n_boot: int = 999) -> list[dict]:
     rows = []
     for d in NULL:
-        if only and not any(o in d.name for o in only):
+        if only and not any(d.name == o[:-1] if o.endswith("$") else o in d.name for o in only):
             continue
         t0 = time.perf_counter()
         r = run(d, reps, seed, compare_asymptotic=True, n_boot=n_boot)
@@ -121,7 +121,7 @@ def main() -> None:
     ap.add_argument("--block", choices=("null", "pretrend", "mde"), required=True)
     ap.add_argument("--reps", type=int, default=500)
     ap.add_argument("--seed", type=int, default=20200831)
-    ap.add_argument("--only", default="", help="null block: comma-separated parts of design names to run")
+    ap.add_argument("--only", default="", help="null block: comma-separated parts of design names to run ('name$': exactly)")
     ap.add_argument("--n-boot", type=int, default=999, help="null block: multiplier-bootstrap draws")
     ap.add_argument("--tag", default="", help="suffix of the JSON file (runs split to stay under 10 minutes)")
     ap.add_argument("--table", action="store_true", help="only print the table from the saved JSON files")
