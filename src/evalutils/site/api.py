@@ -55,30 +55,36 @@ def _key() -> str:
     return hashlib.sha256(f"{code_hash()} pdoc {version('pdoc')}".encode()).hexdigest()[:16]
 
 
-def api_docs_cached(cache_dir: str | Path) -> Path:
-    """A built API reference for the code as it is, kept in ``<cache_dir>/api/<key>`` (the key: the evalutils code
-    and pdoc's version), built on first use; the directory holding it."""
-    import os  # noqa: PLC0415
+def place_api_docs(site: str | Path) -> list[str]:
+    """Put the API reference under ``<site>/api/`` and return its site paths (``api/…``, the stamp included).
+
+    It is rebuilt only when the code (or pdoc) changed: ``api/.evalutils-api.json`` records the version and the
+    files of the reference in place. Nothing is written outside the site; a process builds it at most once per
+    code version (into a temporary folder removed at exit) and copies it into each site it builds.
+    """
+    import atexit  # noqa: PLC0415
+    import json  # noqa: PLC0415
     import shutil  # noqa: PLC0415
     import tempfile  # noqa: PLC0415
 
+    site = Path(site)
+    api = site / "api"
+    stamp = api / ".evalutils-api.json"
     key = _key()
-    if key in _BUILT and (_BUILT[key] / "index.html").exists():
-        return _BUILT[key]
-    final = Path(cache_dir) / "api" / key
-    if not (final / "index.html").exists():
-        final.parent.mkdir(parents=True, exist_ok=True)
-        for old in final.parent.iterdir():  # earlier code versions' references
-            if old.name != key and not old.name.startswith("."):
-                shutil.rmtree(old, ignore_errors=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=final.parent))
-        try:
-            build_api_docs(tmp)
-            os.replace(tmp, final)
-        except OSError:
-            if not (final / "index.html").exists():  # another process's build did not win the race either
-                raise
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-    _BUILT[key] = final
-    return final
+    try:
+        recorded = json.loads(stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        recorded = {}
+    files = recorded.get("files") or []
+    if recorded.get("key") != key or not all((api / f).is_file() for f in files) or not files:
+        source = _BUILT.get(key)
+        if source is None or not (source / "index.html").exists():
+            source = Path(tempfile.mkdtemp(prefix="evalutils-api-"))
+            atexit.register(shutil.rmtree, source, True)
+            build_api_docs(source)
+        files = api_files(source)
+        for rel in files:
+            (api / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source / rel, api / rel)
+        stamp.write_text(json.dumps({"key": key, "files": files}, indent=1) + "\n", encoding="utf-8")
+    return [f"api/{rel}" for rel in files] + [f"api/{stamp.name}"]

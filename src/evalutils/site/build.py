@@ -36,7 +36,7 @@ from ..geography import provinces, units_2025
 from ..render.manifest import RunManifest
 from ..render.task import DEFAULT_NOTEBOOK, NATIONAL, NATIONAL_NOTEBOOK
 from . import search
-from .api import api_docs_cached, api_files
+from .api import place_api_docs
 from .figures import figure_rows, notebook_label
 from .markers import SITE_KIND, SITE_MARKER, read_marker, remove_stale
 from .model import (GEOGRAPHIES, Unit, collect_units, effect_method, effect_of, mde_of, neighbours, rel,
@@ -384,10 +384,7 @@ def build_site(reports_dir: str | Path = "reports", *, notebooks: list[Path] | N
         for name in ("site.css", "site.js", "search.js", "report-nav.css"):
             _place_copy(_PKG / "static" / name, site / "assets" / name)
             written.append(f"assets/{name}")
-        api = api_docs_cached(reports_dir / ".cache")  # the API reference (docs/api.md), built once per code version
-        for rel in api_files(api):
-            _place_copy(api / rel, site / "api" / rel, link=True)
-            written.append(f"api/{rel}")
+        written += place_api_docs(site)  # the API reference (docs/analysis.md), rebuilt when the code changed
         for geo in GEOGRAPHIES:
             if any(u.geography == geo for u in units):
                 _write_text(site / f"data/overview-{geo}.csv", overview_csv(units, geo))
