@@ -50,7 +50,9 @@ def site(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser(site, tmp_path_factory):
+def browser(tmp_path_factory):
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
     b = Browser(tmp_path_factory.mktemp("chromium"))
     yield b
     b.close()
@@ -64,7 +66,7 @@ def _served(folder: Path):
     return server
 
 
-def test_navigation_language_switch_and_prev_next(site, browser):
+def check_navigation_language_switch_and_prev_next(site, browser):
     browser.goto((site / "index.html").as_uri())          # the root opens the Vietnamese home page
     browser._wait_event("Page.loadEventFired")            # (a meta refresh: one more load)
     assert browser.url.endswith("/vi/index.html") and browser.run("document.documentElement.lang") == "vi"
@@ -91,8 +93,7 @@ def test_navigation_language_switch_and_prev_next(site, browser):
     assert browser.console_errors() == []
 
 
-@pytest.mark.parametrize("scheme", ["file", "http"])
-def test_search_without_accents_finds_the_province(site, browser, scheme):
+def check_search_without_accents_finds_the_province(site, browser, scheme):
     server = _served(site) if scheme == "http" else None
     try:
         root = f"http://127.0.0.1:{server.server_address[1]}" if server else site.as_uri()
@@ -119,7 +120,7 @@ def test_search_without_accents_finds_the_province(site, browser, scheme):
             server.server_close()
 
 
-def test_overview_csv_link_map_and_sorting(site, browser):
+def check_overview_csv_link_map_and_sorting(site, browser):
     server = _served(site)
     try:
         root = f"http://127.0.0.1:{server.server_address[1]}"
@@ -167,9 +168,7 @@ PAGE_TYPES = ["vi/index.html", "en/index.html", "vi/overview.html", "en/overview
               "vi/national.html"]
 
 
-def test_axe_finds_no_serious_or_critical_violation(site, browser, tmp_path):
-    if not AXE.exists():
-        pytest.skip("axe-core is not installed: npm ci --prefix tests/site (.ci/run does it)")
+def check_axe_finds_no_serious_or_critical_violation(site, browser, tmp_path):
     source = AXE.read_text(encoding="utf-8")
     # control: axe does report a serious contrast violation on a page made to fail
     bad = tmp_path / "bad.html"
@@ -188,13 +187,25 @@ def test_axe_finds_no_serious_or_critical_violation(site, browser, tmp_path):
     assert found == {p: [] for p in PAGE_TYPES}
 
 
-def test_screenshots_in_both_languages(site, browser):
+def check_screenshots_in_both_languages(site, browser):
     shots = {"home-vi": "vi/index.html", "home-en": "en/index.html", "report-vi": "vi/bac-lieu.html",
              "report-en": "en/bac-lieu.html", "overview-map-en": "en/overview.html"}
     for name, page in shots.items():
         browser.goto(f"{site.as_uri()}/{page}")
         path = browser.screenshot(ARTIFACTS / f"{name}.png", full_page=name.startswith("overview"))
         assert path.stat().st_size > 20_000, name   # a rendered page, not a blank one
+
+
+def test_site_in_the_browser(site, browser, tmp_path):
+    """One test, so that pytest-xdist builds the reports once: each check above in turn."""
+    check_navigation_language_switch_and_prev_next(site, browser)
+    for scheme in ("file", "http"):
+        check_search_without_accents_finds_the_province(site, browser, scheme)
+    check_overview_csv_link_map_and_sorting(site, browser)
+    check_screenshots_in_both_languages(site, browser)
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed: npm ci --prefix tests/site (.ci/run does it)")
+    check_axe_finds_no_serious_or_critical_violation(site, browser, tmp_path)
 
 
 def test_axe_on_a_map_with_every_colour(browser, tmp_path):
