@@ -75,7 +75,7 @@ def _entry(geo, lang, slug, ok=True, results=None):
 def test_both_geographies_both_languages(tmp_path):
     reports = tmp_path / "reports"
     entries = {}
-    res = {"n_targets": 4, "target_status_counts": {"met": 2}, "n_supported": 12, "outcome": "log_va",
+    res = {"n_targets": 4, "target_status_counts": {"met": 2}, "n_supported": 12, "outcome": "log_va_per_worker",
            "effect": {"estimate": 0.05, "conf_low": -0.01, "conf_high": 0.11}, "mde": 0.08,
            "effects": {"callaway_santanna": {"estimate": 0.05, "conf_low": -0.01, "conf_high": 0.11}}}
     for geo, slugs in (("pre2025", ["ha-noi", "da-nang"]), ("2025", ["hue", "ha-noi"])):
@@ -95,6 +95,9 @@ def test_both_geographies_both_languages(tmp_path):
         assert len(re.findall(r'class="tile( [^"]*)?"', overview)) == 63 + 34
         assert 'href="units-2025/hue.html"' in overview and 'href="da-nang.html"' in overview
         assert "0.080" in overview                                         # the minimum detectable effect column
+        # the outcome named in words in the column header, never the variable name
+        assert "log_va_per_worker" not in overview
+        assert ("Tác động lên năng suất lao động" if lang == "vi" else "Effect on labour productivity") in overview
         assert ('Tác động nhỏ nhất phát hiện được' if lang == "vi" else "Minimum detectable effect") in overview
         unit = (site / lang / "units-2025" / "hue.html").read_text(encoding="utf-8")
         assert f'<html lang="{lang}">' in unit and ("<title>Huế — " if lang == "vi" else "<title>Hue — ") in unit

@@ -41,7 +41,7 @@ from .figures import figure_rows, notebook_label
 from .markers import SITE_KIND, SITE_MARKER, read_marker, remove_stale
 from .model import (GEOGRAPHIES, Unit, collect_units, effect_method, effect_of, mde_of, neighbours, rel,
                     targets_of)
-from .strings import LANGS, s
+from .strings import LANGS, STRINGS, s
 from .tiles import TILES
 
 PAGES = ("index.html", "overview.html", "methods.html", "figures.html", "search.html")
@@ -110,7 +110,9 @@ def _synthesis(rows: list[dict], units: list[Unit], lang: str) -> str:
 def _effect_label(units: list[Unit], lang: str) -> str:
     outcomes = sorted({str((u.headline(lang) or {}).get("outcome")) for u in units
                        if (u.headline(lang) or {}).get("outcome")})
-    return s("effect_on", lang, outcome=", ".join(outcomes)) if outcomes else s("effect", lang)
+    # the outcome named in words (a variable name means nothing to an official); an unknown one as it is
+    named = [s(f"outcome_{o}", lang) if f"outcome_{o}" in STRINGS else o for o in outcomes]
+    return s("effect_on", lang, outcome=", ".join(named)) if outcomes else s("effect", lang)
 
 
 def _indicators(lang: str, has_mde: bool) -> list[dict]:
