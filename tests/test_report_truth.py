@@ -405,3 +405,23 @@ def test_vietnamese_figures_use_the_decimal_comma(truth_build):
         decimals = [x for x in labels if re.search(r"\d[.,]\d", x)]
         assert decimals, labels
         assert all(sep in x and other not in x for x in decimals), (lang, decimals)
+
+
+def test_mde_and_pretest_in_the_text_are_the_payloads(reports):
+    """The minimum detectable effect and the pre-trend test's p-value that a report prints are the numbers its
+    results payload carries (issue 12; the website's MDE column reads the payload)."""
+    from evalutils.report.formatting import fmt, pct_effect
+    checked = 0
+    for r in _each(reports):
+        mde, pretest = r.payload.get("mde"), r.payload.get("pretest")
+        if mde is None:  # no MDE in the payload: the report states none
+            assert t("kf_mde_missed", r.lang, mde="@").split("@")[0] not in r.text, (r.slug, r.lang)
+            continue
+        assert mde["power"] == 0.8 and mde["alpha"] == 0.05 and mde["method"], (r.slug, r.lang)
+        printed = pct_effect(mde["estimate"], r.lang)
+        assert printed in r.text, (r.slug, r.lang, printed)
+        if pretest is not None:
+            assert pretest["method"] and 0 <= pretest["p_value"] <= 1
+            assert fmt(pretest["p_value"], r.lang, 3) in r.text, (r.slug, r.lang)
+        checked += 1
+    assert checked >= 2

@@ -6,6 +6,7 @@ The render side reads :data:`RESULTS_MIME` only.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -53,6 +54,7 @@ def results_payload(ctx, evaluation: Evaluation | None = None) -> dict:
         headline = evaluation.headline
         payload["effect"] = None if headline is None else _effect(headline)
         payload["reasons"] = evaluation.reasons_text(ctx.lang)
+        payload.update(_credibility(evaluation))
     # what the key findings and limitations state about growth, targets and selection (issue 14: one story)
     from .sections.summary import facts  # noqa: PLC0415 - the render side imports this module for RESULTS_MIME
     payload["findings"] = facts(ctx)
@@ -62,6 +64,35 @@ def results_payload(ctx, evaluation: Evaluation | None = None) -> dict:
 def _effect(e: Estimate) -> dict:
     return {"estimator": e.estimator, "outcome": e.outcome, "estimate": e.estimate, "std_error": e.std_error,
             "conf_low": e.conf_low, "conf_high": e.conf_high, "p_value": e.p_value, "method": e.method}
+
+
+def _num(x) -> float | None:
+    return None if x is None or not math.isfinite(float(x)) else float(x)
+
+
+def _credibility(evaluation: Evaluation) -> dict:
+    """The pre-trend test, the minimum detectable effect and the sensitivity analysis the report shows (issue 12),
+    each naming its method; ``None`` where the report shows none (the reason is in ``reasons``)."""
+    out: dict = {"pretest": None, "mde": None, "sensitivity": None}
+    pt = evaluation.pretest
+    if pt is not None:
+        out["pretest"] = {"method": pt.method, "estimate": _num(pt.estimate), "std_error": _num(pt.std_error),
+                          "conf_low": _num(pt.conf_low), "conf_high": _num(pt.conf_high),
+                          "p_value": _num(pt.p_value), "df": _num(pt.df), "trend": _num(pt.trend),
+                          "power": _num(pt.power), "detectable_trend": _num(pt.detectable_trend)}
+    m = evaluation.mde
+    if m is not None:
+        out["mde"] = {"estimate": _num(m.mde), "power": _num(m.power), "alpha": _num(m.alpha),
+                      "std_error": _num(m.std_error), "df": _num(m.df), "method": m.method}
+    s = evaluation.diagnostics.get("sensitivity")
+    if s is not None:
+        # breakdown: None when the usual interval already includes 0 (nan), the cap when it never does (inf)
+        b = float(s.breakdown)
+        out["sensitivity"] = {"restriction": s.restriction, "method": s.method, "parameter": s.parameter,
+                              "breakdown": None if math.isnan(b) else (float(s.breakdown_cap) if math.isinf(b)
+                                                                       else b),
+                              "breakdown_beyond_cap": bool(math.isinf(b)), "term": s.term}
+    return out
 
 
 def results_output(payload: dict):
