@@ -35,7 +35,9 @@ def test_tutorial_is_kept_without_outputs_and_short():
 
 
 @pytest.mark.slow
-def test_tutorial_runs_and_rebuilds_a_report(tmp_path):
+def test_tutorial_runs_and_rebuilds_a_report(tmp_path, monkeypatch):
+    # the kernel draws figures inline as in JupyterLab (tasks.py sets MPLBACKEND=Agg, which would hide them)
+    monkeypatch.delenv("MPLBACKEND", raising=False)
     data, reports = tmp_path / "data", tmp_path / "reports"
     write_demo(data, scale=0.2, seed=5)
     out = tmp_path / "tutorial.ipynb"
