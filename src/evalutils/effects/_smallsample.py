@@ -109,3 +109,28 @@ def detectable(df: float, std_error: float, *, alpha: float, power: float) -> fl
     """Smallest effect detected with probability ``power`` by a two-sided level-``alpha`` t test."""
     d = _dist.StudentT(df)
     return float((d.ppf(1 - alpha / 2) + d.ppf(power)) * std_error)
+
+
+class OverallInference:
+    """Interval and p-value of an overall ATT from ``overall_estimate``, ``overall_std_error``, ``alpha`` and
+    ``overall_df`` (Student t with those degrees of freedom; normal when ``None``). Shared by the results of
+    :func:`~evalutils.effects.att_gt`'s aggregations and :func:`~evalutils.effects.did_imputation`."""
+
+    def _overall_dist(self):
+        return _dist.norm if self.overall_df is None else _dist.StudentT(self.overall_df)
+
+    @property
+    def overall_crit(self) -> float:
+        """Critical value of the overall ATT's pointwise interval (t with ``overall_df``, else normal)."""
+        return float(self._overall_dist().ppf(1 - self.alpha / 2))
+
+    @property
+    def conf_int(self) -> tuple[float, float]:
+        """Pointwise (1 - alpha) interval of the overall ATT."""
+        c = self.overall_crit
+        return (self.overall_estimate - c * self.overall_std_error, self.overall_estimate + c * self.overall_std_error)
+
+    @property
+    def p_value(self) -> float:
+        stat = abs(self.overall_estimate / self.overall_std_error) if self.overall_std_error > 0 else np.inf
+        return float(2 * self._overall_dist().sf(stat))

@@ -37,7 +37,7 @@ from evalutils.errors import EstimationError
 from ._common import as_list, check_choice, check_columns, html_table, tidy_rows
 from ._drdid import did_panel
 from ._inference import BOOTSTRAP_CHOICES, Inference, analytic_vcov, cluster_sums, infer
-from ._smallsample import stratified_variance, t_power
+from ._smallsample import OverallInference, stratified_variance, t_power
 
 ControlGroup = Literal["never_treated", "not_yet_treated"]
 EstMethod = Literal["reg", "ipw", "dr"]
@@ -174,7 +174,7 @@ def _to_wide(
 
 
 @dataclass(frozen=True)
-class AggregateResult:
+class AggregateResult(OverallInference):
     """Aggregated ATT from :meth:`ATTGTResult.aggregate`."""
 
     kind: str
@@ -195,25 +195,6 @@ class AggregateResult:
     # analytic clustered covariance of (overall, effects...) from ``influence`` (used by honest_did)
     vcov: np.ndarray | None = None
     base_period: str | None = None  # att_gt's base period: "varying" or "universal"
-
-    @property
-    def overall_crit(self) -> float:
-        """Critical value of the overall ATT's pointwise interval (t with ``overall_df``, else normal)."""
-        if self.overall_df is None:
-            return float(_dist.norm.ppf(1 - self.alpha / 2))
-        return float(_dist.StudentT(self.overall_df).ppf(1 - self.alpha / 2))
-
-    @property
-    def conf_int(self) -> tuple[float, float]:
-        """Pointwise (1 - alpha) interval of the overall ATT."""
-        c = self.overall_crit
-        return (self.overall_estimate - c * self.overall_std_error, self.overall_estimate + c * self.overall_std_error)
-
-    @property
-    def p_value(self) -> float:
-        stat = abs(self.overall_estimate / self.overall_std_error) if self.overall_std_error > 0 else np.inf
-        d = _dist.norm if self.overall_df is None else _dist.StudentT(self.overall_df)
-        return float(2 * d.sf(stat))
 
     def tidy(self) -> pd.DataFrame:
         """First row is the overall ATT, then one row per event time / group / period.

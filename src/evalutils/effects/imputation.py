@@ -37,11 +37,11 @@ from evalutils.errors import EstimationError
 
 from ._common import check_choice, check_columns, drop_missing, html_table, tidy_rows
 from ._fe import fit_two_way, solve_normal_equations
-from ._smallsample import stratified_variance
+from ._smallsample import OverallInference, stratified_variance
 
 
 @dataclass(frozen=True)
-class ImputationResult:
+class ImputationResult(OverallInference):
     overall_estimate: float
     overall_std_error: float
     event_effects: pd.DataFrame  # event_time, estimate, std_error, conf_low, conf_high, n_obs
@@ -58,23 +58,6 @@ class ImputationResult:
     notes: tuple[str, ...] = field(default_factory=tuple)
     overall_df: float | None = None  # t degrees of freedom of the overall ATT (None: normal)
     inference: str = "small_sample"
-
-    @property
-    def overall_crit(self) -> float:
-        d = _dist.norm if self.overall_df is None else _dist.StudentT(self.overall_df)
-        return float(d.ppf(1 - self.alpha / 2))
-
-    @property
-    def conf_int(self) -> tuple[float, float]:
-        """Pointwise (1 - alpha) interval of the overall ATT."""
-        c = self.overall_crit
-        return (self.overall_estimate - c * self.overall_std_error, self.overall_estimate + c * self.overall_std_error)
-
-    @property
-    def p_value(self) -> float:
-        stat = abs(self.overall_estimate / self.overall_std_error) if self.overall_std_error > 0 else np.inf
-        d = _dist.norm if self.overall_df is None else _dist.StudentT(self.overall_df)
-        return float(2 * d.sf(stat))
 
     @property
     def estimate(self) -> float:
