@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from evalutils._validate import as_list, check_choice  # noqa: F401  (re-exported for the productivity modules)
-from evalutils.errors import DataValidationError, EstimationError
+from evalutils.errors import DataValidationError
 
 
 def require_columns(data: pd.DataFrame, columns: Iterable[str]) -> None:
@@ -154,12 +154,3 @@ def firm_weights(codes: np.ndarray, n_units: int, rng: np.random.Generator) -> n
     """Row weights of one firm-bootstrap draw: each row gets its firm's draw count."""
     counts = np.bincount(rng.integers(0, n_units, size=n_units), minlength=n_units)
     return counts[codes].astype(float)
-
-
-def require_firms(n_firms: int, min_firms: int, *, group: str, what: str = "firms") -> None:
-    if n_firms < min_firms:
-        raise EstimationError(
-            f"too few {what} in group {group!r}: {n_firms} < min_firms={min_firms}",
-            key=group,
-            hint="pool small sectors, lower min_firms, or pass on_small_group='skip'",
-        )
