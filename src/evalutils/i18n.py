@@ -45,10 +45,14 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "en": "Data: {description} (delivered {date})."},
     "plans_heading": {"vi": "Kế hoạch của tỉnh", "en": "The province's plans"},
     "no_plans": {
-        "vi": "Chưa có kế hoạch hay chỉ tiêu nào của tỉnh được nhập vào tham số (params/provinces/{slug}.yml). "
-              "Báo cáo không đánh giá chỉ tiêu cho tỉnh này.",
-        "en": "No plan or target of this province has been entered in its parameter file "
-              "(params/provinces/{slug}.yml), so this report scores no targets.",
+        "vi": "Chưa có kế hoạch nào của tỉnh được nhập vào tệp tham số (params/provinces/{slug}.yml).",
+        "en": "No plan of this province has been entered in its parameter file (params/provinces/{slug}.yml).",
+    },
+    "no_targets": {
+        "vi": "Các kế hoạch đã nhập không có chỉ tiêu định lượng nào được nhập vào tệp tham số "
+              "(params/provinces/{slug}.yml).",
+        "en": "No quantitative target of the plans above has been entered in the parameter file "
+              "(params/provinces/{slug}.yml).",
     },
     "scorecard_heading": {"vi": "Bảng theo dõi chỉ tiêu", "en": "Targets scorecard"},
     "trend_heading": {"vi": "Năng suất lao động", "en": "Labour productivity"},
@@ -93,13 +97,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "vsic_U": {"vi": "Hoạt động của các tổ chức quốc tế", "en": "Extraterritorial organisations"},
     "kf_heading": {"vi": "Phát hiện chính", "en": "Key findings"},
     "kf_effect_dir": {
-        "vi": "So với khi không được hỗ trợ, giá trị tăng thêm thực tế bình quân một lao động của {n} doanh nghiệp "
-              "được hỗ trợ ước tính {direction} {pct} (phương pháp Callaway–Sant'Anna; khoảng tin cậy 95%: từ {lo} "
-              "đến {hi}); {sig}.",
-        "en": "Compared with no support, real value added per worker of the {n} supported firms is estimated {pct} "
-              "{direction} (Callaway–Sant'Anna estimate; 95% confidence interval {lo} to {hi}); {sig}.",
+        "vi": "So với khi không được hỗ trợ, {what} của {n} doanh nghiệp được hỗ trợ ước tính {direction} {pct} "
+              "(phương pháp {method}; khoảng tin cậy 95%: từ {lo} đến {hi}); {sig}.",
+        "en": "Compared with no support, {what} of the {n} supported firms is estimated {pct} {direction} ({method} "
+              "estimate; 95% confidence interval {lo} to {hi}); {sig}.",
     },
     "kf_higher": {"vi": "cao hơn", "en": "higher"},
+    "kf_what_log_va_per_worker": {"vi": "giá trị tăng thêm thực tế bình quân một lao động",
+                                  "en": "real value added per worker"},
+    "kf_what_log_tfp": {"vi": "năng suất các nhân tố tổng hợp (TFP)", "en": "total factor productivity (TFP)"},
+    "kf_method_twfe": {"vi": "hồi quy hiệu ứng cố định hai chiều (TWFE)", "en": "two-way fixed effects (TWFE)"},
+    "kf_method_callaway_santanna": {"vi": "Callaway–Sant'Anna", "en": "Callaway–Sant'Anna"},
+    "kf_method_imputation": {"vi": "điền khuyết Borusyak–Jaravel–Spiess", "en": "Borusyak–Jaravel–Spiess imputation"},
     "kf_lower": {"vi": "thấp hơn", "en": "lower"},
     "kf_lp_panel": {
         "vi": "Năng suất lao động của các doanh nghiệp trong mẫu (giá trị tăng thêm thực tế trên một lao động, giá so "
@@ -130,7 +139,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Chỉ tiêu: {n} chỉ tiêu — {met} đạt, {on_track} đúng tiến độ, {behind} chưa đạt, {no_data} không có dữ liệu.",
         "en": "Targets: {n} in all — {met} met, {on_track} on track, {behind} behind, {no_data} without data.",
     },
-    "kf_no_targets": {"vi": "Chưa có chỉ tiêu nào được nhập cho địa bàn này.", "en": "No target has been entered for this area."},
+    "kf_no_targets": {"vi": "Chưa có chỉ tiêu nào được nhập cho địa bàn này, nên báo cáo không đánh giá chỉ tiêu.",
+                      "en": "No target has been entered for this area, so the report scores none."},
     "progress_axis": {"vi": "Thực hiện / mục tiêu (1 = đạt; cắt ở 2)", "en": "Observed / target (1 = reached; capped at 2)"},
     "landscape_heading": {"vi": "Bức tranh doanh nghiệp", "en": "Enterprise landscape"},
     "landscape_text": {
@@ -241,15 +251,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "effects_intro": {
         "vi": "Hỗ trợ có làm tăng năng suất của doanh nghiệp được hỗ trợ không? Báo cáo so sánh giá trị tăng thêm "
-              "trên một lao động của các doanh nghiệp này trước và sau khi được hỗ trợ với các doanh nghiệp chưa "
-              "được hỗ trợ. Biến kết quả: log giá trị tăng thêm thực tế trên một lao động; {n} doanh nghiệp được hỗ"
-              " trợ trong tổng số {N} doanh nghiệp. Dòng đầu là hồi quy hiệu ứng cố định hai chiều (TWFE) thường "
-              "dùng; các dòng sau là các phương pháp vẫn cho kết quả đúng khi doanh nghiệp bắt đầu được hỗ trợ vào "
-              "những năm khác nhau.",
+              "trên một lao động của các doanh nghiệp này trước và sau khi được hỗ trợ với {control}. Biến kết quả: "
+              "log giá trị tăng thêm thực tế trên một lao động; {n} doanh nghiệp được hỗ trợ trong tổng số {N} doanh "
+              "nghiệp{sample}.",
         "en": "Did support raise the productivity of the firms that got it? The report compares their value added "
-              "per worker before and after support with that of firms not supported. Outcome: log real value added "
-              "per worker; {n} supported firms among {N}. The first row is the common two-way fixed effects (TWFE) "
-              "regression; the others stay valid when firms start being supported in different years.",
+              "per worker before and after support with that of {control}. Outcome: log real value added per "
+              "worker; {n} supported firms among {N}{sample}.",
     },
     "col_estimator": {"vi": "Phương pháp", "en": "Estimator"},
     "col_pct": {"vi": "Thay đổi (%)", "en": "Change (%)"},
@@ -280,15 +287,49 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "effects_intro_log_tfp": {
         "vi": "Hỗ trợ có làm tăng năng suất của doanh nghiệp được hỗ trợ không? Báo cáo so sánh năng suất các nhân "
-              "tố tổng hợp (TFP) của các doanh nghiệp này trước và sau khi được hỗ trợ với các doanh nghiệp chưa được "
-              "hỗ trợ. Biến kết quả: log TFP của doanh nghiệp; {n} doanh nghiệp được hỗ trợ trong tổng số {N} doanh "
-              "nghiệp. Các phương pháp sau TWFE vẫn cho kết quả đúng khi doanh nghiệp bắt đầu được hỗ trợ vào những "
-              "năm khác nhau.",
+              "tố tổng hợp (TFP) của các doanh nghiệp này trước và sau khi được hỗ trợ với {control}. Biến kết quả: "
+              "log TFP của doanh nghiệp; {n} doanh nghiệp được hỗ trợ trong tổng số {N} doanh nghiệp{sample}.",
         "en": "Did support raise the productivity of the firms that got it? The report compares their total factor "
-              "productivity (TFP) before and after support with that of firms not supported. Outcome: firm log TFP; "
-              "{n} supported firms among {N}. The estimators other than TWFE stay valid when firms start being "
-              "supported in different years.",
+              "productivity (TFP) before and after support with that of {control}. Outcome: firm log TFP; {n} "
+              "supported firms among {N}{sample}.",
     },
+    "effects_sample": {"vi": " ({sample})", "en": " ({sample})"},
+    "effects_rows_twfe_first": {
+        "vi": "Dòng đầu là hồi quy hiệu ứng cố định hai chiều (TWFE) thường dùng; các dòng sau ({names}) là các "
+              "phương pháp vẫn cho kết quả đúng khi doanh nghiệp bắt đầu được hỗ trợ vào những năm khác nhau.",
+        "en": "The first row is the common two-way fixed effects (TWFE) regression; the rows after it ({names}) stay "
+              "valid when firms start being supported in different years.",
+    },
+    "effects_rows_twfe_only": {
+        "vi": "Bảng chỉ gồm hồi quy hiệu ứng cố định hai chiều (TWFE) thường dùng (lựa chọn phân tích của báo cáo "
+              "này); hồi quy này có thể sai lệch khi doanh nghiệp bắt đầu được hỗ trợ vào những năm khác nhau và tác "
+              "động thay đổi theo thời gian.",
+        "en": "The table shows only the common two-way fixed effects (TWFE) regression (this report's analysis "
+              "choice); it can be biased when firms start being supported in different years and effects change "
+              "over time.",
+    },
+    "effects_rows_robust": {
+        "vi": "Các phương pháp trong bảng ({names}) vẫn cho kết quả đúng khi doanh nghiệp bắt đầu được hỗ trợ vào "
+              "những năm khác nhau.",
+        "en": "The estimators in the table ({names}) stay valid when firms start being supported in different "
+              "years.",
+    },
+    "effects_rows_robust_one": {
+        "vi": "Phương pháp trong bảng ({names}) vẫn cho kết quả đúng khi doanh nghiệp bắt đầu được hỗ trợ vào "
+              "những năm khác nhau.",
+        "en": "The estimator in the table ({names}) stays valid when firms start being supported in different "
+              "years.",
+    },
+    "effects_rows_secondary": {
+        "vi": "Dòng cuối là phương pháp Callaway–Sant'Anna với biến kết quả còn lại ({what}).",
+        "en": "The last row is Callaway–Sant'Anna on the other outcome ({what}).",
+    },
+    "effects_control_never_treated": {"vi": "các doanh nghiệp chưa từng được hỗ trợ",
+                                      "en": "firms never supported"},
+    "effects_control_not_yet_treated": {"vi": "các doanh nghiệp chưa được hỗ trợ vào thời điểm đó",
+                                        "en": "firms not yet supported at the time"},
+    "effects_control_any": {"vi": "các doanh nghiệp chưa được hỗ trợ (chưa từng, hoặc chưa tới lúc được hỗ trợ)",
+                            "en": "firms not supported (never, or not yet at the time)"},
     "stars_note_vsic_section": {
         "vi": "* p<0,1; ** p<0,05; *** p<0,01. Sai số chuẩn theo cụm ngành VSIC.",
         "en": "* p<0.1; ** p<0.05; *** p<0.01. Standard errors clustered by VSIC section.",
@@ -302,19 +343,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "estimator_missing": {"vi": "{name}: không ước lượng được ({reason}).", "en": "{name}: not estimated ({reason})."},
     "diff_large": {
         "vi": "Hồi quy TWFE khác phương pháp Callaway–Sant'Anna {d} (chênh lệch logarit), lớn hơn một sai số chuẩn. Hồi quy "
-              "TWFE còn so sánh doanh nghiệp được hỗ trợ sớm với doanh nghiệp được hỗ trợ muộn và gán trọng số âm "
-              "cho {neg} trong {n} quan sát được hỗ trợ; khi tác động tăng dần theo thời gian, các so sánh này làm "
-              "sai lệch kết quả. Nên dựa vào các phương pháp ở các dòng sau.",
+              "TWFE còn so sánh doanh nghiệp được hỗ trợ sớm với doanh nghiệp được hỗ trợ muộn; khi tác động tăng "
+              "dần theo thời gian, các so sánh này làm sai lệch kết quả (chi tiết ở phụ lục phương pháp). Nên dựa "
+              "vào các phương pháp ở các dòng sau.",
         "en": "TWFE differs from the Callaway–Sant'Anna estimate by {d} (difference in logs), more than one standard error. "
-              "TWFE also compares early-supported with later-supported firms and puts negative weight on {neg} of "
-              "the {n} supported observations; when effects grow over time those comparisons bias it. Rely on the "
-              "robust estimate.",
+              "TWFE also compares early-supported with later-supported firms; when effects grow over time those "
+              "comparisons bias it (details in the method appendix). Rely on the estimates in the rows below it.",
     },
     "diff_small": {
-        "vi": "Hồi quy TWFE và phương pháp Callaway–Sant'Anna chênh nhau {d} (chênh lệch logarit), nhỏ hơn một sai số chuẩn "
-              "({neg} trong {n} quan sát được hỗ trợ có trọng số âm trong hồi quy TWFE).",
-        "en": "TWFE and Callaway–Sant'Anna differ by {d} (difference in logs), within one standard error ({neg} of the {n} "
-              "supported observations carry negative TWFE weight).",
+        "vi": "Hồi quy TWFE và phương pháp Callaway–Sant'Anna chênh nhau {d} (chênh lệch logarit), nhỏ hơn một sai số "
+              "chuẩn: hai cách ước lượng cho kết luận như nhau.",
+        "en": "TWFE and Callaway–Sant'Anna differ by {d} (difference in logs), within one standard error: the two "
+              "lead to the same conclusion.",
     },
     "pretest_trend": {
         "vi": "Kiểm định xu hướng trước hỗ trợ (trước khi được hỗ trợ, doanh nghiệp được hỗ trợ và doanh nghiệp "
@@ -465,19 +505,58 @@ MESSAGES: dict[str, dict[str, str]] = {
     "control_not_yet_treated": {"vi": "doanh nghiệp chưa được hỗ trợ tại thời điểm so sánh",
                                 "en": "firms not yet supported at the time"},
     "m_twfe": {
-        "vi": "Hồi quy hiệu ứng cố định hai chiều (TWFE): linearmodels PanelOLS, hiệu ứng doanh nghiệp và năm, sai "
-              "số chuẩn theo cụm doanh nghiệp, hiệu chỉnh mẫu nhỏ như fixest/reghdfe.",
-        "en": "TWFE: linearmodels PanelOLS with firm and year effects, firm-clustered standard errors, "
-              "fixest/reghdfe small-sample convention.",
+        "vi": "Hồi quy hiệu ứng cố định hai chiều (TWFE): linearmodels PanelOLS, hiệu ứng doanh nghiệp và năm, "
+              "{controls}, sai số chuẩn theo cụm {cluster}, hiệu chỉnh mẫu nhỏ như fixest/reghdfe.",
+        "en": "TWFE: linearmodels PanelOLS with firm and year effects, {controls}, standard errors clustered by "
+              "{cluster}, fixest/reghdfe small-sample convention.",
+    },
+    "m_twfe_no_controls": {"vi": "không có biến kiểm soát", "en": "no control variables"},
+    "m_twfe_controls": {"vi": "biến kiểm soát thay đổi theo thời gian: {names}",
+                        "en": "time-varying controls: {names}"},
+    "cluster_firm_id": {"vi": "doanh nghiệp", "en": "firm"},
+    "cov_log_employment": {"vi": "log lao động", "en": "log employment"},
+    "cov_log_capital_per_worker": {"vi": "log vốn trên một lao động", "en": "log capital per worker"},
+    "cov_ownership": {"vi": "loại hình sở hữu", "en": "ownership"},
+    "cov_vsic_section": {"vi": "ngành VSIC", "en": "VSIC section"},
+    "size_micro": {"vi": "siêu nhỏ", "en": "micro"},
+    "size_small": {"vi": "nhỏ", "en": "small"},
+    "size_medium": {"vi": "vừa", "en": "medium"},
+    "size_large": {"vi": "lớn", "en": "large"},
+    "sens_cs_not_shown": {
+        "vi": "Phân tích này dùng ước lượng Callaway–Sant'Anna, không có trong bảng tác động theo lựa chọn phân tích "
+              "của báo cáo.",
+        "en": "This analysis uses the Callaway–Sant'Anna estimates, which this report's analysis choices leave out "
+              "of the effects table.",
+    },
+    "cluster_vsic_section": {"vi": "ngành VSIC", "en": "VSIC section"},
+    "m_cs_not_shown": {
+        "vi": " Ước lượng này không có trong bảng tác động (lựa chọn phân tích của báo cáo); nó chỉ dùng cho kiểm "
+              "định xu hướng trước hỗ trợ và phân tích độ nhạy.",
+        "en": " This estimate is not in the effects table (this report's analysis choice); it serves only the "
+              "pre-trend test and the sensitivity analysis.",
+    },
+    "m_inference_vsic_section": {
+        "vi": "Suy luận ({names}): sai số chuẩn theo cụm ngành VSIC; mỗi ngành gồm doanh nghiệp của nhiều nhóm "
+              "năm bắt đầu hỗ trợ, nên phương sai là phương sai theo cụm có hệ số G/(G − 1) và khoảng tin cậy 95% "
+              "dùng phân phối Student với G − 1 bậc tự do (G: số ngành). Kiểm định xu hướng trước hỗ trợ là kiểm "
+              "định t cho chênh lệch tốc độ tăng hằng năm trước hỗ trợ, kèm xác suất phát hiện chênh lệch 1%/năm. "
+              "Tác động nhỏ nhất có thể phát hiện (xác suất 80%, mức 5%) được tính từ thiết kế trước khi xem kết "
+              "quả ước lượng.",
+        "en": "Inference ({names}): standard errors clustered by VSIC section; each section holds firms of several "
+              "support cohorts, so the variance is the clustered one with a G/(G − 1) factor and the 95% intervals "
+              "use Student t with G − 1 degrees of freedom (G: the number of sections). The pre-trend test is a t "
+              "test of the difference in yearly growth before support, with its probability of detecting a gap of "
+              "1% a year. The smallest detectable effect (80% probability, 5% level) is computed from the design "
+              "before looking at the estimate.",
     },
     "m_cs": {
         "vi": "Callaway–Sant'Anna (2021): tác động theo nhóm cùng năm bắt đầu hỗ trợ và theo năm, ATT(g,t), ước "
               "lượng bằng hồi quy biến kết quả, nhóm so sánh: {control}, dữ liệu bảng không cân đối (so sánh từng "
-              "cặp năm), bootstrap bằng nhân tử ngẫu nhiên {n_boot} lần lặp (số khởi tạo ngẫu nhiên {seed}), tổng "
-              "hợp chung và theo số năm kể từ khi được hỗ trợ.",
+              "cặp năm), bootstrap bằng nhân tử ngẫu nhiên {n_boot} lần lặp theo cụm {cluster} (số khởi tạo ngẫu "
+              "nhiên {seed}), tổng hợp chung và theo số năm kể từ khi được hỗ trợ.{shown}",
         "en": "Callaway–Sant'Anna (2021): outcome-regression group-time effects ATT(g,t), "
-              "compared with {control}, unbalanced panel (pairwise), multiplier bootstrap with {n_boot} draws (seed {seed}), simple and event-time "
-              "aggregations.",
+              "compared with {control}, unbalanced panel (pairwise), multiplier bootstrap with {n_boot} draws "
+              "clustered by {cluster} (seed {seed}), simple and event-time aggregations.{shown}",
     },
     "m_bjs": {
         "vi": "Borusyak–Jaravel–Spiess (2024): phương pháp điền khuyết — kết quả của doanh nghiệp được hỗ trợ nếu "
@@ -485,15 +564,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Borusyak–Jaravel–Spiess (2024): imputation from not-yet-supported observations.",
     },
     "m_inference": {
-        "vi": "Suy luận khi có ít doanh nghiệp được hỗ trợ: khoảng tin cậy 95% của tác động chung (Callaway–Sant'Anna "
-              "và Borusyak–Jaravel–Spiess) dùng phương sai phân tầng theo nhóm cùng năm bắt đầu hỗ trợ, có hiệu chỉnh "
+        "vi": "Suy luận khi có ít doanh nghiệp được hỗ trợ: khoảng tin cậy 95% của tác động chung ({names}) dùng phương sai phân tầng theo nhóm cùng năm bắt đầu hỗ trợ, có hiệu chỉnh "
               "mẫu nhỏ, và phân phối Student với số bậc tự do Welch–Satterthwaite. Kiểm định xu hướng trước hỗ trợ là "
               "kiểm định t cho chênh lệch tốc độ tăng hằng năm trước hỗ trợ, kèm xác suất phát hiện chênh lệch 1%/năm. "
               "Tác động nhỏ nhất có thể phát hiện (xác suất 80%, mức 5%) được tính từ thiết kế (số doanh nghiệp, nhóm, "
               "năm, độ dao động và tương quan theo thời gian của năng suất) trước khi xem kết quả ước lượng. Các "
               "phương pháp này đã được kiểm chứng bằng mô phỏng ở quy mô một tỉnh.",
-        "en": "Inference with few supported firms: the 95% intervals of the overall effect (Callaway–Sant'Anna and "
-              "Borusyak–Jaravel–Spiess) use a variance stratified by support cohort with a small-sample correction "
+        "en": "Inference with few supported firms: the 95% intervals of the overall effect ({names}) use a variance stratified by support cohort with a small-sample correction "
               "and Student t with Welch–Satterthwaite degrees of freedom. The pre-trend test is a t test of the "
               "difference in yearly growth before support, with its probability of detecting a gap of 1% a year. "
               "The smallest detectable effect (80% probability, 5% level) is computed from the design (firms, "
@@ -501,8 +578,18 @@ MESSAGES: dict[str, dict[str, str]] = {
               "These methods were checked by simulation at the scale of a province.",
     },
     "m_weights": {
-        "vi": "Chẩn đoán hồi quy TWFE: trọng số của de Chaisemartin–D'Haultfœuille (2020).",
-        "en": "TWFE diagnostic: de Chaisemartin–D'Haultfœuille (2020) weights.",
+        "vi": "Chẩn đoán hồi quy TWFE (de Chaisemartin–D'Haultfœuille, 2020): ước lượng TWFE là bình quân gia quyền "
+              "tác động tại các quan sát được hỗ trợ (doanh nghiệp – năm); {neg} trong {n} quan sát có trọng số âm. "
+              "Trọng số âm xuất hiện khi doanh nghiệp được hỗ trợ sớm làm nhóm so sánh cho doanh nghiệp được hỗ trợ "
+              "muộn; khi tác động thay đổi theo thời gian, chúng có thể kéo ước lượng TWFE ra xa tác động thật.",
+        "en": "TWFE diagnostic (de Chaisemartin–D'Haultfœuille, 2020): the TWFE estimate is a weighted average of the "
+              "effects at the supported firm-year observations; {neg} of the {n} carry a negative weight. Negative "
+              "weights arise where early-supported firms serve as the comparison for later-supported ones; when "
+              "effects change over time they can pull the TWFE estimate away from the true effects.",
+    },
+    "m_weights_missing": {
+        "vi": "Chẩn đoán hồi quy TWFE (de Chaisemartin–D'Haultfœuille, 2020): không tính được ({reason}).",
+        "en": "TWFE diagnostic (de Chaisemartin–D'Haultfœuille, 2020): not available ({reason}).",
     },
     "m_tfp": {
         "vi": "TFP: hàm sản xuất Cobb–Douglas theo giá trị tăng thêm, ước lượng theo phương pháp "

@@ -37,7 +37,7 @@ def mde_sentence(evaluation: Any, lang: Lang) -> str | None:
     mde = getattr(evaluation, "mde", None)
     if mde is None or not np.isfinite(mde.mde):
         return None
-    head = evaluation.estimates.get("callaway_santanna") if hasattr(evaluation, "estimates") else None
+    head = evaluation.headline if hasattr(evaluation, "headline") else None  # the estimate the summary quotes
     key = "kf_mde_missed" if head is not None and head.p_value >= mde.alpha else "kf_mde"
     return t(key, lang, mde=pct_effect(mde.mde, lang))
 
@@ -72,5 +72,7 @@ def sensitivity_paragraphs(evaluation: Any, lang: Lang) -> list[str]:
         return []
     lo, hi = sens.original
     text = t("sens_text", lang, lo=pct_effect(lo, lang), hi=pct_effect(hi, lang))
+    if "callaway_santanna" not in getattr(evaluation, "estimates", {}):  # it is Callaway–Sant'Anna's average
+        text += " " + t("sens_cs_not_shown", lang)
     bd = breakdown_sentence(sens, lang, keys=("sens_breakdown", "sens_breakdown_over"))
     return [text + " " + (bd or t("sens_no_conclusion", lang))]

@@ -47,18 +47,52 @@ def _est_name(estimator: str, ctx: ProvinceContext) -> str:
     return _EST_NAMES[estimator]
 
 
+def effects_intro(ctx: ProvinceContext, evaluation: Evaluation) -> str:
+    """The section's opening: the question, the comparison group, the outcome and the firms analysed (with the
+    sample restriction, when there is one), all from the analysis choices used."""
+    lang, ev, a = ctx.lang, evaluation, ctx.analysis
+    sample = ""
+    if a.sample.restricted:
+        from .methods import sample_text  # noqa: PLC0415 - the appendix words the sample the same way
+        sample = t("effects_sample", lang, sample=sample_text(a, lang))
+    # the comparison group chosen is Callaway–Sant'Anna's; TWFE and imputation compare with every firm not (yet)
+    # supported whatever the choice
+    control = a.control_group if "callaway_santanna" in ev.estimates else "any"
+    return t("effects_intro" if ev.outcome == "log_va_per_worker" else f"effects_intro_{ev.outcome}", lang,
+             control=t(f"effects_control_{control}", lang), n=count_text(ev.n_supported, ctx.k, lang),
+             N=count_text(ev.n_firms, ctx.k, lang), sample=sample)
+
+
+def rows_text(ctx: ProvinceContext, evaluation: Evaluation) -> str:
+    """What the rows of the effects table are, from the estimators actually in it (never "the first row is TWFE"
+    when TWFE is not shown)."""
+    lang, ev = ctx.lang, evaluation
+    shown = list(ev.estimates)
+    robust = [t(f"kf_method_{e}", lang) for e in shown if e != "twfe"]
+    parts = []
+    if "twfe" in shown and robust:
+        parts.append(t("effects_rows_twfe_first", lang, names="; ".join(robust)))
+    elif "twfe" in shown:
+        parts.append(t("effects_rows_twfe_only", lang))
+    elif robust:
+        parts.append(t("effects_rows_robust" if len(robust) > 1 else "effects_rows_robust_one", lang,
+                       names="; ".join(robust)))
+    if ev.secondary:
+        parts.append(t("effects_rows_secondary", lang, what=t("kf_what_" + next(iter(ev.secondary)), lang)))
+    return " ".join(parts)
+
+
 def effects_html(ctx: ProvinceContext, evaluation: Evaluation) -> str:
     """The overall effect by each estimator, why TWFE and the robust estimate differ, the pre-trend test."""
     lang = ctx.lang
     ev = evaluation
-    values = dict(heading=t("effect_heading", lang),
-                  intro=t("effects_intro" if ev.outcome == "log_va_per_worker" else f"effects_intro_{ev.outcome}",
-                          lang, n=count_text(ev.n_supported, ctx.k, lang),
-                          N=count_text(ev.n_firms, ctx.k, lang)))
+    values = dict(heading=t("effect_heading", lang), intro=effects_intro(ctx, ev))
     est = ev.estimates
     if not est:
-        reason = ev.reason("twfe", lang) or ev.reason("att_gt", lang)
+        reason = "; ".join(dict.fromkeys(ev.reason(k, lang) for k in ("twfe", "att_gt", "imputation")
+                                         if k in ev.reasons))
         return render("effects.html.j2", **values, unavailable=t("effect_unavailable", lang, reason=reason))
+    values["intro"] += " " + rows_text(ctx, ev)
     rows = []
     for key, e in [*((_est_name(n, ctx), e) for n, e in est.items()),
                    *(("est_cs_" + outcome, e) for outcome, e in ev.secondary.items())]:
@@ -69,16 +103,17 @@ def effects_html(ctx: ProvinceContext, evaluation: Evaluation) -> str:
                      t("col_pct", lang): pct_effect(e.estimate, lang),
                      t("col_p", lang): fmt(e.p_value, lang, 3)})
     tab = pd.DataFrame(rows)
-    missing = [t("estimator_missing", lang, name=t(_EST_NAMES[k] if k != "att_gt" else "est_cs", lang),
-                 reason=ev.reason(k, lang)) for k in ("att_gt", "imputation", "twfe") if k in ev.reasons]
+    shown = ctx.analysis.estimators  # an estimator left out by choice is not "missing"
+    missing = [t("estimator_missing", lang, name=t(_est_name(e, ctx), lang), reason=ev.reason(k, lang))
+               for k, e in (("att_gt", "callaway_santanna"), ("imputation", "imputation"), ("twfe", "twfe"))
+               if k in ev.reasons and e in shown]
     paragraphs = []
     if "twfe" in est and "callaway_santanna" in est:  # why TWFE and the robust estimate differ
+        # the count of negatively weighted observations is a technical detail: the method appendix gives it
         d = est["twfe"].estimate - est["callaway_santanna"].estimate
         se = max(est["twfe"].std_error, est["callaway_santanna"].std_error)
-        w = ev.weights
-        neg = f"{w.n_negative}" if w is not None else "—"
         key = "diff_large" if abs(d) > se else "diff_small"
-        paragraphs.append(t(key, lang, d=fmt(d, lang, 4), neg=neg, n=w.n_treated_obs if w else "—"))
+        paragraphs.append(t(key, lang, d=fmt(d, lang, 4)))
     paragraphs += pretrend_paragraphs(ev, lang)  # the calibrated pre-trend test and its power (issue 12)
     paragraphs += sensitivity_paragraphs(ev, lang)  # and how far the conclusion survives diverging trends
     return render("effects.html.j2", **values, unavailable="", t=table(tab, numeric=list(tab.columns[1:])),

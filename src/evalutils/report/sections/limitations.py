@@ -44,9 +44,10 @@ def limitations(ctx: ProvinceContext, evaluation: Evaluation) -> list[tuple[str,
         items.append(("pretrend", t("lim_pretrend", lang, p=fmt(ev.pretest.p_value, lang, 3))))
     if 0 < ev.n_supported < 30 and est:
         items.append(("few_supported", t("lim_few_supported", lang, n=count_text(ev.n_supported, ctx.k, lang))))
-    cs, tw = est.get("callaway_santanna"), est.get("twfe")
-    if cs is not None and cs.conf_high - cs.conf_low > 0.2:
-        items.append(("wide", t("lim_wide", lang, lo=pct_effect(cs.conf_low, lang), hi=pct_effect(cs.conf_high, lang))))
+    cs, tw, head = est.get("callaway_santanna"), est.get("twfe"), ev.headline  # head: the estimate the summary quotes
+    if head is not None and head.conf_high - head.conf_low > 0.2:
+        items.append(("wide", t("lim_wide", lang, lo=pct_effect(head.conf_low, lang),
+                                hi=pct_effect(head.conf_high, lang))))
     if cs is not None and tw is not None:
         if np.sign(tw.estimate) != np.sign(cs.estimate) or \
                 abs(tw.estimate - cs.estimate) > max(tw.std_error, cs.std_error):

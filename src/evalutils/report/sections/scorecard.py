@@ -56,12 +56,20 @@ def scorecard_table(ctx: ProvinceContext, member: MemberProvince) -> pd.DataFram
 
 
 def scorecard_html(ctx: ProvinceContext) -> str:
-    """The scorecard tables (one per member province), statuses coloured."""
+    """The scorecard tables (one per member province), statuses coloured.
+
+    Each fact once: a province without any plan entered is said so in the plans section above (and the key
+    findings say no target is scored), so the scorecard leaves it out; a province whose plans have no target
+    entered is said so here. Empty when no member has a plan."""
+    if not any(m.params.plans or m.params.targets for m in ctx.members):
+        return ""
     members = []
     for m in ctx.members:
         entry = {"name": m.name_vi if len(ctx.members) > 1 else "", "empty": ""}
         if not m.params.targets:
-            entry["empty"] = t("no_plans", ctx.lang, slug=m.slug)
+            if not m.params.plans:
+                continue  # the plans section says so
+            entry["empty"] = t("no_targets", ctx.lang, slug=m.slug)
         else:
             table = scorecard_table(ctx, m)
             cols = [c for c in table.columns if c != "status"]

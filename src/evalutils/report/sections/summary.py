@@ -72,14 +72,20 @@ def _facts(ctx: ProvinceContext) -> dict:
 
 
 def _effect_item(ctx: ProvinceContext, evaluation: Evaluation, lang: Lang) -> str:
-    cs = evaluation.estimates.get("callaway_santanna")
-    if cs is None:
-        return t("kf_no_effect", lang, reason=evaluation.reason("att_gt", lang))
-    return t("kf_effect_dir", lang, pct=pct_effect(abs(cs.estimate), lang),
-             direction=t("kf_higher" if cs.estimate >= 0 else "kf_lower", lang),
-             lo=pct_effect(cs.conf_low, lang), hi=pct_effect(cs.conf_high, lang),
+    """The headline effect (:attr:`Evaluation.headline`: Callaway–Sant'Anna when shown, else TWFE, else imputation),
+    on the outcome analysed, naming the estimator that made it."""
+    head = evaluation.headline
+    if head is None:
+        missing = [evaluation.reason(k, lang) for k in ("att_gt", "twfe", "imputation")
+                   if k in evaluation.reasons and (k == "att_gt" or k in ctx.analysis.estimators)]
+        return t("kf_no_effect", lang, reason="; ".join(dict.fromkeys(missing)) or "—")
+    # the size of the change, its sign given by "higher"/"lower": 100 |e^b - 1| (not e^|b| - 1)
+    return t("kf_effect_dir", lang, pct=pct_effect(head.estimate, lang).lstrip("-"),
+             direction=t("kf_higher" if head.estimate >= 0 else "kf_lower", lang),
+             what=t(f"kf_what_{head.outcome}", lang), method=t(f"kf_method_{head.estimator}", lang),
+             lo=pct_effect(head.conf_low, lang), hi=pct_effect(head.conf_high, lang),
              n=count_text(evaluation.n_supported, ctx.k, lang),
-             sig=t("kf_sig" if cs.p_value < 0.05 else "kf_not_sig", lang))
+             sig=t("kf_sig" if head.p_value < 0.05 else "kf_not_sig", lang))
 
 
 def _growth_item(ctx: ProvinceContext, f: dict, lang: Lang) -> str | None:
@@ -101,7 +107,7 @@ def key_findings_html(ctx: ProvinceContext, evaluation: Evaluation) -> str:
     lang = ctx.lang
     f = facts(ctx)
     items = [_effect_item(ctx, evaluation, lang)]
-    if "callaway_santanna" in evaluation.estimates:  # how large an effect the design could detect (issue 12)
+    if evaluation.headline is not None:  # how large an effect the design could detect (issue 12)
         items += [x for x in (mde_sentence(evaluation, lang), key_breakdown_sentence(evaluation, lang)) if x]
     counts: dict[str, int] = {}
     n = 0
