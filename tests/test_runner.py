@@ -31,7 +31,7 @@ pytestmark = pytest.mark.slow
 
 TINY_CELLS = [
     ("code", ["parameters"], 'province = "bac-lieu"\nlang = "en"\ngeography = "pre2025"\ndata_dir = ""\n'
-                             'params_dir = ""\nsleep = 0.0'),
+                             'params_dir = ""\ncache_dir = ""\nsleep = 0.0'),
     ("code", [], "import time\nfrom IPython.display import HTML, display\n"
                  "from evalutils.geography import province_codes\nfrom evalutils.panel.io import load_panel\n"
                  "from evalutils.panel.params import load_province_params, province_params_path\n"
