@@ -15,6 +15,7 @@ from ..i18n import Lang
 from ..measures.aggregates import firm_log_tfp, national_aggregates
 from ..measures.outcomes import outcome_panel
 from ..measures.targets import scorecard
+from . import exhibits
 from ..panel.analysis import AnalysisChoices, as_overrides, resolve_analysis
 from ..panel.io import load_data_manifest, load_deflators, load_monitoring, load_panel, load_participation, \
     participation_for
@@ -128,6 +129,7 @@ def load_province_context(province: str, *, data_dir: str | Path, params_dir: st
     panel = load_panel(data_dir, codes)
     participation = participation_for(load_participation(data_dir), panel)
     national = national_aggregates(data_dir, seed=defaults.seed, cache_dir=cache_dir)
+    exhibits.start()  # a new report: the figures and tables it shows are recorded from here (report/exhibits.py)
     return ProvinceContext(
         geography=geography, slug=slug, name_vi=name_vi, name_en=name_en, codes=codes,
         region=", ".join(regions), members=members, lang=lang, defaults=defaults, panel=panel,

@@ -12,6 +12,7 @@ from ..effects import plot_event_study, plot_sensitivity
 from ..evaluate import Evaluation
 from ..i18n import fmt_number, t
 from .context import ProvinceContext
+from .exhibits import figure_data
 from .findings import productivity_target_rate
 from .formatting import STATUS_COLOURS, localise_axes
 from .html import render
@@ -35,6 +36,9 @@ def productivity_figure(ctx: ProvinceContext, trend: pd.DataFrame):
         ax.plot(yrs, base.iloc[0] * (1 + rate / 100) ** (yrs - base_year), ls=":", color="#c51b7d",
                 label=t("target_line", ctx.lang,
                         rate=fmt_number(rate, ctx.lang, 0 if float(rate).is_integer() else 1)))
+        target = dict(zip(yrs, base.iloc[0] * (1 + rate / 100) ** (yrs - base_year)))
+    else:
+        target = {}
     ax.set_xlabel(t("col_year", ctx.lang))
     ax.set_ylabel(t("lp_axis", ctx.lang))
     ax.grid(alpha=0.3)
@@ -42,7 +46,10 @@ def productivity_figure(ctx: ProvinceContext, trend: pd.DataFrame):
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     localise_axes(fig, ctx.lang)
     fig.tight_layout()
-    return fig
+    data = _drawn(trend, ["year", "province", "national"])
+    if target:
+        data["target_path"] = [target.get(y) for y in data["year"]]
+    return figure_data(fig, "productivity-chart", t("trend_heading", ctx.lang), data)
 
 
 def tfp_figure(ctx: ProvinceContext, trend: pd.DataFrame):
@@ -62,7 +69,7 @@ def tfp_figure(ctx: ProvinceContext, trend: pd.DataFrame):
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     localise_axes(fig, ctx.lang)
     fig.tight_layout()
-    return fig
+    return figure_data(fig, "tfp-chart", t("tfp_heading", ctx.lang), _drawn(trend, ["year", "province", "national"]))
 
 
 def scorecard_figure(ctx: ProvinceContext):
@@ -70,7 +77,7 @@ def scorecard_figure(ctx: ProvinceContext):
     running cumulative targets: against the pro-rata share); None without targets."""
     from matplotlib.figure import Figure
 
-    rows = []
+    rows, drawn = [], []
     for m in ctx.members:
         sc = ctx.scorecard(m)
         for r in sc.itertuples():
@@ -79,6 +86,9 @@ def scorecard_figure(ctx: ProvinceContext):
             label = label[:60] + ("…" if len(label) > 60 else "")
             # matplotlib reads text between two '$' as math ("US$ 3 bn … US$ 4 bn" cannot be drawn): escape them
             rows.append((label.replace("$", r"\$"), ratio, r.status))
+            drawn.append((m.slug, r.target_id, label, r.status, t(f"status_{r.status}", ctx.lang),
+                          ratio if np.isfinite(ratio) else None,
+                          min(ratio, 2.0) if np.isfinite(ratio) else None))
     if not rows:
         return None
     fig = Figure(figsize=(7.5, 0.42 * len(rows) + 1.0), dpi=110)
@@ -86,17 +96,22 @@ def scorecard_figure(ctx: ProvinceContext):
     y = np.arange(len(rows))[::-1]
     vals = [min(r[1], 2.0) if np.isfinite(r[1]) else 0 for r in rows]
     ax.barh(y, vals, color=[STATUS_COLOURS[r[2]] for r in rows], height=0.6)
-    for yi, r in zip(y, rows):
-        if not np.isfinite(r[1]):
-            ax.text(0.02, yi, t("status_no_data", ctx.lang), va="center", fontsize=8, color="#555555")
+    # the status in words beside each bar, in the status colour: never told by colour alone
+    for yi, v, r in zip(y, vals, rows):
+        ax.text(v + 0.03, yi, t(f"status_{r[2]}", ctx.lang), va="center", fontsize=8,
+                color=STATUS_COLOURS[r[2]], fontweight="bold",
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
     ax.axvline(1.0, color="0.2", lw=1, ls="--")
     ax.set_yticks(y, [r[0] for r in rows], fontsize=8)
-    ax.set_xlim(0, 2.05)
+    ax.set_xlim(0, 2.75)  # room for the words beside a bar capped at 2
+    ax.set_xticks([0, 0.5, 1.0, 1.5, 2.0])
     ax.set_xlabel(t("progress_axis", ctx.lang))
     ax.spines[["top", "right"]].set_visible(False)
     localise_axes(fig, ctx.lang)
     fig.tight_layout()
-    return fig
+    data = pd.DataFrame(drawn, columns=["province", "target_id", "target", "status", "status_text", "progress",
+                                        "progress_drawn"])
+    return figure_data(fig, "scorecard-chart", t("scorecard_heading", ctx.lang), data)
 
 
 def effects_figure(ctx: ProvinceContext, evaluation: Evaluation):
@@ -115,7 +130,10 @@ def effects_figure(ctx: ProvinceContext, evaluation: Evaluation):
     plot_event_study(frames, ax=ax, lang=ctx.lang, labels=[es.label for es in evaluation.event_studies])
     localise_axes(fig, ctx.lang)
     fig.tight_layout()
-    return fig
+    cols = ["event_time", "estimate", "conf_low", "conf_high"]
+    data = pd.concat([f.reindex(columns=cols).assign(estimator=f.attrs["label"], reference=f.get("reference", False))
+                      for f in frames], ignore_index=True)[["estimator", *cols, "reference"]]
+    return figure_data(fig, "event-study-chart", t("effect_heading", ctx.lang), data)
 
 
 def sensitivity_figure(ctx: ProvinceContext, evaluation: Evaluation):
@@ -131,7 +149,12 @@ def sensitivity_figure(ctx: ProvinceContext, evaluation: Evaluation):
     plot_sensitivity(sens, ax=ax, lang=ctx.lang)
     localise_axes(fig, ctx.lang)
     fig.tight_layout()
-    return fig
+    lo, hi = sens.original
+    data = pd.concat([pd.DataFrame({"M": [None], "conf_low": [lo], "conf_high": [hi], "set": ["usual"]}),
+                      sens.intervals.rename(columns={"lb": "conf_low", "ub": "conf_high"})
+                      [["M", "conf_low", "conf_high"]].assign(set="robust")], ignore_index=True)
+    data["breakdown"] = sens.breakdown
+    return figure_data(fig, "sensitivity-chart", t("sens_alt", ctx.lang), data)
 
 
 def figure_png(fig) -> bytes:
@@ -143,7 +166,16 @@ def figure_png(fig) -> bytes:
 
 def figure_html(fig, alt: str) -> str:
     """The figure as an embedded PNG with alternative text (screen readers; the PDF route reads it too)."""
-    return render("figure.html.j2", alt=alt, data=base64.b64encode(figure_png(fig)).decode("ascii"))
+    return render("figure.html.j2", alt=alt, data=base64.b64encode(figure_png(fig)).decode("ascii"),
+                  exhibit=getattr(fig, "evalutils_exhibit", None))
+
+
+def _drawn(trend: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The columns a line chart draws, and which years disclosure control blanked (their values are empty)."""
+    out = trend[columns].copy()
+    if "suppressed" in trend:
+        out["suppressed"] = trend["suppressed"].astype(bool).to_numpy()
+    return out
 
 
 def show_figure(fig, alt: str = ""):

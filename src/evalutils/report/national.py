@@ -23,8 +23,9 @@ from ..measures.outcomes import outcome_panel
 from ..measures.targets import scorecard
 from ..panel.io import load_data_manifest, load_deflators, load_monitoring, load_panel, load_participation
 from ..panel.params import Defaults, load_defaults, load_province_params, province_params_path
+from . import exhibits
 from .formatting import count_text, localise_axes, pct_effect
-from .html import render, rows_table
+from .html import render
 from .sections.header import vintage_text
 
 
@@ -79,6 +80,7 @@ def load_national_context(*, data_dir: str | Path, params_dir: str | Path, lang:
     part = load_participation(data_dir, panel)
     defl = load_deflators(data_dir)
     df = outcome_panel(panel, part, defl)
+    exhibits.start()  # a new report: the figures and tables it shows are recorded from here
     return NationalContext(lang, load_defaults(params_dir / "defaults.yml"), df, load_monitoring(data_dir),
                            load_data_manifest(data_dir), params_dir, data_dir,
                            None if cache_dir is None else Path(cache_dir))
@@ -118,6 +120,7 @@ def unit_effects(ctx: NationalContext, geography: str = "pre2025") -> pd.DataFra
         rows.append(row)
     out = pd.DataFrame(rows)
     out.attrs["k"] = d.disclosure.min_firms_per_cell
+    out.attrs["geography"] = geography  # names the figure's and the table's data (exhibits)
     return out
 
 
@@ -139,7 +142,11 @@ def forest_figure(effects: pd.DataFrame, lang: Lang, *, title: str | None = None
     ax.spines[["top", "right"]].set_visible(False)
     localise_axes(fig, lang)
     fig.tight_layout()
-    return fig
+    geo = effects.attrs.get("geography", "pre2025")
+    data = e.reindex(columns=["unit", "name_vi", "cs", "cs_low", "cs_high"]).rename(
+        columns={"cs": "estimate", "cs_low": "conf_low", "cs_high": "conf_high"})
+    return exhibits.figure_data(fig, f"forest-{geo}-chart",
+                                t("forest_heading" if geo == "pre2025" else "forest_units_heading", lang), data)
 
 
 def attainment_table(ctx: NationalContext) -> pd.DataFrame:
@@ -206,7 +213,11 @@ def effects_table_html(effects: pd.DataFrame, lang: Lang) -> str:
         body.append([r.name_vi, count_text(r.n_firms, k, lang), count_text(r.n_supported, k, lang),
                      fmt_number(cs, lang, 3) if ok else "—", ci,
                      fmt_number(tw, lang, 3) if isinstance(tw, float) and np.isfinite(tw) else "—"])
-    return render("paragraphs.html.j2", paragraphs=[], t=rows_table(cols, body))
+    geo = effects.attrs.get("geography", "pre2025")
+    return render("paragraphs.html.j2", paragraphs=[],
+                  t=exhibits.shown_rows(f"effects-{geo}-table",
+                                        t("forest_heading" if geo == "pre2025" else "forest_units_heading", lang),
+                                        cols, body))
 
 
 def attainment_html(table: pd.DataFrame, lang: Lang) -> str:
@@ -216,7 +227,8 @@ def attainment_html(table: pd.DataFrame, lang: Lang) -> str:
             "no_data": t("status_no_data", lang)}
     body = [[r[k] for k in cols] for _, r in table.iterrows()]
     return render("paragraphs.html.j2", paragraphs=[t("attainment_note", lang, n=len(table))],
-                  t=rows_table(list(cols.values()), body))
+                  t=exhibits.shown_rows("attainment-table", t("attainment_heading", lang), list(cols.values()),
+                                        body))
 
 
 def pooled_interval(pooled: PooledEstimate) -> tuple[float, float, float, str]:
@@ -297,4 +309,5 @@ def results_payload(ctx: NationalContext, effects: pd.DataFrame, pooled: PooledE
     out["province_effects_estimator"] = "callaway_santanna"
     out["province_effects"] = {str(u): (None if pd.isna(v) else float(v))
                                for u, v in zip(effects["unit"], effects.get("cs", pd.Series(dtype=float)))}
+    out["exhibits"] = exhibits.recorded()  # the data behind each figure and table shown
     return out

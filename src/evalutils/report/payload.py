@@ -58,6 +58,8 @@ def results_payload(ctx, evaluation: Evaluation | None = None) -> dict:
     # what the key findings and limitations state about growth, targets and selection (issue 14: one story)
     from .sections.summary import facts  # noqa: PLC0415 - the render side imports this module for RESULTS_MIME
     payload["findings"] = facts(ctx)
+    from .exhibits import recorded  # noqa: PLC0415 - as above
+    payload["exhibits"] = recorded()  # the data behind each figure and table shown (report/exhibits.py)
     return payload
 
 

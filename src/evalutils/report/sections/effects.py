@@ -9,7 +9,8 @@ from ...i18n import t
 from ...panel.schema import SUPPORT_TYPES
 from ..context import ProvinceContext, analysis_panel
 from ..formatting import count_text, fmt, pct_effect, stars
-from ..html import render, table
+from ..exhibits import shown_table
+from ..html import render
 from .credibility import pretrend_paragraphs, sensitivity_paragraphs
 
 
@@ -116,7 +117,8 @@ def effects_html(ctx: ProvinceContext, evaluation: Evaluation) -> str:
         paragraphs.append(t(key, lang, d=fmt(d, lang, 4)))
     paragraphs += pretrend_paragraphs(ev, lang)  # the calibrated pre-trend test and its power (issue 12)
     paragraphs += sensitivity_paragraphs(ev, lang)  # and how far the conclusion survives diverging trends
-    return render("effects.html.j2", **values, unavailable="", t=table(tab, numeric=list(tab.columns[1:])),
+    return render("effects.html.j2", **values, unavailable="",
+                  t=shown_table("effects-table", t("effect_heading", lang), tab, numeric=list(tab.columns[1:])),
                   stars_note=t("stars_note" if ctx.analysis.cluster == "firm_id" else "stars_note_vsic_section", lang),
                   missing=missing, paragraphs=paragraphs,
                   notes=ev.notes_text(lang))
@@ -139,5 +141,5 @@ def by_type_html(ctx: ProvinceContext, evaluation: Evaluation) -> str:
                      t("col_p_holm", lang): fmt(r.p_holm, lang, 3)})
     tab = pd.DataFrame(rows)
     return render("by_type.html.j2", heading=heading, unavailable="", text=t("by_type_text", lang),
-                  t=table(tab, numeric=list(tab.columns[1:])),
+                  t=shown_table("by-type-table", heading, tab, numeric=list(tab.columns[1:])),
                   equality=t("by_type_equality", lang, p=fmt(evaluation.by_type.equality_p_value, lang, 3)))

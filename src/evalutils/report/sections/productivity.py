@@ -11,7 +11,8 @@ from ...measures.disclosure import cell_reasons, suppress_dominated, suppress_sm
 from ...productivity import growth_accounting
 from ..context import ProvinceContext
 from ..findings import plan_target
-from ..html import render, table
+from ..exhibits import shown_table
+from ..html import render
 
 SIZE_CLASSES = [(1, 9, "1–9"), (10, 49, "10–49"), (50, 199, "50–199"), (200, np.inf, "200+")]
 
@@ -87,7 +88,8 @@ def landscape_html(ctx: ProvinceContext) -> str:
     year = int(ctx.panel["year"].max())
     return render("landscape.html.j2", heading=t("landscape_heading", lang),
                   text=t("landscape_text", lang, year=year, k=ctx.k), marks=t("suppression_marks", lang, k=ctx.k),
-                  t=table(landscape_table(ctx), numeric=[t("col_firms", lang), t("col_emp_share", lang)]))
+                  t=shown_table("landscape-table", t("landscape_heading", lang), landscape_table(ctx),
+                                numeric=[t("col_firms", lang), t("col_emp_share", lang)]))
 
 
 def tfp_trend(ctx: ProvinceContext) -> pd.DataFrame:
@@ -179,4 +181,4 @@ def growth_accounting_html(ctx: ProvinceContext) -> str:
     if r["output_growth"] <= 0:
         text += " " + t("ga_negative", lang)
     return render("growth_accounting.html.j2", heading=heading, text=text,
-                  t=table(tab, numeric=[f"{start}–{end}"]))
+                  t=shown_table("growth-accounting-table", heading, tab, numeric=[f"{start}–{end}"]))

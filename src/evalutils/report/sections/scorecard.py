@@ -8,6 +8,7 @@ from ...i18n import Lang, fmt_number, t
 from ...measures.targets import rule_text
 from ..context import MemberProvince, ProvinceContext
 from ..formatting import STATUS_COLOURS
+from ..exhibits import shown_cells
 from ..html import render
 from ..sources import source_mark
 
@@ -73,9 +74,12 @@ def scorecard_html(ctx: ProvinceContext) -> str:
         else:
             table = scorecard_table(ctx, m)
             cols = [c for c in table.columns if c != "status"]
-            entry.update(columns=cols, status_column=cols.index(t("col_status", ctx.lang)),
-                         rows=[{"cells": [str(r[c]) for c in cols], "colour": STATUS_COLOURS[r["status"]]}
-                               for _, r in table.iterrows()])
+            rows = [{"cells": [str(r[c]) for c in cols], "colour": STATUS_COLOURS[r["status"]]}
+                    for _, r in table.iterrows()]
+            exhibit = "scorecard-table" if len(ctx.members) == 1 else f"scorecard-{m.slug}-table"
+            entry.update(columns=cols, status_column=cols.index(t("col_status", ctx.lang)), rows=rows,
+                         exhibit=shown_cells(exhibit, t("scorecard_heading", ctx.lang) + (f": {m.name_vi}" if
+                                             len(ctx.members) > 1 else ""), cols, [r["cells"] for r in rows]))
         members.append(entry)
     return render("scorecard.html.j2", heading=t("scorecard_heading", ctx.lang),
                   intro=t("scorecard_intro", ctx.lang) if any(m.params.targets for m in ctx.members) else "",

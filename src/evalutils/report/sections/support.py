@@ -10,7 +10,8 @@ from ...measures.outcomes import balance_table
 from ...panel.schema import SUPPORT_TYPES
 from ..context import ProvinceContext, analysis_panel
 from ..formatting import count_text, fmt
-from ..html import render, table
+from ..exhibits import shown_table
+from ..html import render
 
 
 def support_html(ctx: ProvinceContext) -> str:
@@ -49,15 +50,16 @@ def support_html(ctx: ProvinceContext) -> str:
         tab = pd.DataFrame(rows)
         return _with_balance(ctx, dict(
             heading=heading, empty="", text=t("support_text", lang, n=count_text(total, k, lang), k=k),
-            balance_heading=t("balance_heading", lang), t=table(tab, numeric=list(tab.columns[1:])), t_years=None))
+            balance_heading=t("balance_heading", lang),
+            t=shown_table("support-table", heading, tab, numeric=list(tab.columns[1:])), t_years=None))
     type_rows = [{t("col_support_type", lang): type_label(g), col_firms: count_text(n, k, lang)} for g, n in by_type]
     type_rows.append({t("col_support_type", lang): t("col_total", lang), col_firms: count_text(total, k, lang)})
     year_rows = [{t("col_start_year", lang): year_label(g), col_firms: count_text(n, k, lang)} for g, n in by_year]
     year_rows.append({t("col_start_year", lang): t("col_total", lang), col_firms: count_text(total, k, lang)})
     values = dict(heading=heading, empty="", text=t("support_text", lang, n=count_text(total, k, lang), k=k),
                   balance_heading=t("balance_heading", lang),
-                  t=table(pd.DataFrame(type_rows), numeric=[col_firms]),
-                  t_years=table(pd.DataFrame(year_rows), numeric=[col_firms]))
+                  t=shown_table("support-type-table", heading, pd.DataFrame(type_rows), numeric=[col_firms]),
+                  t_years=shown_table("support-year-table", heading, pd.DataFrame(year_rows), numeric=[col_firms]))
     return _with_balance(ctx, values)
 
 
@@ -74,7 +76,8 @@ def _with_balance(ctx: ProvinceContext, values: dict) -> str:
         t("col_norm_diff", lang): [fmt(v, lang, 2) for v in bal["normalised_difference"]],
     })
     return render("support.html.j2", **values, balance_text=t("balance_text", lang),
-                  balance=table(btab, numeric=list(btab.columns[1:])))
+                  balance=shown_table("balance-table", t("balance_heading", lang), btab,
+                                      numeric=list(btab.columns[1:])))
 
 
 def balance(ctx: ProvinceContext) -> pd.DataFrame | None:
