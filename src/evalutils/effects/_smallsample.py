@@ -97,6 +97,25 @@ def stratified_variance(contrib: np.ndarray, strata: np.ndarray | None, *, scale
     return StratifiedVariance(variance=V, df=np.maximum(df, 1.0))
 
 
+def stratified_covariance(contrib: np.ndarray, strata: np.ndarray | None, *, scale: float = 1.0) -> np.ndarray:
+    """Covariance matrix (K x K) of ``scale * sum_c contrib_c`` for several estimates at once, the matrix form of
+    :func:`stratified_variance`: ``sum_s n_s/(n_s - 1) sum_{c in s} (s_c - mean_s)(s_c - mean_s)'``. Its diagonal
+    is ``stratified_variance(...).variance`` and ``l' V l`` is the stratified variance of ``contrib @ l``."""
+    contrib = np.asarray(contrib, dtype=float)
+    if contrib.ndim == 1:
+        contrib = contrib[:, None]
+    G, K = contrib.shape
+    codes = np.zeros(G, dtype=np.int64) if strata is None else merge_singletons(np.asarray(strata))
+    S = int(codes.max()) + 1 if G else 0
+    n_s = np.bincount(codes, minlength=S).astype(float)
+    sums = np.zeros((S, K))
+    np.add.at(sums, codes, contrib)
+    dev = contrib - (sums / np.maximum(n_s, 1)[:, None])[codes]
+    factor = np.where(n_s > 1, n_s / np.maximum(n_s - 1, 1), 0.0)[codes]
+    V = (dev * factor[:, None]).T @ dev * scale**2
+    return (V + V.T) / 2
+
+
 def t_power(shift: np.ndarray | float, df: float, crit: float) -> np.ndarray:
     """Power of a two-sided t test with critical value ``crit`` when the statistic is centred at ``shift``
     (shifted-t approximation to the noncentral t)."""

@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
@@ -62,7 +62,7 @@ from ._common import check_choice
 
 Restriction = Literal["relative_magnitudes", "smoothness"]
 Target = int | Literal["average"]
-Covariance = Literal["influence", "reported"]
+Covariance = Literal["influence", "reported", "small_sample"]
 
 _RESTRICTIONS = ("relative_magnitudes", "smoothness")
 _METHOD = {"relative_magnitudes": "C-LF", "smoothness": "FLCI"}
@@ -92,6 +92,8 @@ class EventStudyVector:
     event_times: tuple[int, ...]
     source: str = "event study"
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # covariance="small_sample": the Welch–Satterthwaite degrees of freedom of l' beta_post for a weight vector l
+    df_of: Callable[[np.ndarray], float] | None = field(default=None, repr=False, compare=False)
 
 
 def _consecutive(times: np.ndarray, *, source: str) -> None:
@@ -140,11 +142,12 @@ def event_study_vector(
     >>> v.num_pre, v.num_post, v.sigma.shape
     (3, 4, (7, 7))
     """
-    check_choice("covariance", covariance, ("influence", "reported"))
+    check_choice("covariance", covariance, ("influence", "reported", "small_sample"))
     from .did import AggregateResult, ATTGTResult
     from .event_study import EventStudyResult
 
     notes: list[str] = []
+    gt = None
     if isinstance(result, ATTGTResult):
         if result.base_period != "universal":
             raise EstimationError(
@@ -152,7 +155,14 @@ def event_study_vector(
                 "period-to-period changes, not comparable with the post-period effects",
                 hint="estimate with att_gt(..., base_period='universal')",
             )
+        gt = result
         result = result.aggregate("dynamic")
+    if covariance == "small_sample" and gt is None:
+        raise EstimationError(
+            "honest_did: covariance='small_sample' needs the Callaway–Sant'Anna group-time result itself "
+            f"(its cohorts and firms), not a {type(result).__name__}",
+            hint="pass att_gt(..., base_period='universal') itself, or use covariance='influence'",
+        )
     if isinstance(result, EventStudyResult):
         if result.reference != -1:
             raise EstimationError(
@@ -198,7 +208,11 @@ def event_study_vector(
             )
         beta = result.effects["estimate"].to_numpy(dtype=float)
         sigma = np.asarray(vcov, dtype=float)[1:, 1:]  # first row/column: the overall ATT
-        if covariance == "reported":
+        if covariance == "small_sample":
+            sigma = _cs_stratified_covariance(gt, result)
+            notes.append("cohort-stratified small-sample covariance with Student t critical values "
+                         "(Welch–Satterthwaite degrees of freedom, docs/sensitivity.md)")
+        elif covariance == "reported":
             sd = np.sqrt(np.clip(np.diag(sigma), 0, None))
             se = result.effects["std_error"].to_numpy(dtype=float)
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -222,6 +236,7 @@ def event_study_vector(
     idx = np.flatnonzero(keep)[order]
     sigma = sigma[np.ix_(idx, idx)]
     _consecutive(times, source=source)
+    df_of = None if gt is None or covariance != "small_sample" else _cs_df_function(gt, result, times[times >= 0])
     num_pre = int((times < 0).sum())
     num_post = int((times >= 0).sum())
     if num_pre < 1 or num_post < 1:
@@ -230,7 +245,51 @@ def event_study_vector(
             f"the {source} has {num_pre} and {num_post}",
             hint="widen the event window or the panel",
         )
-    return EventStudyVector(beta, sigma, num_pre, num_post, tuple(int(t) for t in times), source, tuple(notes))
+    return EventStudyVector(beta, sigma, num_pre, num_post, tuple(int(t) for t in times), source, tuple(notes),
+                            df_of)
+
+
+def _cs_stratified_covariance(gt: Any, agg: Any) -> np.ndarray:
+    """Cohort-stratified covariance (``_smallsample.stratified_covariance``) of the dynamic effects of ``agg``,
+    from their influence functions summed within ``gt``'s clusters: the matrix whose diagonal is the
+    small-sample variance the headline interval uses (docs/inference.md, section 1)."""
+    from ._inference import cluster_sums
+    from ._smallsample import stratified_covariance
+
+    psi = np.asarray(agg.influence, dtype=float)[:, 1:]
+    nc = gt.n_clusters if gt.cluster_codes is not None else None
+    pc = cluster_sums(psi, gt.cluster_codes, nc)
+    return stratified_covariance(pc, gt.strata, scale=1.0 / psi.shape[0])
+
+
+def _cs_event_weights(gt: Any, event_times: np.ndarray) -> np.ndarray:
+    """Cell weights (cells x event times) of the dynamic aggregation's effects: cohort-size shares among the
+    cells at each event time, as ``ATTGTResult.aggregate("dynamic")``."""
+    c = gt.cells
+    g = c["group"].to_numpy()
+    e = c["time"].to_numpy() - g
+    glist = np.unique(g)
+    pg_group = np.array([np.mean(gt.unit_group == gg) for gg in glist])
+    pg = pg_group[np.searchsorted(glist, g)]
+    L = np.zeros((len(c), len(event_times)))
+    for j, ee in enumerate(event_times):
+        k = e == ee
+        L[k, j] = pg[k] / pg[k].sum()
+    return L
+
+
+def _cs_df_function(gt: Any, agg: Any, post_times: np.ndarray) -> Callable[[np.ndarray], float]:
+    """``l -> `` Welch–Satterthwaite df of ``l' beta_post`` (working-model df, as the headline interval's)."""
+    all_times = agg.effects["event_time"].to_numpy(dtype=int)
+    cols = np.array([int(np.flatnonzero(all_times == t)[0]) for t in post_times])
+    psi_post = np.asarray(agg.influence, dtype=float)[:, 1:][:, cols]
+    L_post = _cs_event_weights(gt, post_times)
+
+    def df_of(l_vec: np.ndarray) -> float:
+        l_vec = np.asarray(l_vec, dtype=float)
+        return float(gt._stratified(psi_post @ l_vec, L_post @ l_vec).df[0])
+
+    return df_of
 
 
 # --------------------------------------------------------------------------------------------
@@ -264,6 +323,7 @@ class SensitivityResult:
     alpha: float
     term: str = "theta"
     notes: tuple[str, ...] = field(default_factory=tuple)
+    df: float | None = None  # Student t degrees of freedom of the critical values (None: normal, HonestDiD's)
 
     @property
     def parameter(self) -> str:
@@ -808,6 +868,7 @@ def honest_did(
     M: Sequence[float] | None = None,
     l_vec: Sequence[float] | None = None,
     alpha: float = 0.05,
+    df: float | None = None,
     breakdown: bool = True,
     grid_points: int = 1000,
     refine: bool = True,
@@ -827,6 +888,12 @@ def honest_did(
         from 0 to the upper confidence bound of the largest pre-period second difference.
     l_vec : weights on the post periods; default the first post period (event time 0);
         ``np.full(num_post, 1 / num_post)`` averages them.
+    df : degrees of freedom of the estimate's standard error (e.g. the Welch–Satterthwaite df of a
+        small-sample variance). ``None`` (HonestDiD): normal critical values. Otherwise ``sigma`` is
+        inflated by ``(t_{1-alpha/2, df} / z_{1-alpha/2})^2`` before the tests, so every normal critical
+        value becomes its Student t counterpart at level alpha: the usual interval (and the relative-magnitudes
+        set at Mbar = 0 with one post period, the FLCI at M = 0) is ``estimate +- t * std_error``.
+        ``std_error`` in the result stays the uninflated one.
     breakdown : also find the breakdown value (bisection).
     grid_points, refine : grid of the test inversion (relative magnitudes; see module docstring).
     n_sims, seed : draws for the least-favourable critical value (relative magnitudes).
@@ -858,8 +925,17 @@ def honest_did(
     if not sd_theta > 0:
         raise EstimationError("honest_did: the estimate of theta has zero variance")
     z = float(special.ndtri(1 - alpha / 2))
-    original = (theta_hat - z * sd_theta, theta_hat + z * sd_theta)
     notes: list[str] = []
+    if df is not None:
+        if not (isinstance(df, (int, float, np.integer, np.floating)) and math.isfinite(df) and df > 0):
+            raise ValueError(f"df must be a positive finite number or None, not {df!r}")
+        inflate = t_critical(float(df), alpha) / z
+        sigma = sigma * inflate**2
+        notes.append(f"Student t critical values with {float(df):.3g} degrees of freedom "
+                     f"(covariance inflated by (t/z)^2 = {inflate**2:.3f})")
+        df = float(df)
+    sd_use = float(np.sqrt(l_vec @ sigma[post, post] @ l_vec))  # = sd_theta * t / z when df is given
+    original = (theta_hat - z * sd_use, theta_hat + z * sd_use)
 
     if restriction == "relative_magnitudes":
         kappa = alpha / 10
@@ -874,7 +950,7 @@ def honest_did(
 
         def evaluate(m: float) -> tuple[float, float, bool]:
             tester = tester_for(m)
-            lb, ub = _invert(tester, sd_theta, theta_hat, m * reach_unit, int(grid_points), refine)
+            lb, ub = _invert(tester, sd_use, theta_hat, m * reach_unit, int(grid_points), refine)
             return lb, ub, not bool(tester.accept(np.zeros(1))[0])
 
         def rejects_zero(m: float) -> bool:
@@ -897,12 +973,23 @@ def honest_did(
 
     bd, cap = np.nan, np.nan
     if breakdown:
-        bd, cap = _breakdown(rejects_zero, restriction, Ms, intervals, sd_theta)
+        bd, cap = _breakdown(rejects_zero, restriction, Ms, intervals, sd_use)
     return SensitivityResult(
         restriction=restriction, method=_METHOD[restriction], intervals=intervals, estimate=theta_hat,
         std_error=sd_theta, original=original, breakdown=bd, breakdown_cap=cap, l_vec=l_vec,
-        num_pre=num_pre, num_post=num_post, alpha=alpha, term=term, notes=tuple(notes),
+        num_pre=num_pre, num_post=num_post, alpha=alpha, term=term, notes=tuple(notes), df=df,
     )
+
+
+def t_critical(df: float, alpha: float) -> float:
+    """The 1 - alpha/2 quantile of Student t with ``df`` degrees of freedom (``df = inf``: normal)."""
+    if not df > 0:
+        raise ValueError(f"df must be positive, not {df!r}")
+    if math.isinf(df):
+        return float(special.ndtri(1 - alpha / 2))
+    from .. import _dist
+
+    return float(_dist.StudentT(df).ppf(1 - alpha / 2))
 
 
 def _excludes_zero(lb: float, ub: float) -> bool:
@@ -991,6 +1078,10 @@ def sensitivity(
                              f"{post_times.tolist()} or 'average'")
         l_vec = (post_times == int(target)).astype(float)
         term = f"e={int(target)}"
+    if vec.df_of is not None:
+        if "df" in options:
+            raise ValueError("sensitivity: covariance='small_sample' sets df itself; do not pass df")
+        options["df"] = vec.df_of(l_vec)
     res = honest_did(
         vec.betahat, vec.sigma, num_pre=vec.num_pre, num_post=vec.num_post, restriction=restriction,
         M=M, l_vec=l_vec, alpha=alpha, breakdown=breakdown, seed=seed, term=term, **options,
