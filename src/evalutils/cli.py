@@ -295,7 +295,7 @@ def _run_locked(args: argparse.Namespace) -> int:
     if getattr(args, "site", False) or site_index.exists():  # keep an existing site in step with the reports
         from .site import build_site
 
-        print(f"site: {build_site(args.reports)}")
+        print(f"site: {build_site(args.reports, lock_held=True)}")  # this run holds the reports' lock
     return 1 if failed else 0
 
 

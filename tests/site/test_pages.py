@@ -127,3 +127,69 @@ def test_nothing_is_loaded_from_another_host():
     assert files
     remote = re.compile(r"""(src|href)\s*=\s*["']?(https?:)?//|@import|url\(\s*["']?(https?:)?//""", re.I)
     assert [f.name for f in files if remote.search(f.read_text(encoding="utf-8"))] == []
+
+
+def _exhibit_report(tmp_path):
+    """A built report whose page marks a table, a figure and a table the payload has no data for."""
+    reports = tmp_path / "reports"
+    res = {"n_targets": 0, "exhibits": [
+        {"id": "landscape-table", "kind": "table", "caption": "Bức tranh doanh nghiệp",
+         "columns": ["Nhóm", "Số doanh nghiệp"], "rows": [["Công nghiệp", "23"], ["Nông nghiệp", "<3"]]},
+        {"id": "productivity-chart", "kind": "figure", "caption": "Năng suất lao động",
+         "columns": ["year", "province", "suppressed"], "rows": [[2015, 153.5, False], [2016, None, True]]},
+        {"id": "../evil", "kind": "table", "caption": "x", "columns": ["a"], "rows": [["1"]]},   # not a file name
+        {"id": "bad-rows-table", "kind": "table", "caption": "x", "columns": ["a", "b"], "rows": [["1"]]}]}
+    page = ("<html><head><title>Notebook</title></head><body><main>"
+            '<table data-evalutils-exhibit="landscape-table"><tr><th>Nhóm</th><th>Số doanh nghiệp</th></tr>'
+            "<tr><td>Công nghiệp</td><td>23</td></tr><tr><td>Nông nghiệp</td><td>&lt;3</td></tr></table>"
+            '<figure class="evalutils-figure" data-evalutils-exhibit="productivity-chart"><img alt="x" src="">'
+            "<figcaption>Năng suất</figcaption></figure>"
+            '<table data-evalutils-exhibit="unknown-table"><tr><td>1</td></tr></table>'
+            "<table><tr><td>provenance</td></tr></table></main></body></html>")
+    entries = {}
+    for lang in ("vi", "en"):
+        e = _entry("pre2025", lang, "bac-lieu", results=res)
+        entries[f"pre2025/{lang}/bac-lieu"] = e
+        (reports / e["html"]).parent.mkdir(parents=True, exist_ok=True)
+        (reports / e["html"]).write_text(page, encoding="utf-8")
+    (reports / "manifest.json").write_text(json.dumps({"schema": 1, "reports": entries}), encoding="utf-8")
+    return reports, page
+
+
+def test_data_of_each_figure_and_table_linked_right_under_it(tmp_path):
+    reports, page = _exhibit_report(tmp_path)
+    build_site(reports)
+    site = reports / "site"
+    html = (site / "vi" / "bac-lieu.html").read_text(encoding="utf-8")
+    # the link follows the element's closing tag, in the page's language, naming what it downloads
+    assert re.search(r'</table>\n<p class="evalutils-data" data-evalutils-data-for="landscape-table"><a href="'
+                     r'\.\./data/vi/bac-lieu-landscape-table\.csv">Tải dữ liệu \(CSV\)<span class="evalutils-sr">'
+                     r": Bức tranh doanh nghiệp</span></a> · <a href=\"\.\./data/vi/bac-lieu\.json\">", html)
+    assert re.search(r'</figure>\n<p class="evalutils-data" data-evalutils-data-for="productivity-chart"><a href="'
+                     r'\.\./data/vi/bac-lieu-productivity-chart\.csv">', html)
+    assert "Download the data (CSV)" in (site / "en" / "bac-lieu.html").read_text(encoding="utf-8")
+    # no data, no link: an id the payload lacks, an unmarked table, an id that is no file name, ragged rows
+    assert html.count('class="evalutils-data"') == 2
+    assert sorted(p.name for p in (site / "data" / "vi").glob("bac-lieu-*.csv")) == [
+        "bac-lieu-landscape-table.csv", "bac-lieu-productivity-chart.csv"]
+    # the CSV holds what the page shows: cells as printed ("<3" stays "<3"), a suppressed year empty
+    table = (site / "data" / "vi" / "bac-lieu-landscape-table.csv").read_text(encoding="utf-8").splitlines()
+    assert table == ["Nhóm,Số doanh nghiệp", "Công nghiệp,23", "Nông nghiệp,<3"]
+    chart = (site / "data" / "vi" / "bac-lieu-productivity-chart.csv").read_text(encoding="utf-8").splitlines()
+    assert chart == ["year,province,suppressed", "2015,153.5,false", "2016,,true"]
+    # the report under reports/ is left as the runner wrote it (opened alone, it links no data file)
+    assert (reports / "vi" / "bac-lieu.html").read_text(encoding="utf-8") == page
+
+
+def test_the_site_waits_for_no_run_and_names_the_lock(tmp_path):
+    from evalutils.errors import ReportError
+    from evalutils.render.manifest import LOCK_NAME, run_lock
+
+    reports, _ = _exhibit_report(tmp_path)
+    with run_lock(reports):   # a run is writing the reports
+        with pytest.raises(ReportError, match="cannot build the website while another evalutils run") as err:
+            build_site(reports)
+    assert err.value.file == str(reports / LOCK_NAME) and "pid " in err.value.message
+    assert not (reports / "site").exists()                 # nothing copied
+    build_site(reports)                                    # the run is over: the site is built
+    assert (reports / "site" / "vi" / "bac-lieu.html").is_file()

@@ -15,6 +15,7 @@ import pytest
 
 from evalutils.cli import main
 from evalutils.errors import ReportError
+from evalutils.render.manifest import LOCK_NAME
 PROJECT_ROOT = Path(__file__).resolve().parents[2]  # the checkout
 from evalutils.site import PUBLISH_MARKER, publish
 
@@ -215,8 +216,10 @@ def test_publish_to_dot(project, tmp_path):
         res = _cli(["publish", "--reports", str(reports), "--to", "."], cwd=site)
         assert res.returncode == 0 and "Traceback" not in res.stderr, res.stderr
         assert (site / "index.html").is_file() and (site / PUBLISH_MARKER).is_file()
-    # publishing built the site in reports/site/ and changed nothing else in the project
-    assert {k: v for k, v in _snapshot(project).items() if not k.startswith("reports/site/")} == before
+    # publishing built the site in reports/site/ and changed nothing else in the project (but for the run lock
+    # file it held while building, which every `evalutils run` leaves too)
+    assert {k: v for k, v in _snapshot(project).items()
+            if not k.startswith("reports/site/") and k != f"reports/{LOCK_NAME}"} == before
 
 
 def test_a_tampered_marker_cannot_delete_outside_the_folder(project, tmp_path):
@@ -248,3 +251,17 @@ def test_a_marker_not_written_by_publish_is_refused(project, tmp_path):
     with pytest.raises(ReportError, match="not a marker written by"):
         publish(project / "reports", out)
     assert (out / "x").read_text(encoding="utf-8") == "mine"
+
+
+def test_publish_waits_for_no_run(project, tmp_path):
+    """While a run writes the reports, publish refuses (naming the run lock file) and writes nothing."""
+    from evalutils.render.manifest import run_lock
+
+    out = tmp_path / "public"
+    with run_lock(project / "reports"):
+        with pytest.raises(ReportError, match="another evalutils run writes the reports") as err:
+            publish(project / "reports", out)
+    assert err.value.file == str(project / "reports" / LOCK_NAME)
+    assert not out.exists()
+    publish(project / "reports", out)
+    assert (out / PUBLISH_MARKER).is_file()

@@ -7,13 +7,15 @@
     site/vi/bac-lieu.html           each built report, with a navigation bar (home, other language,
     site/vi/units-2025/… .pdf       previous/next province, search, its data); PDFs beside
     site/data/vi/bac-lieu.json      each report's results payload (what the report displayed)
+    site/data/vi/bac-lieu-<id>.csv  the data of each figure and table of the report, linked right under it
     site/data/overview-pre2025.csv  the overview table behind each geography
     site/assets/                    stylesheet, scripts, search index (no file from another host)
 
 The reports under ``reports/<lang>/`` are left as the runner wrote them; the site holds copies with the full
 navigation (it depends on which reports exist, which only the site build knows). ``publish`` copies this folder.
 Files a build wrote and the next build no longer writes are removed (listed in ``site/.evalutils-site.json``);
-nothing else in the folder is touched.
+nothing else in the folder is touched. A build holds the reports' run lock (the one ``evalutils run`` holds), so it
+never copies half of a set of reports a run is writing.
 """
 
 from __future__ import annotations
@@ -25,15 +27,17 @@ import math
 import os
 import re
 import shutil
-import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from ..atomic import atomic_write, atomic_write_text
 from ..errors import ReportError
 from ..geography import provinces, units_2025
-from ..render.manifest import RunManifest
+from ..render.manifest import LOCK_NAME, RunManifest, run_lock
 from ..render.task import DEFAULT_NOTEBOOK, NATIONAL, NATIONAL_NOTEBOOK
 from . import search
 from .api import place_api_docs
@@ -50,6 +54,9 @@ _NAV_BLOCK = re.compile(r"<!--evalutils:nav-->.*?<!--/evalutils:nav-->", re.S)
 _BODY = re.compile(r"<body\b[^>]*>", re.I)
 _HTML_TAG = re.compile(r"<html\b[^>]*>", re.I)
 _TITLE = re.compile(r"<title>.*?</title>", re.S | re.I)
+#: a figure or table the report marked with the id of its data (report/exhibits.py)
+_EXHIBIT = re.compile(r'<(table|figure)\b[^>]*\bdata-evalutils-exhibit="([a-z0-9-]+)"[^>]*>', re.I)
+_EXHIBIT_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,80}")
 
 
 def _env() -> Environment:
@@ -275,6 +282,10 @@ def report_with_nav(document: str, unit: Unit, lang: str, units: list[Unit], env
     else:
         m = _BODY.search(document)
         document = (document[:m.end()] + "\n" + nav + document[m.end():]) if m else nav + document
+    document = link_exhibits(document, {
+        e["id"]: {"csv": rel(page, report.table(e["id"])), "caption": e["caption"]}
+        for e in exhibits_of(unit.results.get(lang) or {})},
+        json_href=rel(page, report.data) if unit.results.get(lang) else None, lang=lang, env=env)
     document = document.replace("</head>", str(style) + "\n</head>", 1)
     html_tag = Markup('<html lang="{}">').format(lang)
     title = Markup("<title>{}</title>").format(report.title)
@@ -338,37 +349,114 @@ def _csvnum(x) -> str:
     return "" if x is None or (isinstance(x, float) and not math.isfinite(x)) else repr(float(x))
 
 
+def exhibits_of(results: dict) -> list[dict]:
+    """The figures' and tables' data a report's payload carries (report/exhibits.py), those with a usable id
+    (it becomes part of a file name) and the same number of cells in every row as it has columns."""
+    out = []
+    for e in results.get("exhibits") or []:
+        if (isinstance(e, dict) and isinstance(e.get("id"), str) and _EXHIBIT_ID.fullmatch(e["id"])
+                and e["id"] not in TABLE_COLUMNS and isinstance(e.get("columns"), list)
+                and isinstance(e.get("rows"), list)
+                and all(isinstance(r, list) and len(r) == len(e["columns"]) for r in e["rows"])):
+            out.append(e)
+    return out
+
+
+def _cell(v) -> str:
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return repr(v)
+    return str(v)
+
+
+def exhibit_csv(exhibit: dict) -> str:
+    """One figure's or table's data as CSV: its columns, then its rows (a table's cells as the page prints them,
+    a figure's numbers as drawn; an empty cell is a value disclosure control or the data left out)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow([str(c) for c in exhibit["columns"]])
+    for r in exhibit["rows"]:
+        w.writerow([_cell(v) for v in r])
+    return buf.getvalue()
+
+
+def link_exhibits(document: str, links: dict[str, dict], *, json_href: str | None, lang: str,
+                  env: Environment) -> str:
+    """Under each figure and table the report marked, a link to its data as CSV (and to the report's results
+    as JSON); an element whose data the site does not have gets no link."""
+    template = env.get_template("exhibit_links.html.j2")
+    out, pos = [], 0
+    for m in _EXHIBIT.finditer(document):
+        if m.group(2) not in links:
+            continue
+        close = document.find(f"</{m.group(1).lower()}>", m.end())
+        if close < 0:
+            continue
+        end = close + len(m.group(1)) + 3
+        link = links[m.group(2)]
+        out += [document[pos:end], "\n", template.render(id=m.group(2), csv=link["csv"], caption=link["caption"],
+                                                          json=json_href, s=lambda key, **kw: s(key, lang, **kw)).strip()]
+        pos = end
+    out.append(document[pos:])
+    return "".join(out)
+
+
 # ------------------------------------------------------------------ writing
 
 def _write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex}.partial")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write_text(path, text)
 
 
 def _place_copy(src: Path, dest: Path, *, link: bool = False) -> None:
-    """``dest`` becomes a copy of ``src``; with ``link``, a hard link when possible (the PDFs: large, and the
-    runner replaces them by renaming, never in place, so the two names never diverge by an edit)."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    """``dest`` becomes a copy of ``src`` (written under a temporary name, then renamed: ``evalutils.atomic``);
+    with ``link``, a hard link when possible (the PDFs: large, and the runner replaces them by renaming, never in
+    place, so the two names never diverge by an edit)."""
     if link and dest.exists() and os.path.samefile(src, dest):
         return
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}-{uuid.uuid4().hex}.partial")
-    try:
-        if not link:
-            raise OSError
-        os.link(src, tmp)
-    except OSError:
-        shutil.copy2(src, tmp)
-    os.replace(tmp, dest)
+
+    def place(tmp: Path) -> None:
+        try:
+            if not link:
+                raise OSError
+            os.link(src, tmp)
+        except OSError:
+            shutil.copy2(src, tmp)
+    atomic_write(dest, place)
 
 
 def _earlier(site: Path) -> list[str]:
     return read_marker(site / SITE_MARKER, kind=SITE_KIND) or []
 
 
-def build_site(reports_dir: str | Path = "reports", *, notebooks: list[Path] | None = None) -> Path:
-    """Write the website into ``reports/site/``; return the path of its home page (Vietnamese)."""
+@contextmanager
+def site_lock(reports_dir: str | Path) -> Iterator[None]:
+    """Hold the reports' run lock (``<reports>/.evalutils-run.lock``, :func:`evalutils.render.manifest.run_lock`)
+    or refuse, naming the lock file and the run holding it."""
+    lock = Path(reports_dir) / LOCK_NAME
+    try:
+        with run_lock(reports_dir):
+            yield
+    except ReportError as exc:
+        if not exc.message.startswith("another evalutils run is writing"):
+            raise
+        holder = exc.message.rsplit(" (", 1)[-1].rstrip(")")
+        raise ReportError(f"cannot build the website while another evalutils run writes the reports in "
+                          f"{reports_dir}: it holds the lock {lock} ({holder})",                          file=lock, hint="wait for that run to finish (it updates an existing site itself), then "
+                                          "build the site again") from None
+
+
+def build_site(reports_dir: str | Path = "reports", *, notebooks: list[Path] | None = None,
+               lock_held: bool = False) -> Path:
+    """Write the website into ``reports/site/``; return the path of its home page (Vietnamese).
+
+    It takes the reports' run lock (:func:`site_lock`) unless the caller holds it (``lock_held``: ``evalutils run``
+    and ``publish``)."""
+    if not lock_held:
+        with site_lock(reports_dir):
+            return build_site(reports_dir, notebooks=notebooks, lock_held=True)
     reports_dir = Path(reports_dir)
     site = reports_dir / "site"
     units = collect_units(RunManifest(reports_dir), reports_dir)
@@ -409,6 +497,10 @@ def build_site(reports_dir: str | Path = "reports", *, notebooks: list[Path] | N
                     for name, text in report_tables(unit.results[lang]).items():
                         path = report.table(name)
                         _write_text(site / path, text)
+                        written.append(path)
+                    for exhibit in exhibits_of(unit.results[lang]):  # each figure's and table's data
+                        path = report.table(exhibit["id"])
+                        _write_text(site / path, exhibit_csv(exhibit))
                         written.append(path)
         _write_text(site / "assets/search-index.js", search.index_script(entries))
         written.append("assets/search-index.js")

@@ -37,7 +37,8 @@ class Report:
         return posixpath.join("data", posixpath.splitext(self.html)[0] + ".json")
 
     def table(self, name: str) -> str:
-        """Site path of one of the report's tables as CSV (``targets``, ``effects``)."""
+        """Site path of one of the report's tables as CSV: ``targets``, ``effects`` (linked from the navigation
+        bar) or the id of a figure or table of the report (linked under it; report/exhibits.py)."""
         return posixpath.join("data", f"{posixpath.splitext(self.html)[0]}-{name}.csv")
 
 

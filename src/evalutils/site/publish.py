@@ -5,7 +5,8 @@ It builds the site (``reports/site/``), then copies the files of that build into
 longer published, and nothing else. It refuses, with a :class:`ReportError` naming the folder and changing
 nothing: a non-empty folder without its marker, a file there it would overwrite without having written it, the
 reports, data, parameters and project folders, the folders inside the reports and data folders, and any parent
-of them. Every file is written under a temporary name and renamed into place.
+of them. Every file is written under a temporary name and renamed into place (:mod:`evalutils.atomic`). It holds
+the reports' run lock while it builds and copies, so it never copies half of a set a run is writing.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import uuid
 from pathlib import Path
 
+from ..atomic import atomic_write, atomic_write_text
 from ..errors import ReportError
 from ..render.manifest import RunManifest
 from ..render.task import PROJECT_ROOT
-from .build import build_site, site_files
+from .build import build_site, site_files, site_lock
 from .markers import PUBLISH_KIND, PUBLISH_MARKER, is_within as _is_within, read_marker, remove_stale
 
 def _protected_folders(reports_dir: Path, manifest: RunManifest) -> list[tuple[str, Path]]:
@@ -76,8 +77,13 @@ def publish(reports_dir: str | Path, to: str | Path, *,
         raise ReportError("nothing to publish: the run manifest lists no report", file=manifest.path,
                           hint="run `evalutils run` first")
     earlier = _check_target(to, reports_dir, manifest)
+    with site_lock(reports_dir):  # no run writes the reports while they are built into the site and copied
+        return _publish(reports_dir, to, earlier, notebooks)
+
+
+def _publish(reports_dir: Path, to: Path, earlier: list[str], notebooks: list[Path] | None) -> tuple[Path, int]:
     # a clash is checked before anything is written, against the files the build is about to list
-    build_site(reports_dir, notebooks=notebooks)
+    build_site(reports_dir, notebooks=notebooks, lock_held=True)
     site = reports_dir / "site"
     new_files = sorted({*site_files(reports_dir), ".nojekyll"})
     clash = [f for f in new_files if (to / f).exists() and f not in earlier]
@@ -88,17 +94,12 @@ def publish(reports_dir: str | Path, to: str | Path, *,
     try:
         to.mkdir(parents=True, exist_ok=True)
         for rel in new_files:
-            dest = to / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            tmp = dest.with_name(f".{dest.name}.{os.getpid()}-{uuid.uuid4().hex}.partial")
             if rel == ".nojekyll":  # GitHub Pages: serve files as they are
-                tmp.write_text("")
+                atomic_write_text(to / rel, "")
             else:
-                shutil.copy2(site / rel, tmp)
-            os.replace(tmp, dest)
-        tmp = to / f".{PUBLISH_MARKER}.{os.getpid()}-{uuid.uuid4().hex}.partial"
-        tmp.write_text(json.dumps({"kind": PUBLISH_KIND, "files": new_files}, indent=1) + "\n", encoding="utf-8")
-        os.replace(tmp, to / PUBLISH_MARKER)
+                atomic_write(to / rel, lambda tmp, src=site / rel: shutil.copy2(src, tmp))
+        atomic_write_text(to / PUBLISH_MARKER, json.dumps({"kind": PUBLISH_KIND, "files": new_files}, indent=1)
+                          + "\n")
         remove_stale(to, set(earlier) - set(new_files))
     except OSError as exc:
         raise ReportError(f"publishing into {to} failed: {exc.strerror or exc}",

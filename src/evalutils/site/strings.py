@@ -102,6 +102,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "high": {"vi": "cao", "en": "high"},
     "download_csv": {"vi": "Tải bảng này (CSV)", "en": "Download this table (CSV)"},
     "download_json": {"vi": "Kết quả (JSON)", "en": "Results (JSON)"},
+    "exhibit_csv": {"vi": "Tải dữ liệu (CSV)", "en": "Download the data (CSV)"},
+    "exhibit_json": {"vi": "Toàn bộ kết quả của báo cáo (JSON)", "en": "All the report's results (JSON)"},
     "csv_targets": {"vi": "Bảng chỉ tiêu (CSV)", "en": "Targets (CSV)"},
     "csv_effects": {"vi": "Ước lượng tác động (CSV)", "en": "Effect estimates (CSV)"},
     "data_note": {"vi": "Dữ liệu tải về chỉ chứa những gì trang hiển thị (cùng quy tắc bảo mật).",
