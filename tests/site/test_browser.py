@@ -3,7 +3,8 @@
 Vietnamese):
 
 navigation, the language switch, search ("Bac Lieu" finds "Bạc Liêu"), a CSV link, the map linking to a report,
-sorting and filtering the overview table; axe-core over every page type (0 serious or critical violations);
+sorting and filtering the overview table; under every figure and table of the reports a link to its data (a CSV
+holding what the payload and the page hold); axe-core over every page type (0 serious or critical violations);
 screenshots of the home page, the map and a report in both languages, kept in tests/site/artifacts/ (not in git).
 """
 
@@ -13,6 +14,7 @@ import csv
 import functools
 import http.server
 import io
+import json
 import threading
 import urllib.request
 from pathlib import Path
@@ -163,6 +165,88 @@ def check_overview_csv_link_map_and_sorting(site, browser):
         server.server_close()
 
 
+#: every figure and table of the page: its data id, the link under it, and (tables) its cells as shown
+_EXHIBITS_JS = """[...document.querySelectorAll('table, figure')].map(el => {
+  const p = el.nextElementSibling, links = p && p.matches('p.evalutils-data') ? [...p.querySelectorAll('a')] : [];
+  return {tag: el.tagName.toLowerCase(), id: el.dataset.evalutilsExhibit || null,
+          links: links.map(a => [a.href, a.textContent]),
+          cells: el.tagName === 'TABLE' ? [...el.rows].map(r => [...r.cells].map(c => c.textContent)) : null};
+})"""
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as resp:
+        assert resp.status == 200, url
+        return resp.read().decode("utf-8")
+
+
+def _same(csv_cell: str, value) -> bool:
+    """A CSV cell holds the payload's value: text as it is, a number exactly, none as empty."""
+    if value is None:
+        return csv_cell == ""
+    if isinstance(value, bool):
+        return csv_cell == ("true" if value else "false")
+    if isinstance(value, (int, float)):
+        return csv_cell != "" and float(csv_cell) == float(value)
+    return csv_cell == value
+
+
+def check_data_under_every_figure_and_table(site, browser):
+    server = _served(site)
+    try:
+        root = f"http://127.0.0.1:{server.server_address[1]}"
+        for page, word in (("vi/bac-lieu.html", "Tải dữ liệu (CSV)"), ("en/bac-lieu.html", "Download the data (CSV)"),
+                           ("vi/national.html", "Tải dữ liệu (CSV)")):
+            browser.goto(f"{root}/{page}")
+            shown = browser.run(_EXHIBITS_JS)
+            payload = json.loads(_get(f"{root}/data/{page.replace('.html', '.json')}"))
+            exhibits = {e["id"]: e for e in payload["exhibits"]}
+            marked = [x for x in shown if x["id"]]
+            # every figure and table has its data, but the provenance table of a province report (the run's
+            # settings and time, written after the payload: last, starting with the package's version)
+            unmarked = [x for x in shown if not x["id"]]
+            if "national" in page:
+                assert unmarked == []
+            else:
+                assert len(unmarked) == 1 and unmarked[0] is shown[-1] and unmarked[0]["cells"][1][0] == "evalutils"
+            assert {x["tag"] for x in marked} == {"table", "figure"} and len(marked) >= 5
+            assert [x["id"] for x in marked] == [e for e in exhibits if e in {x["id"] for x in marked}]
+            for x in marked:
+                (csv_href, text), (json_href, _) = x["links"]
+                assert text.startswith(word) and csv_href.endswith(f"-{x['id']}.csv") and json_href.endswith(".json")
+                rows = list(csv.reader(io.StringIO(_get(csv_href))))
+                e = exhibits[x["id"]]
+                assert e["caption"] and text == f"{word}: {e['caption']}"
+                # the CSV holds the payload's data ...
+                assert rows[0] == e["columns"] and len(rows) - 1 == len(e["rows"]) > 0
+                assert all(_same(c, v) for r, pr in zip(rows[1:], e["rows"]) for c, v in zip(r, pr, strict=True))
+                if x["tag"] == "table":
+                    # ... and the page's: every cell as printed, a suppressed one ("×", "<3") as the page shows it
+                    assert rows == x["cells"]
+                    hidden = [(i, j) for i, r in enumerate(x["cells"]) for j, c in enumerate(r)
+                              if c.strip() == "×" or c.strip().startswith("<")]
+                    assert all(rows[i][j] == x["cells"][i][j] for i, j in hidden)
+                elif "suppressed" in rows[0]:
+                    # a figure's year hidden by disclosure control is drawn nowhere and empty in its CSV
+                    col, flag = rows[0].index("province"), rows[0].index("suppressed")
+                    assert all(r[col] == "" for r in rows[1:] if r[flag] == "true")
+            # a CSV link under a figure resolves in the browser too
+            figure = next(x for x in marked if x["tag"] == "figure")
+            status = browser.run(f"fetch({json.dumps(figure['links'][0][0])}).then(r => r.status)")
+            assert status == 200
+        assert browser.console_errors() == []
+    finally:
+        server.shutdown()
+        server.server_close()
+    # opened alone (outside the site), a report links no data file: the site adds the links to its copy
+    alone = (site.parent / "reports" / "vi" / "bac-lieu.html").read_text(encoding="utf-8")
+    assert 'data-evalutils-exhibit="productivity-chart"' in alone and "evalutils-data" not in alone
+    # and from file:// the link under a figure names a file that is there
+    browser.goto(f"{site.as_uri()}/vi/bac-lieu.html")
+    href = browser.run("document.querySelector('figure + p.evalutils-data a').href")
+    assert href.startswith("file://") and Path(urllib.request.url2pathname(href[len("file://"):])).is_file()
+
+
 PAGE_TYPES = ["vi/index.html", "en/index.html", "vi/overview.html", "en/overview.html", "vi/methods.html",
               "en/figures.html", "vi/search.html?q=Bac+Lieu", "vi/bac-lieu.html", "en/bac-lieu.html",
               "vi/national.html"]
@@ -202,6 +286,7 @@ def test_site_in_the_browser(site, browser, tmp_path):
     for scheme in ("file", "http"):
         check_search_without_accents_finds_the_province(site, browser, scheme)
     check_overview_csv_link_map_and_sorting(site, browser)
+    check_data_under_every_figure_and_table(site, browser)
     check_screenshots_in_both_languages(site, browser)
     if not AXE.exists():
         pytest.skip("axe-core is not installed: npm ci --prefix tests/site (.ci/run does it)")
