@@ -74,7 +74,7 @@ def _value(v):
     """A JSON value for one cell: numbers as float/int (None when not finite), anything else as text."""
     if v is None:
         return None
-    if isinstance(v, bool):
+    if isinstance(v, bool) or getattr(getattr(v, "dtype", None), "kind", "") == "b":
         return bool(v)
     if isinstance(v, (int, float)) or hasattr(v, "dtype"):
         try:
