@@ -193,3 +193,25 @@ def test_the_site_waits_for_no_run_and_names_the_lock(tmp_path):
     assert not (reports / "site").exists()                 # nothing copied
     build_site(reports)                                    # the run is over: the site is built
     assert (reports / "site" / "vi" / "bac-lieu.html").is_file()
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_scorecard_chart_writes_each_status_in_words(tmp_path, lang):
+    """Issue 15 point 6: the bar chart's status is not told by colour alone — each bar has its status in words."""
+    from evalutils.i18n import t
+    from evalutils.panel.demo import write_demo
+    from evalutils.report import exhibits
+    from evalutils.report.province import load_province_context, scorecard_figure
+
+    write_demo(tmp_path / "data", scale=0.1, seed=11)
+    ctx = load_province_context("bac-lieu", data_dir=tmp_path / "data", params_dir=PKG.parents[1] / "params",
+                                lang=lang, cache_dir=tmp_path / "cache")
+    fig = scorecard_figure(ctx)
+    statuses = [s for m in ctx.members for s in ctx.scorecard(m)["status"]]
+    assert len(set(statuses)) >= 2                    # more than one status: colour alone would have to tell them
+    words = [(x.get_text(), x.get_color()) for x in fig.axes[0].texts]
+    assert words == [(t(f"status_{s}", lang), STATUS_COLOURS[s]) for s in statuses]
+    # its data (what the CSV under it holds) names the status too
+    data = {e["id"]: e for e in exhibits.recorded()}["scorecard-chart"]
+    assert [r[data["columns"].index("status")] for r in data["rows"]] == statuses
+    assert fig.evalutils_exhibit == "scorecard-chart"
