@@ -71,8 +71,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "target_line": {"vi": "Chỉ tiêu của tỉnh: tăng {rate}%/năm", "en": "Province's target: {rate}% a year"},
     "effect_heading": {"vi": "Tác động của hỗ trợ tới năng suất", "en": "Effect of support on productivity"},
     "effect_unavailable": {
-        "vi": "Không ước lượng tác động: {reason}",
-        "en": "No effect estimated: {reason}",
+        "vi": "Không ước lượng tác động: {reason}.",
+        "en": "No effect estimated: {reason}.",
     },
     "vsic_A": {"vi": "Nông, lâm nghiệp và thủy sản", "en": "Agriculture, forestry and fishing"},
     "vsic_B": {"vi": "Khai khoáng", "en": "Mining and quarrying"},

@@ -37,7 +37,9 @@ def mde_sentence(evaluation: Any, lang: Lang) -> str | None:
     mde = getattr(evaluation, "mde", None)
     if mde is None or not np.isfinite(mde.mde):
         return None
-    head = evaluation.headline if hasattr(evaluation, "headline") else None  # the estimate the summary quotes
+    head = getattr(evaluation, "headline", None)  # the estimate the summary quotes
+    if head is None:
+        head = getattr(evaluation, "estimates", {}).get("callaway_santanna")
     key = "kf_mde_missed" if head is not None and head.p_value >= mde.alpha else "kf_mde"
     return t(key, lang, mde=pct_effect(mde.mde, lang))
 
@@ -72,7 +74,8 @@ def sensitivity_paragraphs(evaluation: Any, lang: Lang) -> list[str]:
         return []
     lo, hi = sens.original
     text = t("sens_text", lang, lo=pct_effect(lo, lang), hi=pct_effect(hi, lang))
-    if "callaway_santanna" not in getattr(evaluation, "estimates", {}):  # it is Callaway–Sant'Anna's average
+    shown = getattr(evaluation, "estimates", None)
+    if shown is not None and "callaway_santanna" not in shown:  # it is Callaway–Sant'Anna's average
         text += " " + t("sens_cs_not_shown", lang)
     bd = breakdown_sentence(sens, lang, keys=("sens_breakdown", "sens_breakdown_over"))
     return [text + " " + (bd or t("sens_no_conclusion", lang))]
