@@ -11,6 +11,15 @@ Typst by pandoc, wrapped in a template with a title page, page numbers and a
 font that covers Vietnamese, and compiled. The PDF is written under a temporary
 name and renamed into place. The compile date is fixed to the data vintage so
 that the same inputs give the same PDF.
+
+Two things the HTML has that the PDF must not repeat or garble:
+
+* the synthetic-data banner: the title page carries it (and the running footer a short marker), so the banners
+  of the notebook's outputs (top and end of the report) are left out of the body (:func:`strip_banners`);
+* a letter with a combining mark that has no precomposed character (the sensitivity analysis' M̄, U+004D U+0304):
+  Typst 0.15 maps both glyphs of such a cluster to the whole cluster in the PDF's text layer, so a reader who
+  copies or searches the text gets "M̄M̄" (typst/typst#8767). The template sets each such pair as a math accent
+  (:data:`_COMBINING_RULE`), whose glyphs map to the letter and the mark once each; the page looks the same.
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ import datetime as _dt
 import os
 import re
 import tempfile
+import unicodedata
 from pathlib import Path
 
 from .. import __version__
@@ -30,6 +40,14 @@ from .task import partial_name, scratch_prefix
 
 HIDDEN_TAGS = {"remove-cell", "parameters", "injected-parameters"}
 _DATA_URI = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=\s]+)"')
+#: the synthetic-data banner of the HTML report (report/templates/banner.html.j2): one <div>, no nested <div>
+_BANNER_DIV = re.compile(r'<div\b[^>]*\bclass="evalutils-synthetic"[^>]*>.*?</div>', re.S)
+
+#: A Latin letter followed by a combining mark (after NFC, only pairs without a precomposed character are left),
+#: set as a math accent on the upright letter: see the module docstring. ``codepoints().first()`` because a Typst
+#: string's ``first()`` is the first grapheme cluster, i.e. the letter with its mark.
+_COMBINING_RULE = (r'#show regex("\p{Latin}[\u{0300}-\u{036F}]"): it => box(math.equation(math.accent('
+                   r'math.upright(it.text.codepoints().first()), it.text.codepoints().last())))')
 
 _TEMPLATE = r"""
 #set document(title: "{title}")
@@ -46,6 +64,7 @@ _TEMPLATE = r"""
 #show table: set par(justify: false)
 #set table(stroke: 0.4pt + gray, inset: 4pt)
 #show image: it => align(center, it)
+{combining}
 
 // title page
 #page(numbering: none, footer: none)[
@@ -78,6 +97,20 @@ def _typst_escape(text: str) -> str:
     return "".join(out)
 
 
+def strip_banners(html: str) -> str:
+    """``html`` without its synthetic-data banners (the PDF's title page and footer carry the notice)."""
+    return _BANNER_DIV.sub("", html)
+
+
+def typst_body(html: str) -> str:
+    """The Typst markup of an HTML document (pandoc), in NFC: a letter and its mark are one character wherever
+    Unicode has one, so :data:`_COMBINING_RULE` sees only the pairs that need it."""
+    import pypandoc
+
+    body = pypandoc.convert_text(html, "typst", format="html", extra_args=["--wrap=preserve"])
+    return unicodedata.normalize("NFC", body)
+
+
 def notebook_html_fragments(nb, figure_dir: Path) -> str:
     """One plain HTML document of the visible outputs; figures (PNG outputs and data-URI images
     inside HTML outputs) written to ``figure_dir`` and referred to by file name."""
@@ -107,7 +140,6 @@ def render_pdf(executed_notebook: Path, pdf_path: Path, *, title: str, subtitle:
                banner: str | None, lang: str, date: _dt.datetime | None = None) -> Path:
     """Render an executed report notebook to PDF (see the module docstring)."""
     import nbformat
-    import pypandoc
     import typst
 
     nb = nbformat.read(executed_notebook, as_version=4)
@@ -117,13 +149,16 @@ def render_pdf(executed_notebook: Path, pdf_path: Path, *, title: str, subtitle:
     with tempfile.TemporaryDirectory(prefix=scratch_prefix("pdf")) as tmp:
         tmpdir = Path(tmp)
         html = notebook_html_fragments(nb, tmpdir)
+        if banner:  # on the title page, and a short marker in the footer of every page
+            html = strip_banners(html)
         try:
-            body = pypandoc.convert_text(html, "typst", format="html", extra_args=["--wrap=preserve"])
+            body = typst_body(html)
         except (RuntimeError, OSError) as exc:
             raise ReportError(f"pandoc could not convert the report to Typst: {exc}", file=executed_notebook,
                               hint="check that pypandoc_binary is installed (it is in the package's dependencies)")
         preamble = _TEMPLATE.format(
             title=_typst_escape(title), subtitle=_typst_escape(subtitle), footer=_typst_escape(footer), lang=lang,
+            combining=_COMBINING_RULE,
             banner=_BANNER.format(text=_typst_escape(banner)) if banner else "")
         source = tmpdir / "report.typ"
         source.write_text(preamble + body, encoding="utf-8")

@@ -1,0 +1,158 @@
+"""The PDF route as a reader gets it (render.pdf: pandoc, then Typst), checked on the PDF's extracted text
+(``pdftotext``, Debian's poppler-utils) and on the Typst source: the synthetic-data banner once, on the title page;
+the sensitivity analysis' M̄ written once (not "M̄M̄", typst/typst#8767); a table that runs over several pages
+repeats its header; every figure has a caption; no text column is centred.
+
+The document is a small notebook made of the reports' own pieces (the banner template, the sensitivity sentence,
+a table and a figure as the report sections write them), rendered for real; the full reports are checked the same
+way by tests/test_report_truth.py (provinces) and tests/report/test_national_truth.py (national synthesis).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from evalutils.i18n import t
+from evalutils.render.pdf import notebook_html_fragments, render_pdf, strip_banners, typst_body
+from evalutils.report.html import render, rows_table
+
+pytestmark = pytest.mark.slow  # pandoc and the Typst compiler run (about a second a document)
+
+
+def _png() -> bytes:
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(3, 2), dpi=50)
+    fig.subplots().plot([0, 1], [0, 1])
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
+def _notebook(lang: str) -> nbformat.NotebookNode:
+    """Banner, heading, the sensitivity sentence, a 120-row table, a figure with its caption, banner again: the
+    order and the templates of a report."""
+    banner = render("banner.html.j2", text=t("synthetic_banner", lang))
+    sens = t("sens_text", lang, lo="−1,0%" if lang == "vi" else "−1.0%", hi="2,0%" if lang == "vi" else "2.0%")
+    table = render("paragraphs.html.j2", paragraphs=[sens],
+                   t=rows_table(["Tỉnh" if lang == "vi" else "Province", t("col_source", lang)],
+                                [[f"row{i:03d}", "“" + "một đoạn trích dài của kế hoạch " * 3 + "”"]
+                                 for i in range(120)]))
+    figure = render("figure.html.j2", alt=t("forest_heading", lang), exhibit="",
+                    data=base64.b64encode(_png()).decode())
+    cells = []
+    for html in (banner + "<h1>Title</h1>", table, figure, banner):
+        cell = nbformat.v4.new_code_cell("")
+        cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": html})]
+        cells.append(cell)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = cells
+    return nb
+
+
+def _pdf_pages(path: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    return text.split("\f")
+
+
+@pytest.fixture(scope="module", params=["vi", "en"])
+def rendered(request, tmp_path_factory):
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext (Debian package poppler-utils) is needed: .ci/run installs it")
+    lang = request.param
+    tmp = tmp_path_factory.mktemp(f"pdf-{lang}")
+    nb_path = tmp / "report.ipynb"
+    nbformat.write(_notebook(lang), nb_path)
+    pdf = render_pdf(nb_path, tmp / "report.pdf", title="Title", subtitle="Subtitle", footer="evalutils · x",
+                     banner=t("synthetic_banner", lang), lang=lang)
+    return lang, _pdf_pages(pdf)
+
+
+def _flat(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def test_the_banner_is_on_the_title_page_only(rendered):
+    lang, pages = rendered
+    banner = _flat(t("synthetic_banner", lang))
+    assert banner in _flat(pages[0])
+    assert sum(_flat(p).count(banner) for p in pages) == 1, [i for i, p in enumerate(pages) if banner in _flat(p)]
+
+
+def test_m_bar_is_written_once(rendered):
+    lang, pages = rendered
+    text = "\n".join(pages)
+    assert "M\u0304M\u0304" not in text
+    # the sentence as the catalogue writes it: "… tới M̄ lần …" / "… up to M̄ times …", the symbol once
+    around = ("tới", "lần") if lang == "vi" else ("to", "times")
+    assert re.search(rf"{around[0]}\s+M\u0304\s+{around[1]}", text), text[:2000]
+    assert _flat(text).count("M\u0304") == 1
+
+
+def test_a_long_table_repeats_its_header_on_every_page(rendered):
+    lang, pages = rendered
+    header = t("col_source", lang)
+    with_rows = [p for p in pages if re.search(r"row\d{3}", p)]
+    assert len(with_rows) >= 2  # the table does run over pages
+    assert all(_flat(header) in _flat(p) for p in with_rows)
+    rows = re.findall(r"row(\d{3})", "\n".join(pages))
+    assert sorted(set(rows)) == [f"{i:03d}" for i in range(120)]  # every row printed, none twice
+    assert len(rows) == 120
+
+
+def test_every_figure_has_a_caption(rendered):
+    lang, pages = rendered
+    word = "Hình" if lang == "vi" else "Figure"
+    captions = re.findall(rf"{word} (\d+):(.*)", "\n".join(pages))
+    assert captions == [("1", " " + t("forest_heading", lang))]
+
+
+def typst_layout_problems(body: str) -> list[str]:
+    """What the Typst source of a report must not have: a table without a header row (Typst repeats
+    ``table.header`` on every page), a figure with an empty caption, a centred text column."""
+    problems = []
+    tables = body.split("#table(")[1:]
+    for i, tbl in enumerate(tables):
+        header, first_cell = tbl.find("table.header("), tbl.find("table.cell(")
+        if header == -1 or -1 < first_cell < header:
+            problems.append(f"table {i + 1}: no header row")
+        m = re.search(r"align: \(([^)]*)\)", tbl)
+        if m and "center" in m.group(1):
+            problems.append(f"table {i + 1}: a centred column ({m.group(1)})")
+        if "table.cell(align: center)" in tbl:
+            problems.append(f"table {i + 1}: a centred cell")
+    for m in re.finditer(r"#figure\(image\([^)]*\),\s*caption: \[(.*?)\]\s*\)", body, re.S):
+        if not m.group(1).strip():
+            problems.append(f"figure with an empty caption at {m.start()}")
+    n_images = len(re.findall(r"\bimage\(\"", body))
+    n_captioned = len(re.findall(r"#figure\(image\([^)]*\),\s*caption: \[", body))
+    if n_images != n_captioned:
+        problems.append(f"{n_images - n_captioned} figure(s) without a caption")
+    return problems
+
+
+def report_typst(nb, tmp: Path) -> str:
+    """The Typst body the PDF of an executed report notebook is compiled from (banners left out, as for the PDF)."""
+    return typst_body(strip_banners(notebook_html_fragments(nb, tmp)))
+
+
+def test_the_layout_check_finds_what_it_looks_for(tmp_path):
+    good = report_typst(_notebook("en"), tmp_path)
+    assert typst_layout_problems(good) == []
+    centred = good.replace("align: (left,left,)", "align: (left,center,)")
+    assert centred != good and typst_layout_problems(centred)
+    uncaptioned = typst_body('<p><img src="figure-01.png"/></p>')
+    assert typst_layout_problems(uncaptioned) == ["1 figure(s) without a caption"]
+    empty = typst_body('<figure><img src="figure-01.png"/><figcaption> </figcaption></figure>')
+    assert len(typst_layout_problems(empty)) == 1 and "empty caption" in typst_layout_problems(empty)[0]
+    headless = good.replace("table.header(", "(")
+    assert any("no header row" in p for p in typst_layout_problems(headless))
