@@ -620,37 +620,53 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "en": "Decisions 1322/QĐ-TTg and 36/QĐ-TTg · data {y0}–{y1} · {n} enterprises"},
     "forest_heading": {"vi": "Tác động theo tỉnh (63 tỉnh trước 1/7/2025)",
                        "en": "Effects by province (the 63 provinces before 1 July 2025)"},
-    "forest_units_heading": {"vi": "Cách nhìn theo 34 đơn vị hành chính cấp tỉnh từ 1/7/2025",
-                             "en": "Alternative view: the 34 provincial units since 1 July 2025"},
+    "forest_units_heading": {"vi": "Tác động theo 34 đơn vị hành chính cấp tỉnh (từ 1/7/2025)",
+                             "en": "Effects by the 34 provincial units (since 1 July 2025)"},
     "forest_text": {
-        "vi": "Ước lượng Callaway–Sant'Anna (log giá trị tăng thêm thực tế trên một lao động) với khoảng tin cậy "
-              "95%; địa bàn có ít hơn {k} doanh nghiệp được hỗ trợ không được ước lượng và chỉ được liệt kê trong "
-              "bảng.",
-        "en": "Callaway–Sant'Anna estimates (log real value added per worker) with 95% confidence intervals; areas "
-              "with fewer than {k} supported firms are not estimated and only listed in the table.",
+        "vi": "Mỗi dòng là tác động ước tính của hỗ trợ tới giá trị tăng thêm thực tế trên một lao động của các doanh "
+              "nghiệp được hỗ trợ trong tỉnh, với khoảng tin cậy 95%. Tác động tính bằng chênh lệch logarit (0,05 "
+              "xấp xỉ 5%) theo phương pháp Callaway–Sant'Anna, như trong báo cáo của từng tỉnh; cột TWFE là hồi quy "
+              "hiệu ứng cố định hai chiều, để đối chiếu. Tỉnh có ít hơn {k} doanh nghiệp được hỗ trợ không được ước "
+              "lượng và chỉ được liệt kê trong bảng.",
+        "en": "Each row is the estimated effect of support on the real value added per worker of the province's "
+              "supported firms, with its 95% confidence interval. Effects are differences in logs (0.05 is about "
+              "5%), from the Callaway–Sant'Anna estimator as in each province's report; the TWFE column is the "
+              "two-way fixed effects regression, for comparison. Provinces with fewer than {k} supported firms are "
+              "not estimated and are only listed in the table.",
     },
     "forest_axis": {"vi": "Tác động ước lượng (chênh lệch logarit)", "en": "Estimated effect (difference in logs)"},
     "col_area": {"vi": "Địa bàn", "en": "Area"},
     "col_targets": {"vi": "Số chỉ tiêu", "en": "Targets"},
     "attainment_heading": {"vi": "Mức độ đạt chỉ tiêu", "en": "Target attainment across provinces"},
     "attainment_note": {
-        "vi": "{n} tỉnh có chỉ tiêu định lượng được nhập; các tỉnh khác chưa có.",
-        "en": "{n} provinces have quantitative targets entered; the others have none yet.",
+        "vi": "{n} tỉnh có chỉ tiêu định lượng trong tệp tham số; các tỉnh khác chưa có chỉ tiêu nào được nhập. Tình "
+              "trạng của từng chỉ tiêu được đánh giá theo số liệu theo dõi do tỉnh báo cáo, với cùng quy tắc như bảng "
+              "theo dõi chỉ tiêu trong báo cáo của tỉnh.",
+        "en": "{n} provinces have quantitative targets in their parameter files; the others have none entered yet. "
+              "Each target is judged on the province's monitoring returns, by the same rules as the targets "
+              "scorecard of its own report.",
     },
     "pooled_heading": {"vi": "Ước lượng gộp toàn quốc", "en": "Pooled national estimate"},
     "nat_kf_units": {
-        "vi": "Tác động được ước lượng cho {n_est} trong {n} tỉnh (các tỉnh khác có ít hơn {k} doanh nghiệp được hỗ "
-              "trợ): khoảng tin cậy 95% nằm hoàn toàn trên 0 ở {above} tỉnh, hoàn toàn dưới 0 ở {below} tỉnh và "
-              "chứa 0 ở {zero} tỉnh.",
-        "en": "Effects were estimated for {n_est} of the {n} provinces (the others have fewer than {k} supported "
-              "firms): the 95% confidence interval lies wholly above zero in {above}, wholly below zero in {below} "
-              "and includes zero in {zero}.",
+        "vi": "Tác động của hỗ trợ được ước lượng cho {n_est} trong {n} tỉnh{why}: khoảng tin cậy 95% nằm hoàn toàn "
+              "trên 0 ở {above} tỉnh, hoàn toàn dưới 0 ở {below} tỉnh và chứa 0 ở {zero} tỉnh.",
+        "en": "The effect of support was estimated for {n_est} of the {n} provinces{why}: the 95% confidence interval "
+              "lies wholly above zero in {above}, wholly below zero in {below} and includes zero in {zero}.",
+    },
+    "nat_why_few": {"vi": " (các tỉnh còn lại có ít hơn {k} doanh nghiệp được hỗ trợ)",
+                    "en": " (the others have fewer than {k} supported firms)"},
+    "nat_why_table": {"vi": " (lý do các tỉnh còn lại không được ước lượng ghi trong bảng)",
+                      "en": " (the table gives the reason for each of the others)"},
+    "nat_kf_chance": {
+        "vi": "Với {n_est} ước lượng, riêng yếu tố ngẫu nhiên cũng có thể làm chừng {chance} khoảng tin cậy không "
+              "chứa 0.",
+        "en": "With {n_est} estimates, about {chance} intervals would exclude zero by chance alone.",
     },
     "nat_kf_pooled": {
-        "vi": "Gộp cả nước, giá trị tăng thêm thực tế trên một lao động của doanh nghiệp được hỗ trợ ước tính {direction} "
-              "{pct} so với khi không được hỗ trợ (khoảng tin cậy 95%: từ {lo} đến {hi}, {method}); {sig}.",
-        "en": "Pooled over the country, real value added per worker of supported firms is estimated {pct} "
-              "{direction} than without support (95% confidence interval {lo} to {hi}, {method}); {sig}.",
+        "vi": "Tính chung cả nước, giá trị tăng thêm thực tế trên một lao động của doanh nghiệp được hỗ trợ ước tính "
+              "{direction} {pct} so với khi không được hỗ trợ (khoảng tin cậy 95%: từ {lo} đến {hi}); {sig}.",
+        "en": "Taking the whole country together, real value added per worker of supported firms is estimated {pct} "
+              "{direction} than without support (95% confidence interval {lo} to {hi}); {sig}.",
     },
     "nat_kf_targets": {
         "vi": "Chỉ tiêu: {n_prov} tỉnh có chỉ tiêu định lượng được nhập, tổng cộng {n} chỉ tiêu — {met} đạt, "
@@ -661,10 +677,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "interval_wild": {"vi": "bootstrap theo cụm tỉnh với trọng số ngẫu nhiên", "en": "wild cluster bootstrap by province"},
     "interval_analytic": {"vi": "sai số chuẩn theo cụm tỉnh", "en": "standard errors clustered by province"},
     "pooled_one": {
-        "vi": "Hồi quy hiệu ứng cố định hai chiều (TWFE) trên số liệu cả nước (hiệu ứng doanh nghiệp và năm): ước "
-              "lượng {est} (chênh lệch logarit); khoảng tin cậy 95% [{lo}; {hi}] và p = {p} theo {method}{extra}.",
-        "en": "National two-way fixed effects (TWFE) regression (firm and year effects): estimate {est} (difference in "
-              "logs); 95% confidence interval [{lo}; {hi}] and p = {p} from the {method}{extra}.",
+        "vi": "Khi gộp doanh nghiệp của cả nước vào một hồi quy hiệu ứng cố định hai chiều (TWFE; hiệu ứng doanh "
+              "nghiệp và hiệu ứng năm), giá trị tăng thêm thực tế trên một lao động của doanh nghiệp được hỗ trợ ước "
+              "tính {direction} {pct} so với khi không được hỗ trợ, khoảng tin cậy 95% từ {lo_pct} đến {hi_pct}. "
+              "Theo chênh lệch logarit: ước lượng {est}, khoảng tin cậy [{lo}; {hi}], p {p}; khoảng tin cậy và giá "
+              "trị p theo {method}{extra}.",
+        "en": "With the firms of the whole country in one two-way fixed effects (TWFE) regression (firm and year "
+              "effects), real value added per worker of supported firms is estimated {pct} {direction} than without "
+              "support, with a 95% confidence interval of {lo_pct} to {hi_pct}. As a difference in logs: estimate "
+              "{est}, interval [{lo}; {hi}], p {p}; the interval and the p-value are from the {method}{extra}.",
     },
     "pooled_extra_wild": {
         "vi": " ({b} lần lặp, trọng số Webb; đáng tin cậy hơn công thức khi chỉ có {g} cụm); để tham khảo, sai số "

@@ -45,7 +45,13 @@ def test_effects_table_escapes_names_and_reasons_and_suppresses_small_counts():
 def test_pooled_text_and_payload_name_their_estimator():
     ctx = _ctx()
     text = national.pooled_html(ctx, _pooled(wild=True))
-    assert "0.0312" in text and "0.004" in text and "999" in text
+    # a percent change first (e^0.0312 - 1 = 3.2%, interval e^0.009 - 1, e^0.055 - 1), then the log figures with
+    # three decimals as the effects table and the website print them, the p-value, the bootstrap's draws
+    assert "3.2% higher than without support, with a 95% confidence interval of 0.9% to 5.7%" in text
+    assert "estimate 0.031, interval [0.009; 0.055], p = 0.004" in text and "999 draws" in text
+    assert "p = 0.000" not in national.pooled_html(ctx, PooledEstimate(_pooled(True).estimate, 63,
+                                                                         WildBootstrap(0.0, 0.009, 0.055, 999)))
+    assert national.p_text(0.0004, "vi") == "< 0,001" and national.p_text(0.0123, "vi") == "= 0,012"
     missing = national.pooled_html(ctx, _pooled(wild=False))
     assert "&lt;script&gt;" in missing and "<script>" not in missing
     effects = pd.DataFrame({"unit": ["95", "01"], "cs": [np.nan, 0.05]})
@@ -53,7 +59,7 @@ def test_pooled_text_and_payload_name_their_estimator():
     # one interval and p-value, the wild bootstrap's, as the text quotes them (issue 14: one number, one source)
     assert p["effect"]["estimator"] == "twfe" and p["effect"]["p_value"] == 0.004
     assert (p["effect"]["conf_low"], p["effect"]["conf_high"]) == (0.009, 0.055)
-    assert p["effect"]["interval"] == "wild_cluster_bootstrap" and "0.0090" in text and "0.0550" in text
+    assert p["effect"]["interval"] == "wild_cluster_bootstrap" and "[0.009; 0.055]" in text
     analytic = national.results_payload(ctx, effects, _pooled(wild=False))["effect"]
     assert analytic["interval"] == "analytic_cluster" and analytic["p_value"] == 0.002
     assert p["province_effects_estimator"] == "callaway_santanna"
@@ -70,13 +76,22 @@ def test_headings_are_escaped_messages():
 def test_summary_counts_intervals_and_quotes_the_one_pooled_interval():
     ctx = _ctx()
     effects = pd.DataFrame({"unit": ["95", "01", "79", "08"], "cs": [np.nan, 0.05, -0.2, 0.01],
-                            "cs_low": [np.nan, 0.01, -0.3, -0.02], "cs_high": [np.nan, 0.09, -0.1, 0.04]})
+                            "cs_low": [np.nan, 0.01, -0.3, -0.02], "cs_high": [np.nan, 0.09, -0.1, 0.04],
+                            "n_supported": [4, 30, 20, 25]})
     attainment = pd.DataFrame({"province": ["A", "B"], "targets": [6, 3], "met": [3, 1], "on_track": [0, 1],
                                "behind": [3, 0], "no_data": [0, 1]})
     html = national.summary_html(ctx, effects, _pooled(wild=True), attainment)
-    assert "estimated for 3 of the 4 provinces" in html
+    assert "estimated for 3 of the 4 provinces (the others have fewer than 10 supported firms)" in html
     assert "wholly above zero in 1, wholly below zero in 1 and includes zero in 1" in html
+    assert "by chance alone" not in html  # 5% of 3 intervals rounds to none
     # the wild bootstrap's interval (0.009, 0.055 in logs) as percent changes, the same one the payload carries
-    assert "3.2% higher" in html and "0.9% to 5.7%" in html and "wild cluster bootstrap" in html
+    assert "3.2% higher" in html and "0.9% to 5.7%" in html
     assert "2 provinces have quantitative targets entered, 9 in all — 4 met, 1 on track, 3 behind, 1 without" in html
     assert "0.9% to" not in national.summary_html(ctx, effects, _pooled(wild=False), attainment)
+    # a province left out for another reason than too few supported firms: the reasons are in the table
+    other = effects.assign(n_supported=[40, 30, 20, 25])
+    assert "(the table gives the reason for each of the others)" in national.summary_html(ctx, other,
+                                                                                       _pooled(True), attainment)
+    many = pd.concat([effects.iloc[1:]] * 10, ignore_index=True)  # 30 estimates: about 2 by chance alone
+    assert "With 30 estimates, about 2 intervals would exclude zero by chance alone." in national.summary_html(
+        ctx, many, _pooled(True), attainment)

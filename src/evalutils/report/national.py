@@ -214,10 +214,11 @@ def effects_table_html(effects: pd.DataFrame, lang: Lang) -> str:
                      fmt_number(cs, lang, 3) if ok else "—", ci,
                      fmt_number(tw, lang, 3) if isinstance(tw, float) and np.isfinite(tw) else "—"])
     geo = effects.attrs.get("geography", "pre2025")
-    return render("paragraphs.html.j2", paragraphs=[],
-                  t=exhibits.shown_rows(f"effects-{geo}-table",
-                                        t("forest_heading" if geo == "pre2025" else "forest_units_heading", lang),
-                                        cols, body))
+    tbl = exhibits.shown_rows(f"effects-{geo}-table",
+                              t("forest_heading" if geo == "pre2025" else "forest_units_heading", lang), cols, body)
+    # counts and estimates right-aligned; the interval column holds the reason when there is no estimate
+    tbl["numeric"] = [False, True, True, True, False, True]
+    return render("paragraphs.html.j2", paragraphs=[], t=tbl)
 
 
 def attainment_html(table: pd.DataFrame, lang: Lang) -> str:
@@ -226,9 +227,9 @@ def attainment_html(table: pd.DataFrame, lang: Lang) -> str:
             "on_track": t("status_on_track", lang), "behind": t("status_behind", lang),
             "no_data": t("status_no_data", lang)}
     body = [[r[k] for k in cols] for _, r in table.iterrows()]
-    return render("paragraphs.html.j2", paragraphs=[t("attainment_note", lang, n=len(table))],
-                  t=exhibits.shown_rows("attainment-table", t("attainment_heading", lang), list(cols.values()),
-                                        body))
+    tbl = exhibits.shown_rows("attainment-table", t("attainment_heading", lang), list(cols.values()), body)
+    tbl["numeric"] = [False] + [True] * (len(cols) - 1)
+    return render("paragraphs.html.j2", paragraphs=[t("attainment_note", lang, n=len(table))], t=tbl)
 
 
 def pooled_interval(pooled: PooledEstimate) -> tuple[float, float, float, str]:
@@ -241,16 +242,29 @@ def pooled_interval(pooled: PooledEstimate) -> tuple[float, float, float, str]:
     return e.conf_low, e.conf_high, e.p_value, "analytic_cluster"
 
 
+#: decimals of the pooled estimate and its interval in logs, as the effects table and the website print them
+LOG_DECIMALS = 3
+
+
+def p_text(p: float, lang: Lang) -> str:
+    """A p-value after "p": "= 0.012", or "< 0.001" (never "= 0.000")."""
+    return f"< {fmt_number(0.001, lang, 3)}" if p < 0.001 else f"= {fmt_number(p, lang, 3)}"
+
+
 def pooled_html(ctx: NationalContext, pooled: PooledEstimate) -> str:
-    """The national pooled TWFE estimate with one interval (:func:`pooled_interval`)."""
+    """The national pooled TWFE estimate with one interval (:func:`pooled_interval`): first as a percent change,
+    then in logs with the p-value and where the interval comes from."""
     lang = ctx.lang
     e = pooled.estimate
     lo, hi, p, method = pooled_interval(pooled)
     w = pooled.wild
     extra = "" if w is None else t("pooled_extra_wild", lang, b=w.n_boot, g=pooled.n_clusters,
                                    se=fmt_number(e.std_error, lang, 4))
-    text = t("pooled_one", lang, est=fmt_number(e.estimate, lang, 4), lo=fmt_number(lo, lang, 4),
-             hi=fmt_number(hi, lang, 4), p=fmt_number(p, lang, 3),
+    text = t("pooled_one", lang, pct=pct_effect(abs(e.estimate), lang),
+             direction=t("kf_higher" if e.estimate >= 0 else "kf_lower", lang),
+             lo_pct=pct_effect(lo, lang), hi_pct=pct_effect(hi, lang),
+             est=fmt_number(e.estimate, lang, LOG_DECIMALS), lo=fmt_number(lo, lang, LOG_DECIMALS),
+             hi=fmt_number(hi, lang, LOG_DECIMALS), p=p_text(p, lang),
              method=t("interval_wild" if method == "wild_cluster_bootstrap" else "interval_analytic", lang),
              extra=extra)
     if w is None:
@@ -263,17 +277,25 @@ def summary_html(ctx: NationalContext, effects: pd.DataFrame, pooled: PooledEsti
     """The synthesis' key findings: how many provinces' effects were estimated and where their intervals lie, the
     pooled effect with its one interval, and the targets' statuses across provinces."""
     lang = ctx.lang
-    est = effects.dropna(subset=["cs"]) if "cs" in effects else effects.iloc[0:0]
+    k = ctx.defaults.min_supported_for_estimate
+    has = effects["cs"].notna() if "cs" in effects else pd.Series(False, index=effects.index)
+    est = effects[has]
     above = int((est["cs_low"] > 0).sum()) if len(est) else 0
     below = int((est["cs_high"] < 0).sum()) if len(est) else 0
-    items = [t("nat_kf_units", lang, n=len(effects), n_est=len(est), k=ctx.defaults.min_supported_for_estimate,
-               above=above, below=below, zero=len(est) - above - below)]
+    others = effects[~has]
+    few = "n_supported" in effects and bool((others["n_supported"] < k).all())
+    why = "" if not len(others) else t("nat_why_few", lang, k=k) if few else t("nat_why_table", lang)
+    text = t("nat_kf_units", lang, n=len(effects), n_est=len(est), why=why, above=above, below=below,
+             zero=len(est) - above - below)
+    chance = round(0.05 * len(est))  # intervals that would exclude zero with no effect anywhere
+    if chance >= 1:
+        text += " " + t("nat_kf_chance", lang, n_est=len(est), chance=chance)
+    items = [text]
     e = pooled.estimate
-    lo, hi, p, method = pooled_interval(pooled)
+    lo, hi, p, _ = pooled_interval(pooled)
     items.append(t("nat_kf_pooled", lang, pct=pct_effect(abs(e.estimate), lang),
                    direction=t("kf_higher" if e.estimate >= 0 else "kf_lower", lang),
                    lo=pct_effect(lo, lang), hi=pct_effect(hi, lang),
-                   method=t("interval_wild" if method == "wild_cluster_bootstrap" else "interval_analytic", lang),
                    sig=t("kf_sig" if p < 0.05 else "kf_not_sig", lang)))
     if len(attainment):
         sums = {k: int(attainment[k].sum()) for k in ("targets", "met", "on_track", "behind", "no_data")}
