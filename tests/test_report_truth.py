@@ -20,6 +20,7 @@ import re
 import shutil
 import subprocess
 import unicodedata
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from evalutils.cli import main
 from evalutils.i18n import LANGS, MESSAGES, fmt_number, t
 from evalutils.panel.demo import write_demo
 from evalutils.panel.params import load_province_params
-from evalutils.report.formatting import count_text
+from evalutils.report.formatting import count_text, join_names
 
 ROOT = Path(__file__).resolve().parents[1]
 PROVINCES = ("bac-lieu", "ho-chi-minh")
@@ -159,6 +160,7 @@ def _norm(s: str) -> str:
 class Report:
     def __init__(self, slug, lang, html, pdf_text, payload):
         self.slug, self.lang, self.payload = slug, lang, payload
+        self.html = html
         p = _Parser()
         p.feed(html)
         self.text = _norm("".join(p.text))
@@ -339,6 +341,35 @@ def test_limitations_agree_with_the_tables_they_cite(reports):
             e = p["effect"]
             assert _norm(r.num(100 * (math.exp(e["conf_low"]) - 1), 1)) in wide[0]
             assert _norm(r.num(100 * (math.exp(e["conf_high"]) - 1), 1)) in wide[0]
+
+
+def test_each_fact_once_and_technical_detail_in_the_appendix(reports):
+    """No paragraph or list item is printed twice (the synthetic-data banner, top and bottom, aside); a province
+    without a plan says so once (plans section) and the key findings once that no target is scored, with no
+    scorecard section; the count of negatively weighted TWFE observations is in the method appendix, not in the
+    main text; the effects section says which rows the table has, from the estimators it shows."""
+    from collections import Counter
+
+    for r in _each(reports):
+        blocks = [_norm(unescape(re.sub(r"<[^>]+>", " ", b))) for _, b in
+                  re.findall(r"<(p|li)\b[^>]*>(.*?)</\1>", r.html, flags=re.S)]
+        banner = _norm(t("synthetic_banner", r.lang))
+        repeated = [b for b, n in Counter(blocks).items() if n > 1 and b != banner and len(b) > 30]
+        assert not repeated, (r.slug, r.lang, repeated)
+        if not r.params.plans:
+            for text in (r.text, r.pdf):
+                assert text.count(_norm(t("no_plans", r.lang, slug=r.slug))) == 1, (r.slug, r.lang)
+                assert text.count(_norm(t("kf_no_targets", r.lang))) == 1, (r.slug, r.lang)
+            assert _norm(t("scorecard_heading", r.lang)) not in r.text
+        main_text, appendix = r.text.split(_norm(t("methods_heading", r.lang)))[:2]
+        assert not re.search(r"negative (TWFE )?weight|trọng số âm", main_text), (r.slug, r.lang)
+        shown = r.payload["analysis"]["estimators"]
+        if "twfe" in r.payload["effects"]:
+            weights = _norm(t("m_weights", r.lang, neg="§", n="§")).split("§")
+            assert all(piece.strip() in appendix for piece in weights), (r.slug, r.lang)
+            robust = [t(f"kf_method_{e}", r.lang) for e in shown if e != "twfe"]
+            names = join_names(robust, r.lang)
+            assert _norm(t("effects_rows_twfe_first", r.lang, names=names)) in main_text
 
 
 def test_the_pdf_says_what_the_html_says(reports):

@@ -103,6 +103,7 @@ MESSAGES: dict[str, dict[str, str]] = {
               "estimate; 95% confidence interval {lo} to {hi}); {sig}.",
     },
     "kf_higher": {"vi": "cao hơn", "en": "higher"},
+    "kf_n_of_total": {"vi": "{n} trong số {total}", "en": "{n} (of {total})"},
     "kf_what_log_va_per_worker": {"vi": "giá trị tăng thêm thực tế bình quân một lao động",
                                   "en": "real value added per worker"},
     "kf_what_log_tfp": {"vi": "năng suất các nhân tố tổng hợp (TFP)", "en": "total factor productivity (TFP)"},
@@ -212,7 +213,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "col_unit": {"vi": "Đơn vị", "en": "Unit"},
     "unit_log_points": {"vi": "điểm log", "en": "log points"},
-    "unit_share_of_growth": {"vi": "% tăng trưởng", "en": "% of growth"},
+    "unit_share_of_growth": {"vi": "tỷ trọng trong tăng trưởng", "en": "share of growth"},
     "ga_negative": {
         "vi": "Giá trị tăng thêm giảm trong giai đoạn, nên tỷ trọng đóng góp không có ý nghĩa thông thường.",
         "en": "Value added fell over the period, so shares of growth lose their usual meaning.",
@@ -233,10 +234,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col_total": {"vi": "Tổng", "en": "Total"},
     "balance_heading": {"vi": "So sánh trước khi hỗ trợ", "en": "Before support: supported versus other firms"},
     "balance_text": {
-        "vi": "Giá trị bình quân năm trước khi bắt đầu hỗ trợ (doanh nghiệp khác: năm 2020). Chênh lệch chuẩn hóa "
-              "lớn hơn 0,25 cho thấy hai nhóm khác biệt đáng kể.",
-        "en": "Means in the year before support began (other firms: 2020). A normalised difference above 0.25 in "
-              "absolute value signals groups that differ markedly.",
+        "vi": "Giá trị bình quân năm trước khi bắt đầu hỗ trợ (doanh nghiệp khác: năm 2020). Báo cáo coi hai nhóm "
+              "là khác nhau khi chênh lệch chuẩn hóa từ {threshold} trở lên (về giá trị tuyệt đối) và khác biệt đáng kể khi "
+              "lớn hơn 0,25.",
+        "en": "Means in the year before support began (other firms: 2020). The report calls the two groups "
+              "different from a normalised difference of {threshold} in absolute value, and markedly different above "
+              "0.25.",
     },
     "col_variable": {"vi": "Biến", "en": "Variable"},
     "col_supported": {"vi": "Được hỗ trợ", "en": "Supported"},
@@ -342,19 +345,22 @@ MESSAGES: dict[str, dict[str, str]] = {
                                "en": "{detail}"},
     "estimator_missing": {"vi": "{name}: không ước lượng được ({reason}).", "en": "{name}: not estimated ({reason})."},
     "diff_large": {
-        "vi": "Hồi quy TWFE khác phương pháp Callaway–Sant'Anna {d} (chênh lệch logarit), lớn hơn một sai số chuẩn. Hồi quy "
-              "TWFE còn so sánh doanh nghiệp được hỗ trợ sớm với doanh nghiệp được hỗ trợ muộn; khi tác động tăng "
+        "vi": "Hồi quy TWFE ({twfe}) và phương pháp Callaway–Sant'Anna ({cs}) chênh nhau hơn một sai số chuẩn. Hồi "
+              "quy TWFE còn so sánh doanh nghiệp được hỗ trợ sớm với doanh nghiệp được hỗ trợ muộn; khi tác động tăng "
               "dần theo thời gian, các so sánh này làm sai lệch kết quả (chi tiết ở phụ lục phương pháp). Nên dựa "
               "vào các phương pháp ở các dòng sau.",
-        "en": "TWFE differs from the Callaway–Sant'Anna estimate by {d} (difference in logs), more than one standard error. "
-              "TWFE also compares early-supported with later-supported firms; when effects grow over time those "
+        "en": "TWFE ({twfe}) and Callaway–Sant'Anna ({cs}) differ by more than one standard error. TWFE also "
+              "compares early-supported with later-supported firms; when effects grow over time those "
               "comparisons bias it (details in the method appendix). Rely on the estimates in the rows below it.",
     },
     "diff_small": {
-        "vi": "Hồi quy TWFE và phương pháp Callaway–Sant'Anna chênh nhau {d} (chênh lệch logarit), nhỏ hơn một sai số "
-              "chuẩn: hai cách ước lượng cho kết luận như nhau.",
-        "en": "TWFE and Callaway–Sant'Anna differ by {d} (difference in logs), within one standard error: the two "
-              "lead to the same conclusion.",
+        "vi": "Hồi quy TWFE ({twfe}) và phương pháp Callaway–Sant'Anna ({cs}) chênh nhau chưa tới một sai số "
+              "chuẩn{end}",
+        "en": "TWFE ({twfe}) and Callaway–Sant'Anna ({cs}) differ by less than one standard error{end}",
+    },
+    "diff_same_conclusion": {
+        "vi": ": ở mức 5%, hai cách ước lượng cho cùng một kết luận.",
+        "en": ": at 5%, the two lead to the same conclusion.",
     },
     "pretest_trend": {
         "vi": "Kiểm định xu hướng trước hỗ trợ (trước khi được hỗ trợ, doanh nghiệp được hỗ trợ và doanh nghiệp "

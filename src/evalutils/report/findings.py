@@ -19,6 +19,11 @@ from .context import MemberProvince, ProvinceContext
 from .sources import source_mark
 
 
+#: |normalised difference| (as printed, 2 decimals) from which the report calls supported and other firms different
+#: (the balance table's text states it, the selection limitation applies it)
+SELECTION_THRESHOLD = 0.1
+
+
 @dataclass(frozen=True)
 class PlanTarget:
     """A target of the unit's own plans on one indicator, with its scorecard row (the monitoring returns)."""

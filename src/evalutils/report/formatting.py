@@ -24,6 +24,14 @@ def count_text(n: int, k: int, lang: Lang) -> str:
     return f"<{k}" if 0 < n < k else fmt_number(n, lang)
 
 
+def join_names(names, lang: Lang) -> str:
+    """``a``, ``a and b``, ``a, b and c`` (vi: ``và``)."""
+    names = list(names)
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + (" và " if lang == "vi" else " and ") + names[-1]
+
+
 def pct_effect(x: float, lang: Lang) -> str:
     """A log-point effect as a percentage change, 100 (e^x - 1)."""
     return fmt_number(100 * (np.exp(x) - 1), lang, 1) + "%"

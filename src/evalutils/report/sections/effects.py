@@ -8,7 +8,7 @@ from ...evaluate import Evaluation, evaluate_effects_cached
 from ...i18n import t
 from ...panel.schema import SUPPORT_TYPES
 from ..context import ProvinceContext, analysis_panel
-from ..formatting import count_text, fmt, pct_effect, stars
+from ..formatting import count_text, fmt, join_names, pct_effect, stars
 from ..exhibits import shown_table
 from ..html import render
 from .credibility import pretrend_paragraphs, sensitivity_paragraphs
@@ -72,12 +72,12 @@ def rows_text(ctx: ProvinceContext, evaluation: Evaluation) -> str:
     robust = [t(f"kf_method_{e}", lang) for e in shown if e != "twfe"]
     parts = []
     if "twfe" in shown and robust:
-        parts.append(t("effects_rows_twfe_first", lang, names="; ".join(robust)))
+        parts.append(t("effects_rows_twfe_first", lang, names=join_names(robust, lang)))
     elif "twfe" in shown:
         parts.append(t("effects_rows_twfe_only", lang))
     elif robust:
         parts.append(t("effects_rows_robust" if len(robust) > 1 else "effects_rows_robust_one", lang,
-                       names="; ".join(robust)))
+                       names=join_names(robust, lang)))
     if ev.secondary:
         parts.append(t("effects_rows_secondary", lang, what=t("kf_what_" + next(iter(ev.secondary)), lang)))
     return " ".join(parts)
@@ -114,7 +114,12 @@ def effects_html(ctx: ProvinceContext, evaluation: Evaluation) -> str:
         d = est["twfe"].estimate - est["callaway_santanna"].estimate
         se = max(est["twfe"].std_error, est["callaway_santanna"].std_error)
         key = "diff_large" if abs(d) > se else "diff_small"
-        paragraphs.append(t(key, lang, d=fmt(d, lang, 4)))
+        # in the unit of the table's "Change (%)" column, as the glossary asks of the main text
+        # "the same conclusion" only when both are significant at 5 %, or neither is
+        same = (est["twfe"].p_value < 0.05) == (est["callaway_santanna"].p_value < 0.05)
+        paragraphs.append(t(key, lang, twfe=pct_effect(est["twfe"].estimate, lang),
+                            cs=pct_effect(est["callaway_santanna"].estimate, lang),
+                            end=t("diff_same_conclusion", lang) if same else "."))
     paragraphs += pretrend_paragraphs(ev, lang)  # the calibrated pre-trend test and its power (issue 12)
     paragraphs += sensitivity_paragraphs(ev, lang)  # and how far the conclusion survives diverging trends
     return render("effects.html.j2", **values, unavailable="",

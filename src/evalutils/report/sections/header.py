@@ -57,7 +57,7 @@ def plans_html(ctx: ProvinceContext) -> str:
             if p.issued:
                 y, mo, d = (int(x) for x in p.issued.split("-"))
                 bits.append(t("issued_on", ctx.lang, date=f"{d}/{mo}/{y}"))
-            if p.period:
+            if p.period and not all(str(y) in p.title_vi for y in p.period):  # not when the title says it
                 bits.append(f"{p.period[0]}–{p.period[1]}")
             if p.implements:
                 bits.append(", ".join(p.implements))

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ...i18n import Lang, fmt_number, t
 from ..context import ProvinceContext
+from ..formatting import join_names
 from ..html import render
 
 if TYPE_CHECKING:
@@ -94,9 +95,10 @@ def methods_items(ctx: ProvinceContext, evaluation: Evaluation | None = None) ->
     # Callaway–Sant'Anna's (the pre-trend test and the sensitivity analysis use it)
     robust = [e for e in shown if e != "twfe"] or ["callaway_santanna"]
     if a.cluster == "firm_id":
-        items.append(t("m_inference", lang, names="; ".join(t(f"kf_method_{e}", lang) for e in robust)))
+        items.append(t("m_inference", lang, names=join_names((t(f"kf_method_{e}", lang) for e in robust), lang)))
     else:
-        items.append(t("m_inference_vsic_section", lang, names="; ".join(t(f"kf_method_{e}", lang) for e in shown)))
+        items.append(t("m_inference_vsic_section", lang,
+                       names=join_names((t(f"kf_method_{e}", lang) for e in shown), lang)))
     if "twfe" in shown and evaluation is not None:  # the TWFE diagnostic, with its numbers (not in the main text)
         w = evaluation.weights
         if w is not None:

@@ -14,7 +14,7 @@ import numpy as np
 
 from ...i18n import Lang, fmt_number, t
 from ..context import ProvinceContext
-from ..findings import plan_target
+from ..findings import SELECTION_THRESHOLD, plan_target
 from ..formatting import count_text, pct_effect
 from ..html import render
 from .credibility import key_breakdown_sentence, mde_sentence
@@ -24,8 +24,6 @@ from .support import balance
 if TYPE_CHECKING:
     from ...evaluate import Evaluation
 
-#: |normalised difference| (as printed, 2 decimals) from which the report calls two groups different
-SELECTION_THRESHOLD = 0.1
 
 
 def _direction(nd: float) -> str:
@@ -84,8 +82,18 @@ def _effect_item(ctx: ProvinceContext, evaluation: Evaluation, lang: Lang) -> st
              direction=t("kf_higher" if head.estimate >= 0 else "kf_lower", lang),
              what=t(f"kf_what_{head.outcome}", lang), method=t(f"kf_method_{head.estimator}", lang),
              lo=pct_effect(head.conf_low, lang), hi=pct_effect(head.conf_high, lang),
-             n=count_text(evaluation.n_supported, ctx.k, lang),
+             n=_supported_text(ctx, evaluation, lang),
              sig=t("kf_sig" if head.p_value < 0.05 else "kf_not_sig", lang))
+
+
+def _supported_text(ctx: ProvinceContext, evaluation: Evaluation, lang: Lang) -> str:
+    """The supported firms the estimate is about; "10 of the 11" when the analysis kept fewer than the "Who was
+    supported" section counts (the sample chosen, missing outcomes, a firm alone in its cohort), so that the two
+    sections tell one story."""
+    n, total = evaluation.n_supported, int(ctx.participation["firm_id"].nunique())
+    if n == total or total == 0:
+        return count_text(n, ctx.k, lang)
+    return t("kf_n_of_total", lang, n=count_text(n, ctx.k, lang), total=count_text(total, ctx.k, lang))
 
 
 def _growth_item(ctx: ProvinceContext, f: dict, lang: Lang) -> str | None:

@@ -9,6 +9,7 @@ from ...measures.disclosure import coarsen_counts
 from ...measures.outcomes import balance_table
 from ...panel.schema import SUPPORT_TYPES
 from ..context import ProvinceContext, analysis_panel
+from ..findings import SELECTION_THRESHOLD
 from ..formatting import count_text, fmt
 from ..exhibits import shown_table
 from ..html import render
@@ -68,16 +69,23 @@ def _with_balance(ctx: ProvinceContext, values: dict) -> str:
     lang = ctx.lang
     bal = balance(ctx)
     if bal is None:
-        return render("support.html.j2", **values, balance_text=t("reason_all_supported", lang) + ".", balance=None)
+        return render("support.html.j2", **values, balance_text=_sentence(t("reason_all_supported", lang)),
+                      balance=None)
     btab = pd.DataFrame({
         t("col_variable", lang): [t(f"bal_{v}", lang) for v in bal["variable"]],
         t("col_supported", lang): [fmt(v, lang, 3) for v in bal["supported"]],
         t("col_others", lang): [fmt(v, lang, 3) for v in bal["others"]],
         t("col_norm_diff", lang): [fmt(v, lang, 2) for v in bal["normalised_difference"]],
     })
-    return render("support.html.j2", **values, balance_text=t("balance_text", lang),
+    return render("support.html.j2", **values, balance_text=t("balance_text", lang,
+                                                              threshold=fmt(SELECTION_THRESHOLD, lang, 2)),
                   balance=shown_table("balance-table", t("balance_heading", lang), btab,
                                       numeric=list(btab.columns[1:])))
+
+
+def _sentence(text: str) -> str:
+    """A reason (lower case, no full stop: it is also used inside sentences) as a sentence of its own."""
+    return text[:1].upper() + text[1:] + "."
 
 
 def balance(ctx: ProvinceContext) -> pd.DataFrame | None:
