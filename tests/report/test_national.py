@@ -54,8 +54,18 @@ def test_pooled_text_and_payload_name_their_estimator():
     assert national.p_text(0.0004, "vi") == "< 0,001" and national.p_text(0.0123, "vi") == "= 0,012"
     missing = national.pooled_html(ctx, _pooled(wild=False))
     assert "&lt;script&gt;" in missing and "<script>" not in missing
-    effects = pd.DataFrame({"unit": ["95", "01"], "cs": [np.nan, 0.05]})
-    p = national.results_payload(ctx, effects, _pooled(wild=True))
+    effects = pd.DataFrame({"unit": ["95", "01"], "cs": [np.nan, 0.05], "cs_low": [np.nan, 0.01],
+                            "cs_high": [np.nan, 0.09], "n_supported": [4, 30]})
+    attainment = pd.DataFrame({"province": ["A"], "targets": [6], "met": [3], "on_track": [0], "behind": [2],
+                               "no_data": [1]})
+    p = national.results_payload(ctx, effects, _pooled(wild=True), attainment)
+    # the counts the key findings state
+    assert p["findings"]["units"] == {"n": 2, "n_estimated": 1, "above_zero": 1, "below_zero": 0,
+                                      "includes_zero": 0, "min_supported": 10, "others": "few_supported",
+                                      "by_chance": 0}
+    assert p["findings"]["targets"] == {"provinces": 1, "targets": 6, "met": 3, "on_track": 0, "behind": 2,
+                                        "no_data": 1}
+    assert national.results_payload(ctx, effects, _pooled(wild=True))["findings"]["targets"] is None
     # one interval and p-value, the wild bootstrap's, as the text quotes them (issue 14: one number, one source)
     assert p["effect"]["estimator"] == "twfe" and p["effect"]["p_value"] == 0.004
     assert (p["effect"]["conf_low"], p["effect"]["conf_high"]) == (0.009, 0.055)

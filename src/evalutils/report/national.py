@@ -272,11 +272,10 @@ def pooled_html(ctx: NationalContext, pooled: PooledEstimate) -> str:
     return render("paragraphs.html.j2", paragraphs=[text], t=None)
 
 
-def summary_html(ctx: NationalContext, effects: pd.DataFrame, pooled: PooledEstimate,
-                 attainment: pd.DataFrame) -> str:
-    """The synthesis' key findings: how many provinces' effects were estimated and where their intervals lie, the
-    pooled effect with its one interval, and the targets' statuses across provinces."""
-    lang = ctx.lang
+def facts(ctx: NationalContext, effects: pd.DataFrame, attainment: pd.DataFrame | None) -> dict:
+    """The counts the key findings state, as the results payload carries them (``findings``): how many provinces
+    have an effect estimate, where their intervals lie, why the others have none, how many intervals would exclude
+    zero by chance alone; the targets' statuses summed over the provinces that have targets (None when none has)."""
     k = ctx.defaults.min_supported_for_estimate
     has = effects["cs"].notna() if "cs" in effects else pd.Series(False, index=effects.index)
     est = effects[has]
@@ -284,12 +283,31 @@ def summary_html(ctx: NationalContext, effects: pd.DataFrame, pooled: PooledEsti
     below = int((est["cs_high"] < 0).sum()) if len(est) else 0
     others = effects[~has]
     few = "n_supported" in effects and bool((others["n_supported"] < k).all())
-    why = "" if not len(others) else t("nat_why_few", lang, k=k) if few else t("nat_why_table", lang)
-    text = t("nat_kf_units", lang, n=len(effects), n_est=len(est), why=why, above=above, below=below,
-             zero=len(est) - above - below)
-    chance = round(0.05 * len(est))  # intervals that would exclude zero with no effect anywhere
-    if chance >= 1:
-        text += " " + t("nat_kf_chance", lang, n_est=len(est), chance=chance)
+    units = {"n": len(effects), "n_estimated": len(est), "above_zero": above, "below_zero": below,
+             "includes_zero": len(est) - above - below, "min_supported": k,
+             "others": None if not len(others) else "few_supported" if few else "see_table",
+             # intervals that would exclude zero with no effect anywhere (5% of them)
+             "by_chance": round(0.05 * len(est))}
+    targets = None
+    if attainment is not None and len(attainment):
+        targets = {"provinces": len(attainment),
+                   **{c: int(attainment[c].sum()) for c in ("targets", "met", "on_track", "behind", "no_data")}}
+    return {"units": units, "targets": targets}
+
+
+def summary_html(ctx: NationalContext, effects: pd.DataFrame, pooled: PooledEstimate,
+                 attainment: pd.DataFrame) -> str:
+    """The synthesis' key findings (:func:`facts`): how many provinces' effects were estimated and where their
+    intervals lie, the pooled effect with its one interval, and the targets' statuses across provinces."""
+    lang = ctx.lang
+    f = facts(ctx, effects, attainment)
+    u = f["units"]
+    why = {None: "", "few_supported": t("nat_why_few", lang, k=u["min_supported"]),
+           "see_table": t("nat_why_table", lang)}[u["others"]]
+    text = t("nat_kf_units", lang, n=u["n"], n_est=u["n_estimated"], why=why, above=u["above_zero"],
+             below=u["below_zero"], zero=u["includes_zero"])
+    if u["by_chance"] >= 1:
+        text += " " + t("nat_kf_chance", lang, n_est=u["n_estimated"], chance=u["by_chance"])
     items = [text]
     e = pooled.estimate
     lo, hi, p, _ = pooled_interval(pooled)
@@ -297,10 +315,10 @@ def summary_html(ctx: NationalContext, effects: pd.DataFrame, pooled: PooledEsti
                    direction=t("kf_higher" if e.estimate >= 0 else "kf_lower", lang),
                    lo=pct_effect(lo, lang), hi=pct_effect(hi, lang),
                    sig=t("kf_sig" if p < 0.05 else "kf_not_sig", lang)))
-    if len(attainment):
-        sums = {k: int(attainment[k].sum()) for k in ("targets", "met", "on_track", "behind", "no_data")}
-        items.append(t("nat_kf_targets", lang, n_prov=len(attainment), n=sums["targets"], met=sums["met"],
-                       on_track=sums["on_track"], behind=sums["behind"], no_data=sums["no_data"]))
+    if f["targets"] is not None:
+        tg = f["targets"]
+        items.append(t("nat_kf_targets", lang, n_prov=tg["provinces"], n=tg["targets"], met=tg["met"],
+                       on_track=tg["on_track"], behind=tg["behind"], no_data=tg["no_data"]))
     return render("key_findings.html.j2", heading=t("kf_heading", lang), items=items)
 
 
@@ -314,9 +332,10 @@ def header_html(ctx: NationalContext) -> str:
                   vintage=vintage_text(ctx.data_manifest, lang))
 
 
-def results_payload(ctx: NationalContext, effects: pd.DataFrame, pooled: PooledEstimate) -> dict:
+def results_payload(ctx: NationalContext, effects: pd.DataFrame, pooled: PooledEstimate,
+                    attainment: pd.DataFrame | None = None) -> dict:
     """Machine-readable headline numbers of the synthesis (same mime type as the province reports); every
-    number names its estimator."""
+    number names its estimator; ``findings``: the counts the key findings state (:func:`facts`)."""
     e = pooled.estimate
     lo, hi, p, interval = pooled_interval(pooled)  # the one interval the report quotes
     out = {"unit": "national", "geography": "pre2025", "lang": ctx.lang, "name_vi": "Toàn quốc",
@@ -328,6 +347,7 @@ def results_payload(ctx: NationalContext, effects: pd.DataFrame, pooled: PooledE
     if pooled.wild is not None:
         out["wild_bootstrap"] = {"p_value": pooled.wild.p_value, "conf_low": pooled.wild.conf_low,
                                  "conf_high": pooled.wild.conf_high, "n_boot": pooled.wild.n_boot}
+    out["findings"] = facts(ctx, effects, attainment)
     out["province_effects_estimator"] = "callaway_santanna"
     out["province_effects"] = {str(u): (None if pd.isna(v) else float(v))
                                for u, v in zip(effects["unit"], effects.get("cs", pd.Series(dtype=float)))}
