@@ -13,7 +13,9 @@
 
 3. ``--coverage-cs R``: the same for Callaway-Sant'Anna (30 supported of 300 firms, cohorts 2021-2025,
    universal base period, event times -4..3), with the influence-function covariance and with it
-   rescaled to the reported small-sample standard errors (``covariance="reported"``).
+   rescaled to the reported small-sample standard errors (``covariance="reported"``), and with the
+   cohort-stratified covariance and Student t critical values (``covariance="small_sample"``, the reports').
+   The study of what the reports publish (average effect, three designs, violations): sensitivity_mc.py.
 
 Usage: python bench/effects/bench_sensitivity.py [--repeat 5] [--coverage 200] [--coverage-cs 200]
 """
@@ -117,7 +119,7 @@ def coverage_cs(reps: int) -> dict:
     (small-sample) standard errors."""
     rng = np.random.default_rng(SEED + 1)
     keys = ["usual", "RM(0)", "RM(1)", "SD(0)"]
-    hits = {cov: dict.fromkeys(keys, 0) for cov in ("influence", "reported")}
+    hits = {cov: dict.fromkeys(keys, 0) for cov in ("influence", "reported", "small_sample")}
     t0 = time.perf_counter()
     for _ in range(reps):
         panel = province_panel(rng, n=300, n_treat=30, years=(2015, 2025), cohorts=(2021, 2022, 2023, 2024, 2025))

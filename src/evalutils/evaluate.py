@@ -310,7 +310,7 @@ def evaluate_effects(df: pd.DataFrame, *, outcome: str, seed: int, min_supported
                        "bootstrap": "none"})
             diagnostics["sensitivity"] = Sensitivity.of(sensitivity(
                 gu, restriction="relative_magnitudes", target="average", min_e=SENSITIVITY_WINDOW[0],
-                max_e=SENSITIVITY_WINDOW[1], covariance="reported", seed=seed))
+                max_e=SENSITIVITY_WINDOW[1], covariance="small_sample", seed=seed))  # t at the design's df
         except (EstimationError, ValueError) as exc:
             reasons["sensitivity"] = _why(exc)
     except EstimationError as exc:

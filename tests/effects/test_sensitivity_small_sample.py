@@ -148,6 +148,32 @@ def test_small_sample_covariance_bad_inputs(province_cs):
         sensitivity(province_cs, covariance="bootstrap")
 
 
+def test_the_report_publishes_the_small_sample_sensitivity():
+    """evaluate_effects (what a province report shows): relative magnitudes for the average effect over e = 0..4
+    of Callaway–Sant'Anna with a universal base, small-sample covariance and t critical values."""
+    from evalutils.evaluate import SENSITIVITY_WINDOW, analysis_data, estimator_arguments, evaluate_effects
+
+    d = simulate_panel(Design("12 of 150", 150, 12), np.random.default_rng(2))
+    df = d.rename(columns={"firm": "firm_id", "y": "lp"}).assign(
+        support_start_year=lambda x: x["g"].where(x["g"] > 0),
+        post_support=lambda x: ((x["g"] > 0) & (x["year"] >= x["g"])).astype(int), support_type="a")
+    ev = evaluate_effects(df, outcome="lp", seed=7, min_supported=5, n_boot=49, with_heterogeneity=False,
+                          estimators=("callaway_santanna",))
+    pub = ev.diagnostics["sensitivity"]
+    p, cov, _ = analysis_data(df, outcome="lp")
+    args = estimator_arguments("callaway_santanna", p, outcome="lp", covariates=cov, seed=7)
+    gu = att_gt(p, **{**args, "base_period": "universal", "bootstrap": "none"})
+    ref = sensitivity(gu, target="average", min_e=SENSITIVITY_WINDOW[0], max_e=SENSITIVITY_WINDOW[1],
+                      covariance="small_sample", seed=7)
+    assert SENSITIVITY_WINDOW == (-5, 4) and pub.restriction == "relative_magnitudes"
+    assert pub.original == pytest.approx(ref.original, rel=1e-12) and pub.std_error == pytest.approx(ref.std_error)
+    np.testing.assert_allclose(pub.intervals[["M", "lb", "ub"]], ref.intervals[["M", "lb", "ub"]], rtol=1e-12)
+    # Student t, not normal: the usual interval's half-width is t_{df} standard errors, df from the design
+    half = (pub.original[1] - pub.original[0]) / 2
+    assert half / pub.std_error == pytest.approx(stats.t.ppf(0.975, ref.df), rel=1e-10)
+    assert 1 < ref.df < 12 and half / pub.std_error > 2.1
+
+
 # ------------------------------------------------------------------------------------------
 # seeded province-scale simulation
 # ------------------------------------------------------------------------------------------

@@ -127,7 +127,12 @@ def event_study_vector(
     covariance is the analytic (clustered) covariance of the influence functions, as HonestDiD's
     ``honest_did.AGGTEobj`` (``covariance="influence"``); ``covariance="reported"`` keeps its
     correlations but rescales it to the standard errors the aggregation reports (the
-    small-sample or bootstrap ones). ``min_e``/``max_e`` keep event times in that range.
+    small-sample or bootstrap ones). ``covariance="small_sample"`` (an ``ATTGTResult`` only; what the
+    reports use) is the cohort-stratified covariance of the dynamic effects, the matrix form of the
+    headline interval's small-sample variance, and the vector carries ``df_of``, the
+    Welch–Satterthwaite degrees of freedom of any average of the post-period effects, so that
+    :func:`sensitivity` uses Student t critical values (docs/sensitivity.md, "Province scale").
+    ``min_e``/``max_e`` keep event times in that range.
 
     Examples
     --------
@@ -1050,8 +1055,11 @@ def sensitivity(
     """Sensitivity analysis of a suite event study (see :func:`event_study_vector` for ``result``).
 
     ``target``: an event time ``e >= 0`` (default 0, the first period of support) or
-    ``"average"`` (the mean effect over the post periods kept). Other options go to
-    :func:`honest_did`.
+    ``"average"`` (the mean effect over the post periods kept). ``covariance``: see
+    :func:`event_study_vector`; with ``"small_sample"`` the target's Welch–Satterthwaite df is passed
+    to :func:`honest_did` (``df=``), which makes every critical value a Student t one: valid with a
+    handful of supported firms per cohort, where the default (HonestDiD's influence-function
+    covariance with normal critical values) under-covers. Other options go to :func:`honest_did`.
 
     Examples
     --------
