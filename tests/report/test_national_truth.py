@@ -1,0 +1,333 @@
+"""The national synthesis tells the truth in both languages (issue 14, items 7 and 10), like the province reports
+(tests/test_report_truth.py).
+
+The synthesis is built once in Vietnamese and English, HTML and PDF, by the batch runner that ``evalutils run
+--national --pdf`` uses (papermill on notebooks/national_synthesis.ipynb, nbconvert, pandoc, Typst), on small
+synthetic data, and the website is built over it. Then, for each language:
+
+* the key findings are the sentences the payload's numbers give (counts of provinces, the pooled effect as a
+  percent change with its one interval, the targets' statuses), and those numbers are the tables' (the effects
+  table's intervals, the attainment table's sums) and the parameter files' (which provinces have targets);
+* the pooled section prints the payload's estimate, interval and p-value, and the website's overview prints the
+  same interval (one number, one source);
+* no yearly rate or percentage is called a target: the synthesis has no target of its own;
+* Vietnamese has no English words outside the allow-list and writes the decimal comma;
+* the PDF says what the HTML says, carries the synthetic-data banner once (title page), and its Typst source has a
+  header row in every table, a caption under every figure and no centred text column.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import re
+import shutil
+import subprocess
+import unicodedata
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from evalutils.geography import provinces
+from evalutils.i18n import LANGS, fmt_number, t
+from evalutils.measures.targets import scorecard
+from evalutils.panel.demo import write_demo
+from evalutils.panel.io import load_monitoring
+from evalutils.panel.params import load_defaults, load_province_params, province_params_path
+from evalutils.render.manifest import RunManifest, run_lock
+from evalutils.render.runner import run_batch
+from evalutils.render.task import NATIONAL, NATIONAL_NOTEBOOK, ReportTask
+from evalutils.report.formatting import pct_effect
+from evalutils.report.national import LOG_DECIMALS, p_text
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow
+
+
+def _truth_module():
+    """tests/test_report_truth.py, for its allow-list of Latin words in Vietnamese and its English vocabulary."""
+    spec = importlib.util.spec_from_file_location("_report_truth_words", ROOT / "tests" / "test_report_truth.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _render_typst_checks():
+    spec = importlib.util.spec_from_file_location("_pdf_text_checks", ROOT / "tests" / "render" / "test_pdf_text.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# ----------------------------------------------------------------------------------------------- building
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext (Debian package poppler-utils) is needed: .ci/run installs it")
+    from evalutils.site import build_site
+
+    tmp = tmp_path_factory.mktemp("national-truth")
+    data, out = tmp / "data", tmp / "reports"
+    write_demo(data, scale=0.3)
+    seed = load_defaults(ROOT / "params" / "defaults.yml").seed
+    tasks = [ReportTask(NATIONAL, lang, data, ROOT / "params", out, notebook=NATIONAL_NOTEBOOK, geography=NATIONAL,
+                        pdf=True) for lang in LANGS]
+    with run_lock(out):
+        # one worker: the second language reads the first one's cached estimates
+        _, outcomes = run_batch(tasks, RunManifest(out), workers=1, seed=seed)
+    assert [o.ok for o in outcomes] == [True, True], [o.error for o in outcomes]
+    build_site(out)
+    return data, out
+
+
+class _Parser(HTMLParser):
+    """Visible text, tables (with the h2 above them), list items, paragraphs (with their h2) of a report."""
+
+    def __init__(self):
+        super().__init__()
+        self.text: list[str] = []
+        self.tables: list[dict] = []
+        self.items: list[tuple[str, str]] = []
+        self.paragraphs: list[tuple[str, str]] = []
+        self.heading = ""
+        self._skip = 0
+        self._buf: dict[str, list[str] | None] = {"h2": None, "cell": None, "li": None, "p": None}
+        self._row: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self._skip += 1
+        elif tag == "h2":
+            self._buf["h2"] = []
+        elif tag == "table":
+            self.tables.append({"heading": self.heading, "rows": []})
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("td", "th"):
+            self._buf["cell"] = []
+        elif tag in ("li", "p"):
+            self._buf[tag] = []
+        if tag in ("p", "li", "td", "th", "h1", "h2", "h3", "div", "br", "tr"):
+            self.text.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self._skip -= 1
+        elif tag == "h2" and self._buf["h2"] is not None:
+            self.heading, self._buf["h2"] = _norm("".join(self._buf["h2"])), None
+        elif tag in ("td", "th") and self._buf["cell"] is not None and self._row is not None:
+            self._row.append(_norm("".join(self._buf["cell"])))
+            self._buf["cell"] = None
+        elif tag == "tr" and self._row is not None and self.tables:
+            self.tables[-1]["rows"].append(self._row)
+            self._row = None
+        elif tag == "li" and self._buf["li"] is not None:
+            self.items.append((self.heading, _norm("".join(self._buf["li"]))))
+            self._buf["li"] = None
+        elif tag == "p" and self._buf["p"] is not None:
+            self.paragraphs.append((self.heading, _norm("".join(self._buf["p"]))))
+            self._buf["p"] = None
+
+    def handle_data(self, data):
+        if self._skip:
+            return
+        self.text.append(data)
+        for buf in self._buf.values():
+            if buf is not None:
+                buf.append(data)
+
+
+def _norm(s: str) -> str:
+    """NFC, single spaces, one minus sign (Typst sets a hyphen before a digit as a minus)."""
+    s = re.sub(r"(?<![\w])-(?=\d)", "−", unicodedata.normalize("NFC", unescape(s)))
+    return re.sub(r"\s+", " ", s).strip()
+
+
+class Synthesis:
+    def __init__(self, out: Path, entry: dict):
+        self.lang, self.payload = entry["lang"], entry["results"]
+        self.html = (out / entry["html"]).read_text(encoding="utf-8")
+        p = _Parser()
+        p.feed(self.html)
+        self.text = _norm("".join(p.text))
+        self.tables, self.items, self.paragraphs = p.tables, p.items, p.paragraphs
+        self.pdf_pages = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out / entry["pdf"]), "-"], check=True,
+                                        capture_output=True, text=True).stdout.split("\f")
+        body = [line for line in "\n".join(self.pdf_pages).splitlines()
+                if not re.fullmatch(r"\s*(evalutils \S+ · .*|\d+\s?/\s?\d+)\s*", line)]
+        self.pdf = _norm("\n".join(body))
+        self.notebook = nbformat.read(out / entry["executed_notebook"], as_version=4)
+
+    def under(self, heading_key: str, what: str = "items") -> list[str]:
+        heading = _norm(t(heading_key, self.lang))
+        return [x for h, x in getattr(self, what) if h == heading]
+
+    def table(self, heading_key: str) -> list[list[str]]:
+        heading = _norm(t(heading_key, self.lang))
+        found = [tb["rows"] for tb in self.tables if tb["heading"] == heading]
+        assert found, (self.lang, heading)
+        return found[0]
+
+
+@pytest.fixture(scope="module")
+def syntheses(built):
+    _, out = built
+    manifest = RunManifest(out)
+    found = {e["lang"]: Synthesis(out, e) for e in manifest.reports.values() if e["province"] == NATIONAL}
+    assert set(found) == set(LANGS)
+    return found
+
+
+def _each(syntheses):
+    return [syntheses[lang] for lang in LANGS]
+
+
+def _number(text: str, lang: str) -> float:
+    text = text.replace("−", "-")
+    return float(text.replace(".", "").replace(",", ".") if lang == "vi" else text.replace(",", ""))
+
+
+# ----------------------------------------------------------------------------------------------- the checks
+
+def test_key_findings_are_the_payloads_numbers(syntheses):
+    for s in _each(syntheses):
+        kf = s.under("kf_heading")
+        f, e = s.payload["findings"], s.payload["effect"]
+        u = f["units"]
+        why = {None: "", "few_supported": t("nat_why_few", s.lang, k=u["min_supported"]),
+               "see_table": t("nat_why_table", s.lang)}[u["others"]]
+        units = t("nat_kf_units", s.lang, n=u["n"], n_est=u["n_estimated"], why=why, above=u["above_zero"],
+                  below=u["below_zero"], zero=u["includes_zero"])
+        if u["by_chance"] >= 1:
+            units += " " + t("nat_kf_chance", s.lang, n_est=u["n_estimated"], chance=u["by_chance"])
+        assert kf[0] == _norm(units), (s.lang, kf[0])
+        assert u["by_chance"] == round(0.05 * u["n_estimated"]) and u["n_estimated"] == s.payload["n_units_estimated"]
+        # the pooled effect: the payload's estimate and its one interval as percent changes, the verdict from its p
+        pooled = t("nat_kf_pooled", s.lang, pct=pct_effect(abs(e["estimate"]), s.lang),
+                   direction=t("kf_higher" if e["estimate"] >= 0 else "kf_lower", s.lang),
+                   lo=pct_effect(e["conf_low"], s.lang), hi=pct_effect(e["conf_high"], s.lang),
+                   sig=t("kf_sig" if e["p_value"] < 0.05 else "kf_not_sig", s.lang))
+        assert kf[1] == _norm(pooled), (s.lang, kf[1])
+        assert e["conf_low"] <= e["estimate"] <= e["conf_high"]
+        if s.payload.get("wild_bootstrap"):  # the one interval is the bootstrap's, as the pooled section says
+            assert e["interval"] == "wild_cluster_bootstrap"
+            assert (e["conf_low"], e["conf_high"]) == (s.payload["wild_bootstrap"]["conf_low"],
+                                                       s.payload["wild_bootstrap"]["conf_high"])
+        tg = f["targets"]
+        assert tg is not None  # the seed provinces' plans have targets
+        assert kf[2] == _norm(t("nat_kf_targets", s.lang, n_prov=tg["provinces"], n=tg["targets"], met=tg["met"],
+                                on_track=tg["on_track"], behind=tg["behind"], no_data=tg["no_data"]))
+        assert len(kf) == 3
+
+
+def test_counts_in_the_findings_are_the_tables(syntheses):
+    """Where the intervals lie is counted again from the effects table as printed; the targets' statuses are the
+    attainment table's sums."""
+    for s in _each(syntheses):
+        u, tg = s.payload["findings"]["units"], s.payload["findings"]["targets"]
+        rows = s.table("forest_heading")
+        header, body = rows[0], rows[1:]
+        assert len(body) == u["n"] == 63
+        ci = header.index(t("col_ci", s.lang))
+        printed = [re.fullmatch(r"\[(\S+); (\S+)\]", r[ci]) for r in body]
+        intervals = [(_number(m.group(1), s.lang), _number(m.group(2), s.lang)) for m in printed if m]
+        assert len(intervals) == u["n_estimated"]
+        assert sum(lo > 0 for lo, _ in intervals) == u["above_zero"]
+        assert sum(hi < 0 for _, hi in intervals) == u["below_zero"]
+        # the others: each row says why (fewer than k supported firms, or another reason)
+        for r, m in zip(body, printed):
+            if not m:
+                assert r[ci] and r[ci] != "—", r
+        estimated = {k for k, v in s.payload["province_effects"].items() if v is not None}
+        assert len(estimated) == u["n_estimated"]
+        table = s.table("attainment_heading")
+        cols = table[0]
+        sums = {key: sum(int(r[cols.index(t(label, s.lang))]) for r in table[1:])
+                for key, label in (("targets", "col_targets"), ("met", "status_met"), ("on_track", "status_on_track"),
+                                   ("behind", "status_behind"), ("no_data", "status_no_data"))}
+        assert sums == {k: tg[k] for k in sums} and len(table) - 1 == tg["provinces"]
+
+
+def test_targets_are_the_provinces_own(built, syntheses):
+    """The attainment table lists exactly the provinces whose parameter files set targets, each with its own number
+    of targets and the statuses its own scorecard gives; the synthesis calls no rate a target."""
+    data, _ = built
+    monitoring = load_monitoring(data)
+    about = load_defaults(ROOT / "params" / "defaults.yml").about_tolerance
+    expected = {}
+    for r in provinces().itertuples():
+        params = load_province_params(province_params_path(ROOT / "params", r.slug))
+        if params.targets:
+            sc = scorecard(params, monitoring, r.code, about_tolerance=about)
+            counts = sc["status"].value_counts()
+            expected[r.name_vi] = [len(params.targets)] + [int(counts.get(k, 0)) for k in
+                                                           ("met", "on_track", "behind", "no_data")]
+    assert expected
+    for s in _each(syntheses):
+        table = s.table("attainment_heading")
+        assert {r[0]: [int(x) for x in r[1:]] for r in table[1:]} == expected
+        target_word = r"chỉ tiêu|mục tiêu" if s.lang == "vi" else r"target"
+        for text, where in ((s.text, "html"), (s.pdf, "pdf")):
+            assert not re.search(r"%\s?/\s?năm|% a year", text), (s.lang, where)
+            # no percentage next to a word for target: 40 characters before it (in its sentence), 80 after
+            for m in re.finditer(target_word, text, flags=re.I):
+                before = re.split(r"[.;:]\s", text[max(0, m.start() - 40):m.start()])[-1]
+                window = before + text[m.start():m.end() + 80]
+                assert not re.search(r"\d\s?%", window), (s.lang, where, window)
+
+
+def test_pooled_section_and_site_print_the_one_interval(built, syntheses):
+    """The pooled section gives the payload's estimate, interval and p-value; the website's overview gives the same
+    estimate and interval (issue 14 item 7: they once differed, 0.034 against 0.0381)."""
+    _, out = built
+    for s in _each(syntheses):
+        e = s.payload["effect"]
+        [pooled] = s.under("pooled_heading", "paragraphs")
+        logs = [fmt_number(x, s.lang, LOG_DECIMALS) for x in (e["estimate"], e["conf_low"], e["conf_high"])]
+        assert _norm(f"{logs[0]}, ") in pooled and _norm(f"[{logs[1]}; {logs[2]}]") in pooled, pooled
+        assert _norm(f"p {p_text(e['p_value'], s.lang)}") in pooled
+        assert "p = 0,000" not in pooled and "p = 0.000" not in pooled
+        for x in (e["conf_low"], e["conf_high"]):
+            assert _norm(pct_effect(x, s.lang)) in pooled
+        # the site's overview, in the same language: its national row
+        index = (out / "site" / s.lang / "index.html").read_text(encoding="utf-8")
+        row = re.search(r'<tr id="national">(.*?)</tr>', index, re.S)
+        assert row, s.lang
+        cell = _norm(re.sub(r"<[^>]+>", " ", row.group(1)))
+        m = re.search(r"(−?-?\d[\d.,]*) \[(−?-?\d[\d.,]*), (−?-?\d[\d.,]*)\]", cell)
+        assert m, cell
+        site = [float(g.replace("−", "-").replace(",", ".")) for g in m.groups()]
+        report = [_number(x, s.lang) for x in logs]
+        assert site == report, (s.lang, site, report)
+        assert int(re.findall(r">\s*(\d+)\s*<", row.group(1))[0]) == s.payload["n_units_estimated"]
+
+
+def test_vietnamese_is_vietnamese(syntheses):
+    words = _truth_module()
+    vocabulary = words._english_vocabulary()
+    s = syntheses["vi"]
+    for text, where in ((s.text, "html"), (s.pdf, "pdf")):
+        assert not re.search(r"\b[a-z]+_[a-z_]+\b", text), (where, "a variable name")
+        latin = {w.lower() for w in re.findall(r"\w+", text) if re.fullmatch(r"[A-Za-z]+", w)}
+        assert not sorted(latin & vocabulary), (where, sorted(latin & vocabulary))
+        bad = [m.group(0) for m in re.finditer(r"(?<![\d.])\d+\.\d{1,2}(?![\d.])", text)]
+        assert not bad, (where, bad[:5])
+
+
+def test_the_pdf_says_what_the_html_says(syntheses, tmp_path):
+    checks = _render_typst_checks()
+    for s in _each(syntheses):
+        for item in s.under("kf_heading") + s.under("pooled_heading", "paragraphs"):
+            assert item in s.pdf, (s.lang, item)
+        banner = _norm(t("synthetic_banner", s.lang))
+        assert banner in _norm(s.pdf_pages[0])
+        assert sum(_norm(p).count(banner) for p in s.pdf_pages) == 1, s.lang
+        captions = re.findall(r"(?:Hình|Figure) \d+:(.*)", "\n".join(s.pdf_pages))
+        assert len(captions) == 2 and all(c.strip() for c in captions), captions
+        body = checks.report_typst(s.notebook, tmp_path)
+        assert checks.typst_layout_problems(body) == [], s.lang
+        assert body.count("table.header(") == 3  # the two effects tables and the attainment table
