@@ -9,7 +9,10 @@ describes the method or the effects table is checked to name what was used, and 
   TFP, the appendix says Callaway–Sant'Anna (run for the pre-trend test) is not in the table;
 * **B** (Hồ Chí Minh City, SMEs: about 230 supported firms): TWFE alone, not-yet-supported comparison group, covariates, SMEs only: no imputation anywhere, no
   "never-supported" comparison group, the table is said to hold TWFE only, the sample and the controls TWFE uses
-  are named in words (no code identifiers in Vietnamese), the negative-weight count is in the appendix only.
+  are named in words (no code identifiers in Vietnamese), the negative-weight count is in the appendix only;
+* **C** (Nam Định, default choices, too few supported firms for an estimate): why no effect is estimated is said
+  in the key findings and the effects section only (not again under effects by type, in the limitations or the
+  appendix), and no paragraph of any report is printed twice.
 """
 
 from __future__ import annotations
@@ -27,11 +30,12 @@ from evalutils.i18n import LANGS, t
 from evalutils.panel.demo import write_demo
 
 pytestmark = pytest.mark.slow
-PROVINCES = {"A": "bac-lieu", "B": "ho-chi-minh"}
+PROVINCES = {"A": "bac-lieu", "B": "ho-chi-minh", "C": "nam-dinh"}
 CHOICES = {
     "A": ["analysis.estimators=[imputation]", "analysis.outcome=log_tfp", "analysis.cluster=vsic_section"],
     "B": ["analysis.estimators=[twfe]", "analysis.control_group=not_yet_treated",
           "analysis.covariates=[log_employment, ownership]", "analysis.sample.size_class=[micro, small, medium]"],
+    "C": [],
 }
 
 
@@ -81,6 +85,8 @@ class Built:
         self.text = " ".join(unescape(" ".join(sum(p.sections.values(), []))).split())
         self.sections = {h: " ".join(" ".join(v).split()) for h, v in p.sections.items()}
         self.items = p.items
+        self.blocks = [" ".join(unescape(re.sub(r"<[^>]+>", " ", b)).split())
+                       for _, b in re.findall(r"<(p|li)\b[^>]*>(.*?)</\1>", html, flags=re.S)]
 
     def section(self, key: str) -> str:
         return self.sections[t(key, self.lang)]
@@ -173,3 +179,27 @@ def test_twfe_alone_on_smes_with_controls_names_only_what_was_used(built, lang):
         words = r.text.split(t("provenance_heading", lang))[0]
         for word in ("micro", "small", "medium", "log_employment", "ownership", "not_yet_treated", "twfe"):
             assert not re.search(rf"\b{re.escape(word)}\b", words), word
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_effect_is_explained_once(built, lang):
+    r = built["C", lang]
+    assert r.payload["effect"] is None and r.payload["effects"] == {}
+    kf = r.list_items("kf_heading")
+    why = [b for b in r.blocks if _tr("effect_unavailable", lang, reason="§").split("§")[0] in b]
+    assert len(why) == 1 and kf[0].startswith(_tr("kf_no_effect", lang, reason="§").split("§")[0])
+    # the reason itself: in the key finding and the effects section, nowhere else
+    core = why[0].split(": ", 1)[1].rstrip(".")
+    assert core in kf[0]
+    assert sum(core in b for b in r.blocks) == 2, [b for b in r.blocks if core in b]
+    assert t("by_type_heading", lang) not in r.sections
+    assert t("lim_missing_estimate", lang, reason="§").split("§")[0] not in r.text
+
+
+def test_no_paragraph_is_printed_twice(built):
+    from collections import Counter
+
+    for (name, lang), r in built.items():
+        banner = " ".join(t("synthetic_banner", lang).split())
+        repeated = [b for b, n in Counter(r.blocks).items() if n > 1 and b != banner and len(b) > 30]
+        assert not repeated, (name, lang, repeated)

@@ -58,7 +58,7 @@ def effects_intro(ctx: ProvinceContext, evaluation: Evaluation) -> str:
         sample = t("effects_sample", lang, sample=sample_text(a, lang))
     # the comparison group chosen is Callaway–Sant'Anna's; TWFE and imputation compare with every firm not (yet)
     # supported whatever the choice
-    control = a.control_group if "callaway_santanna" in ev.estimates else "any"
+    control = a.control_group if "callaway_santanna" in a.estimators else "any"
     return t("effects_intro" if ev.outcome == "log_va_per_worker" else f"effects_intro_{ev.outcome}", lang,
              control=t(f"effects_control_{control}", lang), n=count_text(ev.n_supported, ctx.k, lang),
              N=count_text(ev.n_firms, ctx.k, lang), sample=sample)
@@ -92,7 +92,8 @@ def effects_html(ctx: ProvinceContext, evaluation: Evaluation) -> str:
     if not est:
         reason = "; ".join(dict.fromkeys(ev.reason(k, lang) for k in ("twfe", "att_gt", "imputation")
                                          if k in ev.reasons))
-        return render("effects.html.j2", **values, unavailable=t("effect_unavailable", lang, reason=reason))
+        return render("effects.html.j2", **values, unavailable=t("effect_unavailable", lang, reason=reason),
+                      notes=ev.notes_text(lang))
     values["intro"] += " " + rows_text(ctx, ev)
     rows = []
     for key, e in [*((_est_name(n, ctx), e) for n, e in est.items()),
@@ -133,6 +134,8 @@ def by_type_html(ctx: ProvinceContext, evaluation: Evaluation) -> str:
     """Effects by type of support, with Holm-adjusted p-values and a test of equal effects."""
     lang = ctx.lang
     heading = t("by_type_heading", lang)
+    if not evaluation.estimates:  # no effect at all: the effects section said why, once
+        return ""
     if evaluation.by_type is None:
         return render("by_type.html.j2", heading=heading,
                       unavailable=t("by_type_unavailable", lang, reason=evaluation.reason("by_type", lang)))

@@ -55,7 +55,10 @@ def limitations(ctx: ProvinceContext, evaluation: Evaluation) -> list[tuple[str,
     nd = sum(int((ctx.scorecard(m)["status"] == "no_data").sum()) for m in ctx.members)
     if nd:
         items.append(("no_data", t("lim_no_data", lang, n=nd)))
-    for reason in dict.fromkeys(r for k, r in ev.reasons_text(lang).items() if k in ("att_gt", "twfe")):
+    # an estimator missing beside others shown (when none is, the key findings and the effects section say why)
+    shown = {"att_gt": "callaway_santanna", "twfe": "twfe", "imputation": "imputation"}
+    for reason in dict.fromkeys(r for k, r in ev.reasons_text(lang).items()
+                                if est and k in shown and shown[k] in ctx.analysis.estimators):
         items.append(("missing_estimate", t("lim_missing_estimate", lang, reason=reason)))
     if est:
         items.append(("selection", _selection_item(ctx)))

@@ -103,7 +103,7 @@ def methods_items(ctx: ProvinceContext, evaluation: Evaluation | None = None) ->
         w = evaluation.weights
         if w is not None:
             items.append(t("m_weights", lang, neg=fmt_number(w.n_negative, lang), n=fmt_number(w.n_treated_obs, lang)))
-        elif "weights" in evaluation.reasons:
+        elif "weights" in evaluation.reasons and evaluation.estimates:  # else the report said why already
             items.append(t("m_weights_missing", lang, reason=evaluation.reason("weights", lang)))
     items.append(t("m_tfp", lang))
     if any(m.params.targets for m in ctx.members):  # else the scorecard's reading rules do not apply
