@@ -369,7 +369,7 @@ def test_target_label_with_two_dollar_signs_renders(tmp_path):
     html = (reports / "en" / "bac-lieu.html").read_text(encoding="utf-8")
     assert "US$ 3 bn (up 10%) and US$ 4 bn by 2025" in html and "\\$" not in html
     # in JupyterLab (the notebook runs as-is there) MathJax would typeset the label: the table is marked
-    scorecard = html[html.index('<div class="tex2jax_ignore mathjax_ignore"><table class="evalutils-scorecard">'):]
+    scorecard = html[html.index('<div class="tex2jax_ignore mathjax_ignore"><table class="evalutils-scorecard"'):]
     assert label in scorecard[:scorecard.index("</table></div>")]
 
 
