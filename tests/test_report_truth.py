@@ -383,6 +383,34 @@ def test_the_pdf_says_what_the_html_says(reports):
         assert f"· {t('pdf_footer_synthetic', r.lang)}" in r.pdf_raw
 
 
+def test_pdf_banner_once_m_bar_once_and_layout(truth_build, reports, tmp_path):
+    """The PDF's text layer and layout (issue 14 item 10): the synthetic-data banner once, on the title page (not
+    again at the top of page 2); the sensitivity analysis' M̄ written as often as the HTML writes it, never "M̄M̄";
+    the Typst source of each report has a header row in every table (Typst repeats it on every page), a caption
+    under every figure and no centred column (checks of tests/render/test_pdf_text.py)."""
+    import importlib.util
+
+    import nbformat
+
+    spec = importlib.util.spec_from_file_location("_pdf_text_checks", ROOT / "tests" / "render" / "test_pdf_text.py")
+    checks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(checks)
+    out = truth_build[1]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    notebooks = {(e["province"], e["lang"]): out / e["executed_notebook"] for e in manifest["reports"].values()}
+    m_bar = 0
+    for r in _each(reports):
+        pages = r.pdf_raw.split("\f")
+        banner = _norm(t("synthetic_banner", r.lang))
+        assert banner in _norm(pages[0]) and sum(_norm(p).count(banner) for p in pages) == 1, (r.slug, r.lang)
+        assert "M\u0304M\u0304" not in r.pdf_raw
+        assert r.pdf.count("M\u0304") == r.text.count("M\u0304"), (r.slug, r.lang)
+        m_bar += r.pdf.count("M\u0304")
+        body = checks.report_typst(nbformat.read(notebooks[r.slug, r.lang], as_version=4), tmp_path)
+        assert checks.typst_layout_problems(body) == [], (r.slug, r.lang)
+    assert m_bar >= 2  # the sensitivity paragraph is there (Bạc Liêu or Hồ Chí Minh City, both languages)
+
+
 def _english_vocabulary() -> set[str]:
     """The words of the English messages (and a few more), less the allow-list."""
     en = set()

@@ -28,9 +28,10 @@ pytestmark = pytest.mark.slow  # pandoc and the Typst compiler run (about a seco
 
 
 def _png() -> bytes:
+    """A figure four times as tall as it is wide, like the forest plot of 63 provinces: taller than a page."""
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(3, 2), dpi=50)
+    fig = Figure(figsize=(3, 12), dpi=50)
     fig.subplots().plot([0, 1], [0, 1])
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
@@ -74,7 +75,7 @@ def rendered(request, tmp_path_factory):
     nbformat.write(_notebook(lang), nb_path)
     pdf = render_pdf(nb_path, tmp / "report.pdf", title="Title", subtitle="Subtitle", footer="evalutils · x",
                      banner=t("synthetic_banner", lang), lang=lang)
-    return lang, _pdf_pages(pdf)
+    return lang, _pdf_pages(pdf), pdf
 
 
 def _flat(s: str) -> str:
@@ -82,14 +83,14 @@ def _flat(s: str) -> str:
 
 
 def test_the_banner_is_on_the_title_page_only(rendered):
-    lang, pages = rendered
+    lang, pages, _ = rendered
     banner = _flat(t("synthetic_banner", lang))
     assert banner in _flat(pages[0])
     assert sum(_flat(p).count(banner) for p in pages) == 1, [i for i, p in enumerate(pages) if banner in _flat(p)]
 
 
 def test_m_bar_is_written_once(rendered):
-    lang, pages = rendered
+    lang, pages, _ = rendered
     text = "\n".join(pages)
     assert "M\u0304M\u0304" not in text
     # the sentence as the catalogue writes it: "… tới M̄ lần …" / "… up to M̄ times …", the symbol once
@@ -99,7 +100,7 @@ def test_m_bar_is_written_once(rendered):
 
 
 def test_a_long_table_repeats_its_header_on_every_page(rendered):
-    lang, pages = rendered
+    lang, pages, _ = rendered
     header = t("col_source", lang)
     with_rows = [p for p in pages if re.search(r"row\d{3}", p)]
     assert len(with_rows) >= 2  # the table does run over pages
@@ -110,10 +111,25 @@ def test_a_long_table_repeats_its_header_on_every_page(rendered):
 
 
 def test_every_figure_has_a_caption(rendered):
-    lang, pages = rendered
+    lang, pages, _ = rendered
     word = "Hình" if lang == "vi" else "Figure"
     captions = re.findall(rf"{word} (\d+):(.*)", "\n".join(pages))
     assert captions == [("1", " " + t("forest_heading", lang))]
+
+
+def test_a_tall_figure_fits_on_its_page_with_its_caption(rendered):
+    """Drawn at most MAX_FIGURE_HEIGHT_CM tall (``pdfimages -list``: pixels over pixels per inch), on the page of its
+    caption."""
+    from evalutils.render.pdf import MAX_FIGURE_HEIGHT_CM
+
+    lang, pages, pdf = rendered
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], check=True, capture_output=True, text=True).stdout
+    images = [line.split() for line in listing.splitlines()[2:] if line.split()[2:3] == ["image"]]
+    assert len(images) == 1
+    page, height_px, y_ppi = int(images[0][0]), int(images[0][4]), float(images[0][13])
+    assert 2.54 * height_px / y_ppi <= MAX_FIGURE_HEIGHT_CM + 0.1
+    word = "Hình" if lang == "vi" else "Figure"
+    assert f"{word} 1:" in pages[page - 1]
 
 
 def typst_layout_problems(body: str) -> list[str]:

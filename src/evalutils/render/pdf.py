@@ -59,7 +59,7 @@ _TEMPLATE = r"""
 #set heading(numbering: none)
 #show heading.where(level: 1): set text(size: 16pt)
 #show heading.where(level: 2): set text(size: 13pt, fill: rgb("#1f4e79"))
-#show figure: set block(breakable: true)
+#show figure.where(kind: table): set block(breakable: true)
 #show table: set text(size: 8pt)
 #show table: set par(justify: false)
 #set table(stroke: 0.4pt + gray, inset: 4pt)
@@ -95,6 +95,32 @@ def _typst_escape(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+#: Text width of the A4 page (21 cm less 2 × 2 cm margins) and the tallest a figure may be drawn, so that it and its
+#: caption fit on one page (29.7 cm less 2 × 2.2 cm margins, less room for the caption).
+TEXT_WIDTH_CM = 17.0
+MAX_FIGURE_HEIGHT_CM = 21.0
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    """Width and height in pixels, from the PNG's IHDR chunk."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def fit_figures(body: str, figure_dir: Path) -> str:
+    """Give each figure taller than a page, drawn at the text width, a height that fits (its width follows): a
+    forest plot of 63 provinces would otherwise run past the page's foot and leave its caption on the next page."""
+    def fit(m: re.Match) -> str:
+        path = figure_dir / m.group(1)
+        if not path.exists():
+            return m.group(0)
+        w, h = _png_size(path.read_bytes())
+        if w and TEXT_WIDTH_CM * h / w > MAX_FIGURE_HEIGHT_CM:
+            return f'image("{m.group(1)}", height: {MAX_FIGURE_HEIGHT_CM}cm'
+        return m.group(0)
+
+    return re.sub(r'image\("(figure-\d+\.png)"', fit, body)
 
 
 def strip_banners(html: str) -> str:
@@ -152,7 +178,7 @@ def render_pdf(executed_notebook: Path, pdf_path: Path, *, title: str, subtitle:
         if banner:  # on the title page, and a short marker in the footer of every page
             html = strip_banners(html)
         try:
-            body = typst_body(html)
+            body = fit_figures(typst_body(html), tmpdir)
         except (RuntimeError, OSError) as exc:
             raise ReportError(f"pandoc could not convert the report to Typst: {exc}", file=executed_notebook,
                               hint="check that pypandoc_binary is installed (it is in the package's dependencies)")
