@@ -131,8 +131,12 @@ def effects_figure(ctx: ProvinceContext, evaluation: Evaluation):
     localise_axes(fig, ctx.lang)
     fig.tight_layout()
     cols = ["event_time", "estimate", "conf_low", "conf_high"]
-    data = pd.concat([f.reindex(columns=cols).assign(estimator=f.attrs["label"], reference=f.get("reference", False))
-                      for f in frames], ignore_index=True)[["estimator", *cols, "reference"]]
+    # the interval drawn: a simultaneous band or a pointwise interval, at this level
+    data = pd.concat([f.reindex(columns=cols).assign(estimator=f.attrs["label"], reference=f.get("reference", False),
+                                                     simultaneous_band=bool(f.attrs["band"]),
+                                                     level=1 - float(f.attrs["alpha"]))
+                      for f in frames], ignore_index=True)[["estimator", *cols, "simultaneous_band", "level",
+                                                            "reference"]]
     return figure_data(fig, "event-study-chart", t("effect_heading", ctx.lang), data)
 
 
