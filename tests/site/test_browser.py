@@ -192,6 +192,10 @@ def _same(csv_cell: str, value) -> bool:
 
 
 def check_data_under_every_figure_and_table(site, browser):
+    from evalutils.panel.params import load_defaults
+
+    k = load_defaults(ROOT / "params" / "defaults.yml").disclosure.min_firms_per_cell
+    checked_counts = 0
     server = _served(site)
     try:
         root = f"http://127.0.0.1:{server.server_address[1]}"
@@ -226,6 +230,12 @@ def check_data_under_every_figure_and_table(site, browser):
                     hidden = [(i, j) for i, r in enumerate(x["cells"]) for j, c in enumerate(r)
                               if c.strip() == "×" or c.strip().startswith("<")]
                     assert all(rows[i][j] == x["cells"][i][j] for i, j in hidden)
+                    # and no count of firms in it is below the disclosure threshold
+                    for j, head in enumerate(rows[0]):
+                        if head in ("Số doanh nghiệp", "Firms"):
+                            counts = [r[j].replace(".", "").replace(",", "") for r in rows[1:]]
+                            assert all(int(c) == 0 or int(c) >= k for c in counts if c.isdigit()), (x["id"], counts)
+                            checked_counts += 1
                 elif "suppressed" in rows[0]:
                     # a figure's year hidden by disclosure control is drawn nowhere and empty in its CSV
                     col, flag = rows[0].index("province"), rows[0].index("suppressed")
@@ -234,7 +244,7 @@ def check_data_under_every_figure_and_table(site, browser):
             figure = next(x for x in marked if x["tag"] == "figure")
             status = browser.run(f"fetch({json.dumps(figure['links'][0][0])}).then(r => r.status)")
             assert status == 200
-        assert browser.console_errors() == []
+        assert browser.console_errors() == [] and checked_counts >= 2
     finally:
         server.shutdown()
         server.server_close()
