@@ -699,6 +699,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": " ({b} draws, Webb weights; more reliable than the formula with only {g} clusters); for reference, the "
               "analytic clustered standard error is {se}",
     },
+    "pooled_caveat": {
+        "vi": "Hồi quy gộp này coi tác động là như nhau ở mọi tỉnh và mọi năm sau hỗ trợ; khi tác động thay đổi theo "
+              "thời gian hay theo nhóm doanh nghiệp bắt đầu được hỗ trợ cùng năm, ước lượng có thể bị lệch. Các ước "
+              "lượng theo tỉnh ở trên dùng phương pháp Callaway–Sant'Anna, không bị sai lệch này; nên đọc ước lượng "
+              "gộp cùng với chúng.",
+        "en": "This pooled regression treats the effect as the same in every province and every year after support; "
+              "when the effect changes over time or between support cohorts, the estimate can be biased. The "
+              "provinces' estimates above use the Callaway–Sant'Anna estimator, which does not have this bias; read "
+              "the pooled estimate together with them.",
+    },
+    "forest_units_text": {
+        "vi": "Cùng cách tính như trên, với doanh nghiệp được xếp theo 34 đơn vị hành chính cấp tỉnh sau khi sắp xếp "
+              "theo Nghị quyết 202/2025/QH15.",
+        "en": "The same estimates as above, with firms grouped by the 34 provincial units formed under Resolution "
+              "202/2025/QH15.",
+    },
     "pooled_text": {
         "vi": "Hồi quy hiệu ứng cố định hai chiều (TWFE) trên số liệu cả nước (hiệu ứng doanh nghiệp và năm): {est}"
               " (sai số chuẩn theo cụm {g} tỉnh: {se}; p = {p}).",

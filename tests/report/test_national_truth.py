@@ -286,7 +286,8 @@ def test_pooled_section_and_site_print_the_one_interval(built, syntheses):
     _, out = built
     for s in _each(syntheses):
         e = s.payload["effect"]
-        [pooled] = s.under("pooled_heading", "paragraphs")
+        pooled, caveat = s.under("pooled_heading", "paragraphs")
+        assert caveat == _norm(t("pooled_caveat", s.lang))
         logs = [fmt_number(x, s.lang, LOG_DECIMALS) for x in (e["estimate"], e["conf_low"], e["conf_high"])]
         assert _norm(f"{logs[0]}, ") in pooled and _norm(f"[{logs[1]}; {logs[2]}]") in pooled, pooled
         assert _norm(f"p {p_text(e['p_value'], s.lang)}") in pooled

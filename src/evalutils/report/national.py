@@ -7,7 +7,9 @@ rendered reports.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +23,8 @@ from ..geography import provinces, units_2025
 from ..i18n import Lang, fmt_number, t
 from ..measures.outcomes import outcome_panel
 from ..measures.targets import scorecard
-from ..panel.io import load_data_manifest, load_deflators, load_monitoring, load_panel, load_participation
+from ..panel.io import DataPaths, load_data_manifest, load_deflators, load_monitoring, load_panel, load_participation
+from ..provenance import FileHasher, code_hash
 from ..panel.params import Defaults, load_defaults, load_province_params, province_params_path
 from . import exhibits
 from .formatting import count_text, localise_axes, pct_effect
@@ -31,18 +34,54 @@ from .sections.header import vintage_text
 
 @dataclass
 class NationalContext:
+    """What the synthesis reads. ``loaded_panel`` None: the firm-year panel (7 M rows at national size) is read
+    from ``data_dir`` only when an estimate is not in the cache, so a re-run after a change to some province's
+    targets reads the cached estimates and never the panel."""
+
     lang: Lang
     defaults: Defaults
-    panel: pd.DataFrame
+    loaded_panel: pd.DataFrame | None
     monitoring: pd.DataFrame
     data_manifest: dict
     params_dir: Path
     data_dir: Path
     cache_dir: Path | None = None  # where the units' evaluations and the pooled estimate are cached
+    _inputs_digest: str | None = field(default=None, repr=False)
 
     @property
     def synthetic(self) -> bool:
         return bool(self.data_manifest.get("synthetic"))
+
+    @property
+    def from_files(self) -> bool:
+        """Whether the panel is (to be) read from ``data_dir``, so cache keys can hash its files."""
+        return self.loaded_panel is None or bool(self.loaded_panel.attrs.get("from_files"))
+
+    @property
+    def panel(self) -> pd.DataFrame:
+        """The firm-year panel with outcomes, read on first use."""
+        if self.loaded_panel is None:
+            self.loaded_panel = _outcome_panel_from(self.data_dir)
+        return self.loaded_panel
+
+    def estimates_key(self, kind: str, columns: list[str], options: dict) -> str:
+        """Cache key of an estimate from the panel: the code, ``options`` and the panel's input files (hashed, not
+        the 7 M-row table rebuilt) when it comes from ``data_dir``, else the columns' values."""
+        if not self.from_files:
+            return content_key(self.panel, columns, {"kind": kind, **options})
+        if self._inputs_digest is None:
+            paths, hasher = DataPaths(self.data_dir), FileHasher()
+            files = sorted(paths.panel.rglob("*.parquet")) if paths.panel.exists() else []
+            files += [p for p in (paths.participation, paths.deflators) if p.exists()]
+            h = hashlib.sha256()
+            for f in files:
+                h.update(str(f.relative_to(self.data_dir)).encode() + b"\0" + hasher(f).encode())
+            self._inputs_digest = h.hexdigest()
+        h = hashlib.sha256(b"national-estimates-v1")
+        h.update(code_hash().encode())
+        h.update(self._inputs_digest.encode())
+        h.update(json.dumps({"kind": kind, "columns": columns, **options}, sort_keys=True, default=str).encode())
+        return h.hexdigest()
 
     @property
     def effects_cache(self) -> Path | None:
@@ -76,18 +115,38 @@ def load_national_context(*, data_dir: str | Path, params_dir: str | Path, lang:
                           cache_dir: str | Path | None = None) -> NationalContext:
     """The whole country's firm-year panel with outcomes, the monitoring table and the settings."""
     data_dir, params_dir = Path(data_dir), Path(params_dir)
-    panel = load_panel(data_dir)
-    part = load_participation(data_dir, panel)
-    defl = load_deflators(data_dir)
-    df = outcome_panel(panel, part, defl)
     exhibits.start()  # a new report: the figures and tables it shows are recorded from here
-    return NationalContext(lang, load_defaults(params_dir / "defaults.yml"), df, load_monitoring(data_dir),
+    return NationalContext(lang, load_defaults(params_dir / "defaults.yml"), None, load_monitoring(data_dir),
                            load_data_manifest(data_dir), params_dir, data_dir,
                            None if cache_dir is None else Path(cache_dir))
 
 
+def _outcome_panel_from(data_dir: Path) -> pd.DataFrame:
+    panel = load_panel(data_dir)
+    df = outcome_panel(panel, load_participation(data_dir, panel), load_deflators(data_dir))
+    df.attrs["from_files"] = True
+    return df
+
+
 def unit_effects(ctx: NationalContext, geography: str = "pre2025") -> pd.DataFrame:
-    """TWFE and Callaway–Sant'Anna estimates for every province (or 2025 unit)."""
+    """TWFE and Callaway–Sant'Anna estimates for every province (or 2025 unit). The table is cached whole (per
+    language: it carries the reasons in words), keyed by the code, the panel's files and every setting."""
+    key = ctx.estimates_key(f"units-{geography}-{ctx.lang}", ["firm_id", "year", "province_code"],
+                            json.loads(ctx.defaults.model_dump_json()))
+    out = cache.cached(ctx.effects_cache, f"national-units-{geography}-{ctx.lang}", key,
+                       lambda: _unit_effects(ctx, geography), pd.DataFrame)
+    out.attrs["k"] = ctx.defaults.disclosure.min_firms_per_cell
+    return out
+
+
+def n_firms(ctx: NationalContext) -> int:
+    """Firms in the national panel (cached with the estimates: the header needs no 7 M-row read)."""
+    key = ctx.estimates_key("n-firms", ["firm_id"], {})
+    return int(cache.cached(ctx.effects_cache, "national-n-firms", key,
+                            lambda: int(ctx.panel["firm_id"].nunique()), int))
+
+
+def _unit_effects(ctx: NationalContext, geography: str) -> pd.DataFrame:
     prov = provinces()
     key = "province_code" if geography == "pre2025" else "unit_2025"
     df = ctx.panel
@@ -166,12 +225,11 @@ def attainment_table(ctx: NationalContext) -> pd.DataFrame:
 
 def pooled_estimate(ctx: NationalContext, *, n_boot: int = 999) -> PooledEstimate:
     """National TWFE with standard errors clustered by province, with a wild cluster bootstrap p-value and CI."""
-    df = ctx.panel
     d = ctx.defaults
     options = {"kind": "pooled", "outcome": d.outcome, "n_boot": n_boot, "seed": d.seed, "weights": "webb"}
-    key = content_key(df, ["firm_id", "year", d.outcome, "post_support", "province_code"], options)
+    key = ctx.estimates_key("pooled", ["firm_id", "year", d.outcome, "post_support", "province_code"], options)
     # language-neutral: computed by the first language's report, read by the other
-    return cache.cached(ctx.effects_cache, "national-pooled", key, lambda: _pooled(df, d.outcome, d.seed, n_boot),
+    return cache.cached(ctx.effects_cache, "national-pooled", key, lambda: _pooled(ctx.panel, d.outcome, d.seed, n_boot),
                         PooledEstimate)
 
 
@@ -197,6 +255,11 @@ def forest_intro_html(ctx: NationalContext) -> str:
     """Heading and explanation of the forest plot of the provinces' effects."""
     return section_heading_html("forest_heading", ctx.lang,
                                 t("forest_text", ctx.lang, k=ctx.defaults.min_supported_for_estimate))
+
+
+def units_intro_html(ctx: NationalContext) -> str:
+    """Heading and one sentence on the 34 provincial units of Resolution 202/2025/QH15."""
+    return section_heading_html("forest_units_heading", ctx.lang, t("forest_units_text", ctx.lang))
 
 
 def effects_table_html(effects: pd.DataFrame, lang: Lang) -> str:
@@ -269,7 +332,8 @@ def pooled_html(ctx: NationalContext, pooled: PooledEstimate) -> str:
              extra=extra)
     if w is None:
         text += " " + t("wild_unavailable", lang, reason=pooled.wild_reason)
-    return render("paragraphs.html.j2", paragraphs=[text], t=None)
+    # a pooled TWFE assumes one effect for all: say so beside the number (the provinces' estimates do not)
+    return render("paragraphs.html.j2", paragraphs=[text, t("pooled_caveat", lang)], t=None)
 
 
 def facts(ctx: NationalContext, effects: pd.DataFrame, attainment: pd.DataFrame | None) -> dict:
@@ -326,9 +390,8 @@ def header_html(ctx: NationalContext) -> str:
     """Title and subtitle of the synthesis (years, number of firms) and where the data come from."""
     lang = ctx.lang
     y0, y1 = ctx.defaults.years
-    n_firms = ctx.panel["firm_id"].nunique()
     return render("national_header.html.j2", title=t("national_title", lang),
-                  subtitle=t("national_subtitle", lang, y0=y0, y1=y1, n=fmt_number(n_firms, lang)),
+                  subtitle=t("national_subtitle", lang, y0=y0, y1=y1, n=fmt_number(n_firms(ctx), lang)),
                   vintage=vintage_text(ctx.data_manifest, lang))
 
 
