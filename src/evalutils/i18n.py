@@ -324,8 +324,8 @@ MESSAGES: dict[str, dict[str, str]] = {
               "years.",
     },
     "effects_rows_secondary": {
-        "vi": "Dòng cuối là phương pháp Callaway–Sant'Anna với biến kết quả còn lại ({what}).",
-        "en": "The last row is Callaway–Sant'Anna on the other outcome ({what}).",
+        "vi": "Dòng cuối là phương pháp Callaway–Sant'Anna với biến kết quả còn lại: {what}.",
+        "en": "The last row is Callaway–Sant'Anna on the other outcome: {what}.",
     },
     "effects_control_never_treated": {"vi": "các doanh nghiệp chưa từng được hỗ trợ",
                                       "en": "firms never supported"},

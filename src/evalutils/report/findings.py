@@ -16,6 +16,7 @@ import pandas as pd
 from ..i18n import Lang, fmt_number, t
 from ..panel.params import Target
 from .context import MemberProvince, ProvinceContext
+from .formatting import count_text
 from .sources import source_mark
 
 
@@ -73,6 +74,17 @@ def plan_target(ctx: ProvinceContext, indicator: str) -> PlanTarget | None:
                 return PlanTarget(m, tg, str(row["status"]), observed, str(row["judged_over"]),
                                   source_mark(ctx, tg.source))
     return None
+
+
+def supported_text(ctx: ProvinceContext, evaluation) -> str:
+    """The supported firms an estimate is about; "10 (of 11)" when the analysis kept fewer than the "Who was
+    supported" section counts (the sample chosen, missing outcomes, a firm alone in its cohort), so that the
+    sections tell one story."""
+    lang = ctx.lang
+    n, total = evaluation.n_supported, int(ctx.participation["firm_id"].nunique())
+    if n == total or total == 0:
+        return count_text(n, ctx.k, lang)
+    return t("kf_n_of_total", lang, n=count_text(n, ctx.k, lang), total=count_text(total, ctx.k, lang))
 
 
 def productivity_target_rate(ctx: ProvinceContext) -> float | None:

@@ -33,8 +33,9 @@ def join_names(names, lang: Lang) -> str:
 
 
 def pct_effect(x: float, lang: Lang) -> str:
-    """A log-point effect as a percentage change, 100 (e^x - 1)."""
-    return fmt_number(100 * (np.exp(x) - 1), lang, 1) + "%"
+    """A log-point effect as a percentage change, 100 (e^x - 1), a negative one with the minus sign (U+2212), as
+    the PDF typesets it wherever it stands (a hyphen became a minus in some places and not in others)."""
+    return fmt_number(100 * (np.exp(x) - 1), lang, 1).replace("-", "\u2212") + "%"
 
 
 #: Colours of a target's status (scorecard table and chart): each at least 4.5:1 against white (WCAG AA for

@@ -8,6 +8,7 @@ from ...evaluate import Evaluation, evaluate_effects_cached
 from ...i18n import t
 from ...panel.schema import SUPPORT_TYPES
 from ..context import ProvinceContext, analysis_panel
+from ..findings import supported_text
 from ..formatting import count_text, fmt, join_names, pct_effect, stars
 from ..exhibits import shown_table
 from ..html import render
@@ -60,7 +61,7 @@ def effects_intro(ctx: ProvinceContext, evaluation: Evaluation) -> str:
     # supported whatever the choice
     control = a.control_group if "callaway_santanna" in a.estimators else "any"
     return t("effects_intro" if ev.outcome == "log_va_per_worker" else f"effects_intro_{ev.outcome}", lang,
-             control=t(f"effects_control_{control}", lang), n=count_text(ev.n_supported, ctx.k, lang),
+             control=t(f"effects_control_{control}", lang), n=supported_text(ctx, ev),
              N=count_text(ev.n_firms, ctx.k, lang), sample=sample)
 
 

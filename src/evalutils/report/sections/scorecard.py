@@ -22,6 +22,8 @@ def _goal_text(row: pd.Series, lang: Lang) -> str:
         v = row["target_value"]
         goal = t(f"cmp_{row['comparison']}", lang, v=fmt_number(v, lang, 0 if v == int(v) else 1))
     unit = "%" if row["unit"] == "percent" else " " + t(f"unit_{row['unit']}", lang)
+    if lang == "en" and row["comparison"] != "between" and row["target_value"] == 1:
+        unit = unit.removesuffix("s")  # "≥ 1 enterprise", not "≥ 1 enterprises"
     return f"{goal}{unit} ({t('agg_' + row['aggregation'], lang)})"
 
 

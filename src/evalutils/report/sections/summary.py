@@ -14,8 +14,8 @@ import numpy as np
 
 from ...i18n import Lang, fmt_number, t
 from ..context import ProvinceContext
-from ..findings import SELECTION_THRESHOLD, plan_target
-from ..formatting import count_text, pct_effect
+from ..findings import SELECTION_THRESHOLD, plan_target, supported_text
+from ..formatting import pct_effect
 from ..html import render
 from .credibility import key_breakdown_sentence, mde_sentence
 from .productivity import growth_accounting_result, productivity_trend
@@ -78,22 +78,13 @@ def _effect_item(ctx: ProvinceContext, evaluation: Evaluation, lang: Lang) -> st
                    if k in evaluation.reasons and (k == "att_gt" or k in ctx.analysis.estimators)]
         return t("kf_no_effect", lang, reason="; ".join(dict.fromkeys(missing)) or "—")
     # the size of the change, its sign given by "higher"/"lower": 100 |e^b - 1| (not e^|b| - 1)
-    return t("kf_effect_dir", lang, pct=pct_effect(head.estimate, lang).lstrip("-"),
+    return t("kf_effect_dir", lang, pct=pct_effect(head.estimate, lang).lstrip("-\u2212"),
              direction=t("kf_higher" if head.estimate >= 0 else "kf_lower", lang),
              what=t(f"kf_what_{head.outcome}", lang), method=t(f"kf_method_{head.estimator}", lang),
              lo=pct_effect(head.conf_low, lang), hi=pct_effect(head.conf_high, lang),
-             n=_supported_text(ctx, evaluation, lang),
+             n=supported_text(ctx, evaluation),
              sig=t("kf_sig" if head.p_value < 0.05 else "kf_not_sig", lang))
 
-
-def _supported_text(ctx: ProvinceContext, evaluation: Evaluation, lang: Lang) -> str:
-    """The supported firms the estimate is about; "10 of the 11" when the analysis kept fewer than the "Who was
-    supported" section counts (the sample chosen, missing outcomes, a firm alone in its cohort), so that the two
-    sections tell one story."""
-    n, total = evaluation.n_supported, int(ctx.participation["firm_id"].nunique())
-    if n == total or total == 0:
-        return count_text(n, ctx.k, lang)
-    return t("kf_n_of_total", lang, n=count_text(n, ctx.k, lang), total=count_text(total, ctx.k, lang))
 
 
 def _growth_item(ctx: ProvinceContext, f: dict, lang: Lang) -> str | None:
