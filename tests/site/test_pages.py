@@ -215,3 +215,18 @@ def test_scorecard_chart_writes_each_status_in_words(tmp_path, lang):
     data = {e["id"]: e for e in exhibits.recorded()}["scorecard-chart"]
     assert [r[data["columns"].index("status")] for r in data["rows"]] == statuses
     assert fig.evalutils_exhibit == "scorecard-chart"
+
+
+def test_a_rebuild_leaves_unchanged_files_alone_and_rewrites_changed_ones(tmp_path):
+    reports, _ = _exhibit_report(tmp_path)
+    build_site(reports)
+    site = reports / "site"
+    table, page = site / "data" / "vi" / "bac-lieu-landscape-table.csv", site / "vi" / "bac-lieu.html"
+    before = {p: p.stat().st_ino for p in (table, page)}
+    m = json.loads((reports / "manifest.json").read_text(encoding="utf-8"))
+    m["reports"]["pre2025/vi/bac-lieu"]["results"]["exhibits"][0]["rows"][0][1] = "24"
+    (reports / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
+    build_site(reports)
+    assert page.stat().st_ino == before[page]                  # the same file: not written again
+    assert table.stat().st_ino != before[table]                # replaced (renamed into place) ...
+    assert table.read_text(encoding="utf-8").splitlines()[1] == "Công nghiệp,24"   # ... with the new data

@@ -11,6 +11,7 @@ the reports' run lock while it builds and copies, so it never copies half of a s
 
 from __future__ import annotations
 
+import filecmp
 import json
 import os
 import shutil
@@ -96,7 +97,7 @@ def _publish(reports_dir: Path, to: Path, earlier: list[str], notebooks: list[Pa
         for rel in new_files:
             if rel == ".nojekyll":  # GitHub Pages: serve files as they are
                 atomic_write_text(to / rel, "")
-            else:
+            elif not ((to / rel).is_file() and filecmp.cmp(site / rel, to / rel, shallow=False)):  # unchanged: kept
                 atomic_write(to / rel, lambda tmp, src=site / rel: shutil.copy2(src, tmp))
         atomic_write_text(to / PUBLISH_MARKER, json.dumps({"kind": PUBLISH_KIND, "files": new_files}, indent=1)
                           + "\n")
