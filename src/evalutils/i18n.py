@@ -435,12 +435,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "by_type_heading": {"vi": "Tác động theo loại hỗ trợ", "en": "Effects by type of support"},
     "by_type_unavailable": {"vi": "Không ước lượng theo loại hỗ trợ: {reason}.", "en": "No effects by type: {reason}."},
     "by_type_text": {
-        "vi": "Ước lượng Callaway–Sant'Anna riêng cho từng loại hỗ trợ; giá trị p được điều chỉnh theo phương pháp "
-              "Holm vì kiểm định nhiều nhóm cùng lúc.",
-        "en": "Callaway–Sant'Anna estimates for each type of support; Holm-adjusted p-values correct for testing "
-              "many subgroups.",
+        "vi": "Loại hỗ trợ nào làm tăng năng suất nhiều hơn? Bảng dưới cho tác động của từng loại hỗ trợ (phương "
+              "pháp Callaway–Sant'Anna, so với {control}); giá trị p được điều chỉnh theo phương pháp Holm vì kiểm "
+              "định nhiều nhóm cùng lúc.",
+        "en": "Did some types of support raise productivity more than others? The table gives the effect of each "
+              "type (Callaway–Sant'Anna, compared with {control}); Holm-adjusted p-values correct for testing many "
+              "subgroups.",
     },
-    "by_type_equality": {"vi": "Kiểm định các tác động bằng nhau: p = {p}.", "en": "Test that all effects are equal: p = {p}."},
+    "by_type_equality": {"vi": "Kiểm định các tác động bằng nhau: p = {p}; {verdict}",
+                         "en": "Test that all types have the same effect: p = {p}; {verdict}"},
+    "by_type_differ": {"vi": "tác động khác nhau giữa các loại hỗ trợ (mức 5%).",
+                       "en": "the effects differ between types (at 5%)."},
+    "by_type_no_diff": {"vi": "không phát hiện khác biệt giữa các loại hỗ trợ (mức 5%).",
+                        "en": "no difference between types detected (at 5%)."},
     "limitations_heading": {"vi": "Độ tin cậy và hạn chế", "en": "Robustness and limitations"},
     "lim_selection_intro": {"vi": "Doanh nghiệp được chọn hỗ trợ không ngẫu nhiên",
                             "en": "Supported firms were not chosen at random"},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ...evaluate import Evaluation, evaluate_effects_cached
@@ -146,9 +147,14 @@ def by_type_html(ctx: ProvinceContext, evaluation: Evaluation) -> str:
         rows.append({t("col_support_type", lang): SUPPORT_TYPES.get(typ, {lang: typ})[lang],
                      t("col_estimate", lang): fmt(r.estimate, lang, 4),
                      t("col_ci", lang): f"[{fmt(r.conf_low, lang, 4)}; {fmt(r.conf_high, lang, 4)}]",
+                     t("col_pct", lang): pct_effect(r.estimate, lang),  # as in the effects table
                      t("col_p", lang): fmt(r.p_value, lang, 3),
                      t("col_p_holm", lang): fmt(r.p_holm, lang, 3)})
     tab = pd.DataFrame(rows)
-    return render("by_type.html.j2", heading=heading, unavailable="", text=t("by_type_text", lang),
+    p_equal = evaluation.by_type.equality_p_value
+    return render("by_type.html.j2", heading=heading, unavailable="",
+                  text=t("by_type_text", lang, control=t(f"control_{ctx.analysis.control_group}", lang)),
                   t=shown_table("by-type-table", heading, tab, numeric=list(tab.columns[1:])),
-                  equality=t("by_type_equality", lang, p=fmt(evaluation.by_type.equality_p_value, lang, 3)))
+                  equality="" if not np.isfinite(p_equal) else t(  # no test, no verdict
+                      "by_type_equality", lang, p=fmt(p_equal, lang, 3),
+                      verdict=t("by_type_differ" if p_equal < 0.05 else "by_type_no_diff", lang)))

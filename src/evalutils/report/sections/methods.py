@@ -54,7 +54,7 @@ def choices_text(a, lang) -> str:
     """The analysis choices a reader needs to re-run the estimates (covariates, sample, estimators, anticipation,
     base period), in words."""
     return t("m_choices_text", lang, covariates=covariates_text(a.covariates, lang), sample=sample_text(a, lang),
-             estimators="; ".join(t(_estimator_key(e, a.control_group), lang) for e in a.estimators),
+             estimators=join_names((t(f"kf_method_{e}", lang) for e in a.estimators), lang),
              anticipation=a.anticipation, base_period=t(f"m_base_{a.base_period}", lang))
 
 

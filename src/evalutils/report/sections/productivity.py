@@ -11,6 +11,7 @@ from ...measures.disclosure import cell_reasons, suppress_dominated, suppress_sm
 from ...productivity import growth_accounting
 from ..context import ProvinceContext
 from ..findings import plan_target
+from ..formatting import count_text
 from ..exhibits import shown_table
 from ..html import render
 
@@ -168,7 +169,8 @@ def growth_accounting_html(ctx: ProvinceContext) -> str:
     })
     text = " ".join([
         t("ga_intro", lang),
-        t("ga_text", lang, start=start, end=end, n0=int(r["n_firms_start"]), n1=int(r["n_firms_end"]),
+        t("ga_text", lang, start=start, end=end, n0=count_text(int(r["n_firms_start"]), ctx.k, lang),
+          n1=count_text(int(r["n_firms_end"]), ctx.k, lang),
           bk=fmt_number(model["capital"], lang, 3), bl=fmt_number(model["labour"], lang, 3)),
         t("ga_growth", lang, start=start, end=end, pct=fmt_number(100 * (np.exp(r["output_growth"]) - 1), lang, 1),
           lp=lp(r["output_growth"])),
