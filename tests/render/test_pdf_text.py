@@ -21,7 +21,7 @@ import nbformat
 import pytest
 
 from evalutils.i18n import t
-from evalutils.render.pdf import notebook_html_fragments, render_pdf, strip_banners, typst_body
+from evalutils.render.pdf import notebook_typst, render_pdf, typst_body
 from evalutils.report.html import render, rows_table
 
 pytestmark = pytest.mark.slow  # pandoc and the Typst compiler run (about a second a document)
@@ -158,7 +158,7 @@ def typst_layout_problems(body: str) -> list[str]:
 
 def report_typst(nb, tmp: Path) -> str:
     """The Typst body the PDF of an executed report notebook is compiled from (banners left out, as for the PDF)."""
-    return typst_body(strip_banners(notebook_html_fragments(nb, tmp)))
+    return notebook_typst(nb, tmp)
 
 
 def test_the_layout_check_finds_what_it_looks_for(tmp_path):
@@ -172,3 +172,21 @@ def test_the_layout_check_finds_what_it_looks_for(tmp_path):
     assert len(typst_layout_problems(empty)) == 1 and "empty caption" in typst_layout_problems(empty)[0]
     headless = good.replace("table.header(", "(")
     assert any("no header row" in p for p in typst_layout_problems(headless))
+
+
+def test_wide_tables_share_the_width_by_their_text():
+    """A table with a column of long quotes: short columns as wide as their text (``auto``), long ones sharing the
+    rest (``fr``, the quotes the most); a narrow table is left to Typst."""
+    from evalutils.render.pdf import _fractions, set_column_widths
+
+    quote = "“" + "hỗ trợ ít nhất 02 doanh nghiệp mỗi năm áp dụng tiêu chuẩn " * 3 + "”"
+    rows = [["Số doanh nghiệp được hỗ trợ nâng cao năng suất", "2021–2025", "Đạt", quote]] * 3
+    wide = render("paragraphs.html.j2", paragraphs=[], t=rows_table(["Chỉ tiêu", "Giai đoạn", "Tình trạng",
+                                                                     "Trích nguyên văn"], rows))
+    body = _fractions(typst_body(set_column_widths(wide)))
+    m = re.search(r"columns: \(([^)]*)\)", body)
+    cols = [c.strip() for c in m.group(1).split(",")]
+    assert cols[1:3] == ["auto", "auto"] and all(c.endswith("fr") for c in (cols[0], cols[3]))
+    assert float(cols[3][:-2]) > float(cols[0][:-2])  # the quotes get more room than the target's name
+    narrow = render("paragraphs.html.j2", paragraphs=[], t=rows_table(["a", "b"], [["1", "2"]]))
+    assert set_column_widths(narrow) == narrow

@@ -26,10 +26,12 @@ from __future__ import annotations
 
 import base64
 import datetime as _dt
+import math
 import os
 import re
 import tempfile
 import unicodedata
+from html.parser import HTMLParser
 from pathlib import Path
 
 from .. import __version__
@@ -123,6 +125,88 @@ def fit_figures(body: str, figure_dir: Path) -> str:
     return re.sub(r'image\("(figure-\d+\.png)"', fit, body)
 
 
+#: A table whose rows hold more characters than this gets column widths from its text (:func:`set_column_widths`).
+WIDE_TABLE_CHARS = 100
+_TABLE = re.compile(r"(<table\b[^>]*>)(.*?)(</table>)", re.S)
+
+
+class _Cells(HTMLParser):
+    """The text of each cell of one table, row by row; ``spans`` when a cell spans columns or rows."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self.spans = False
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+            self.spans |= any(k in ("colspan", "rowspan") for k, _ in attrs)
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None and self.rows:
+            self.rows[-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+#: A column whose cells hold more characters than this on average shares the width left by the others.
+LONG_COLUMN_CHARS = 24
+
+
+def _column_weights(rows: list[list[str]]) -> list[float | None] | None:
+    """For each column, None (as wide as its text: short columns) or its weight in the width the short ones leave
+    (columns of long text: the square root of their mean length, so that a column of long quotes gets the most
+    room without starving the others); None for a table that fits without help, has ragged rows or no column of
+    long text."""
+    if not rows or len({len(r) for r in rows}) != 1 or len(rows[0]) < 2:
+        return None
+    cols = list(zip(*rows))
+    if sum(max(len(c) for c in col) for col in cols) <= WIDE_TABLE_CHARS:
+        return None
+    weights: list[float | None] = []
+    for col in cols:
+        body = col[1:] or col
+        mean = sum(len(c) for c in body) / len(body)
+        weights.append(math.sqrt(mean) if mean > LONG_COLUMN_CHARS else None)
+    return weights if any(w is not None for w in weights) else None
+
+
+def set_column_widths(html: str) -> str:
+    """Give each wide table (more than :data:`WIDE_TABLE_CHARS` characters a row at most) a ``<colgroup>``: short
+    columns as wide as their text, columns of long text sharing the rest by their length. Left to itself, Typst
+    squeezes a column of long quotes (the scorecard's "The plan's words") into a narrow strip many lines tall.
+    pandoc writes the widths as percentages; :func:`_fractions` makes them Typst fractions (``fr``) of what the
+    short columns leave."""
+    def widen(m: re.Match) -> str:
+        if "<colgroup" in m.group(2):
+            return m.group(0)
+        cells = _Cells()
+        cells.feed(m.group(2))
+        weights = None if cells.spans else _column_weights(cells.rows)
+        if weights is None:
+            return m.group(0)
+        total = sum(w for w in weights if w is not None)
+        cols = "".join("<col/>" if w is None else f'<col style="width: {100 * w / total:.1f}%"/>' for w in weights)
+        return f"{m.group(1)}<colgroup>{cols}</colgroup>{m.group(2)}{m.group(3)}"
+
+    return _TABLE.sub(widen, html)
+
+
+def _fractions(body: str) -> str:
+    """``columns: (auto, 40%, 60%)`` (from :func:`set_column_widths`) as ``columns: (auto, 40fr, 60fr)``."""
+    def fr(m: re.Match) -> str:
+        return re.sub(r"(\d+(?:\.\d+)?)%", r"\1fr", m.group(0))
+
+    return re.sub(r"columns: \([^)]*%[^)]*\)", fr, body)
+
+
 def strip_banners(html: str) -> str:
     """``html`` without its synthetic-data banners (the PDF's title page and footer carry the notice)."""
     return _BANNER_DIV.sub("", html)
@@ -162,6 +246,15 @@ def notebook_html_fragments(nb, figure_dir: Path) -> str:
     return "<html><body>" + "\n".join(parts) + "</body></html>"
 
 
+def notebook_typst(nb, figure_dir: Path, *, strip_banner: bool = True) -> str:
+    """The Typst body of an executed notebook's visible outputs, as the PDF is compiled from it: banners left out
+    (``strip_banner``), wide tables' column widths, pandoc, combining marks in NFC, figures that fit a page."""
+    html = notebook_html_fragments(nb, figure_dir)
+    if strip_banner:
+        html = strip_banners(html)
+    return fit_figures(_fractions(typst_body(set_column_widths(html))), figure_dir)
+
+
 def render_pdf(executed_notebook: Path, pdf_path: Path, *, title: str, subtitle: str, footer: str,
                banner: str | None, lang: str, date: _dt.datetime | None = None) -> Path:
     """Render an executed report notebook to PDF (see the module docstring)."""
@@ -174,11 +267,9 @@ def render_pdf(executed_notebook: Path, pdf_path: Path, *, title: str, subtitle:
     # named after this process, so that a run after a killed one removes what it left (task.clean_stale_scratch)
     with tempfile.TemporaryDirectory(prefix=scratch_prefix("pdf")) as tmp:
         tmpdir = Path(tmp)
-        html = notebook_html_fragments(nb, tmpdir)
-        if banner:  # on the title page, and a short marker in the footer of every page
-            html = strip_banners(html)
         try:
-            body = fit_figures(typst_body(html), tmpdir)
+            # the banner is on the title page, and a short marker in the footer of every page
+            body = notebook_typst(nb, tmpdir, strip_banner=bool(banner))
         except (RuntimeError, OSError) as exc:
             raise ReportError(f"pandoc could not convert the report to Typst: {exc}", file=executed_notebook,
                               hint="check that pypandoc_binary is installed (it is in the package's dependencies)")
