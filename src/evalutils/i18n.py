@@ -694,7 +694,7 @@ MESSAGES: dict[str, dict[str, str]] = {
               "nghiệp và hiệu ứng năm), giá trị tăng thêm thực tế trên một lao động của doanh nghiệp được hỗ trợ ước "
               "tính {direction} {pct} so với khi không được hỗ trợ, khoảng tin cậy 95% từ {lo_pct} đến {hi_pct}. "
               "Theo chênh lệch logarit: ước lượng {est}, khoảng tin cậy [{lo}; {hi}], p {p}; khoảng tin cậy và giá "
-              "trị p theo {method}{extra}.",
+              "trị p tính bằng {method}{extra}.",
         "en": "With the firms of the whole country in one two-way fixed effects (TWFE) regression (firm and year "
               "effects), real value added per worker of supported firms is estimated {pct} {direction} than without "
               "support, with a 95% confidence interval of {lo_pct} to {hi_pct}. As a difference in logs: estimate "
