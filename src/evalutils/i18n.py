@@ -136,6 +136,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "not statistically different from zero at 5%",
     },
     "kf_no_effect": {"vi": "Chưa ước lượng được tác động: {reason}.", "en": "No effect could be estimated: {reason}."},
+    "kf_kept": {"vi": " Tỉnh có {total} doanh nghiệp được hỗ trợ; mục tác động nêu lý do chỉ phân tích được số này.",
+                "en": " The province has {total} supported firms; the effects section says why only these can be "
+                      "analysed."},
     "kf_targets": {
         "vi": "Chỉ tiêu: {n} chỉ tiêu — {met} đạt, {on_track} đúng tiến độ, {behind} chưa đạt, {no_data} không có dữ liệu.",
         "en": "Targets: {n} in all — {met} met, {on_track} on track, {behind} behind, {no_data} without data.",

@@ -15,7 +15,7 @@ import numpy as np
 from ...i18n import Lang, fmt_number, t
 from ..context import ProvinceContext
 from ..findings import SELECTION_THRESHOLD, plan_target, supported_text
-from ..formatting import pct_effect
+from ..formatting import count_text, pct_effect
 from ..html import render
 from .credibility import key_breakdown_sentence, mde_sentence
 from .productivity import growth_accounting_result, productivity_trend
@@ -76,7 +76,11 @@ def _effect_item(ctx: ProvinceContext, evaluation: Evaluation, lang: Lang) -> st
     if head is None:
         missing = [evaluation.reason(k, lang) for k in ("att_gt", "twfe", "imputation")
                    if k in evaluation.reasons and (k == "att_gt" or k in ctx.analysis.estimators)]
-        return t("kf_no_effect", lang, reason="; ".join(dict.fromkeys(missing)) or "—")
+        text = t("kf_no_effect", lang, reason="; ".join(dict.fromkeys(missing)) or "—")
+        total = int(ctx.participation["firm_id"].nunique())
+        if evaluation.n_supported < total:  # fewer than "Who was supported" counts: one story
+            text += t("kf_kept", lang, total=count_text(total, ctx.k, lang))
+        return text
     # the size of the change, its sign given by "higher"/"lower": 100 |e^b - 1| (not e^|b| - 1)
     return t("kf_effect_dir", lang, pct=pct_effect(head.estimate, lang).lstrip("-\u2212"),
              direction=t("kf_higher" if head.estimate >= 0 else "kf_lower", lang),
