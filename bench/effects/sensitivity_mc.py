@@ -133,6 +133,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--slope", type=float, default=0.02, help="linear violation, outcome units a year")
     ap.add_argument("--only", default="", help="comma-separated substrings of design names")
+    ap.add_argument("--scenarios", default=",".join(SCENARIOS), help="comma-separated, of " + ", ".join(SCENARIOS))
+    ap.add_argument("--covariances", default=",".join(COVARIANCES), help="comma-separated")
     ap.add_argument("--out", default=str(HERE / "sensitivity_mc_results.json"))
     a = ap.parse_args()
     only = [o for o in a.only.split(",") if o]
@@ -141,7 +143,8 @@ def main() -> None:
         if only and not any(o in d.name for o in only):
             continue
         t0 = time.perf_counter()
-        rows = run(d, a.reps, a.seed, a.slope)
+        rows = run(d, a.reps, a.seed, a.slope, scenarios=a.scenarios.split(","),
+                   covariances=a.covariances.split(","))
         for s in summarise(rows):
             results.append({"design": d.name, "slope": a.slope, "seed": a.seed, **s,
                             "seconds": time.perf_counter() - t0})

@@ -179,20 +179,22 @@ def test_the_report_publishes_the_small_sample_sensitivity():
 # ------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_published_sensitivity_covers_at_province_scale():
     """12 supported firms of 150 (cohorts 2021–2025 of 2–3 firms), no effect, parallel trends: the report's
     relative-magnitudes set at Mbar = 0 for the average effect over e = 0..4 must contain 0, i.e. the published
     breakdown value must be "none", in about 95 % of provinces.
 
-    200 replications: at a true coverage of 95 % the Monte Carlo SE is 1.5 points, so the threshold of 90 %
-    (3.2 SE below) fails by chance with probability < 0.1 %, while a set covering 85 % (what normal critical
-    values with a handful of firms per cohort give, docs/sensitivity.md) would pass it with probability 2 %.
+    300 replications: at a true coverage of 95 % the Monte Carlo SE is 1.26 points, so the threshold of 91.5 %
+    (2.8 SE below) fails by chance with probability 0.3 %, while a set covering 89 % (normal critical values,
+    the reports' previous ``covariance="reported"``: 89.2 % in the bench) would pass it with probability 8 %.
+    On these seeded draws: 96.0 % with ``"small_sample"``, 90.0 % with ``"reported"`` (which fails the test).
     The bench (bench/effects/sensitivity_mc.py) measures the same at 400 replications and three designs.
     """
     design = Design("12 of 150", 150, 12, effect="none")
     rng = np.random.default_rng([20200831, 150, 12])
     covered, dfs = [], []
-    for _ in range(200):
+    for _ in range(300):
         df = simulate_panel(design, rng)
         gu = att_gt(df, outcome="y", unit="firm", time="year", group="g", base_period="universal",
                     bootstrap="none")
@@ -203,4 +205,4 @@ def test_published_sensitivity_covers_at_province_scale():
         dfs.append(res.df)
     rate = float(np.mean(covered))
     print(f"coverage of 0 at Mbar = 0, 12 of 150: {rate:.3f}; median df {np.median(dfs):.1f}")
-    assert 0.90 <= rate <= 0.995, rate
+    assert 0.915 <= rate <= 0.995, rate

@@ -92,7 +92,8 @@ class EventStudyVector:
     event_times: tuple[int, ...]
     source: str = "event study"
     notes: tuple[str, ...] = field(default_factory=tuple)
-    # covariance="small_sample": the Welch–Satterthwaite degrees of freedom of l' beta_post for a weight vector l
+    # covariance="small_sample": the Welch–Satterthwaite degrees of freedom of w' betahat for a weight vector w
+    # over all entries of betahat (pre periods, then post periods)
     df_of: Callable[[np.ndarray], float] | None = field(default=None, repr=False, compare=False)
 
 
@@ -130,7 +131,7 @@ def event_study_vector(
     small-sample or bootstrap ones). ``covariance="small_sample"`` (an ``ATTGTResult`` only; what the
     reports use) is the cohort-stratified covariance of the dynamic effects, the matrix form of the
     headline interval's small-sample variance, and the vector carries ``df_of``, the
-    Welch–Satterthwaite degrees of freedom of any average of the post-period effects, so that
+    Welch–Satterthwaite degrees of freedom of any linear combination ``w' betahat``, so that
     :func:`sensitivity` uses Student t critical values (docs/sensitivity.md, "Province scale").
     ``min_e``/``max_e`` keep event times in that range.
 
@@ -241,7 +242,7 @@ def event_study_vector(
     idx = np.flatnonzero(keep)[order]
     sigma = sigma[np.ix_(idx, idx)]
     _consecutive(times, source=source)
-    df_of = None if gt is None or covariance != "small_sample" else _cs_df_function(gt, result, times[times >= 0])
+    df_of = None if gt is None or covariance != "small_sample" else _cs_df_function(gt, result, times)
     num_pre = int((times < 0).sum())
     num_post = int((times >= 0).sum())
     if num_pre < 1 or num_post < 1:
@@ -283,16 +284,17 @@ def _cs_event_weights(gt: Any, event_times: np.ndarray) -> np.ndarray:
     return L
 
 
-def _cs_df_function(gt: Any, agg: Any, post_times: np.ndarray) -> Callable[[np.ndarray], float]:
-    """``l -> `` Welch–Satterthwaite df of ``l' beta_post`` (working-model df, as the headline interval's)."""
+def _cs_df_function(gt: Any, agg: Any, times: np.ndarray) -> Callable[[np.ndarray], float]:
+    """``w -> `` Welch–Satterthwaite df of ``w' betahat`` over the dynamic effects at ``times`` (working-model df,
+    as the headline interval's)."""
     all_times = agg.effects["event_time"].to_numpy(dtype=int)
-    cols = np.array([int(np.flatnonzero(all_times == t)[0]) for t in post_times])
-    psi_post = np.asarray(agg.influence, dtype=float)[:, 1:][:, cols]
-    L_post = _cs_event_weights(gt, post_times)
+    cols = np.array([int(np.flatnonzero(all_times == t)[0]) for t in times])
+    psi = np.asarray(agg.influence, dtype=float)[:, 1:][:, cols]
+    L = _cs_event_weights(gt, np.asarray(times))
 
-    def df_of(l_vec: np.ndarray) -> float:
-        l_vec = np.asarray(l_vec, dtype=float)
-        return float(gt._stratified(psi_post @ l_vec, L_post @ l_vec).df[0])
+    def df_of(w: np.ndarray) -> float:
+        w = np.asarray(w, dtype=float)
+        return float(gt._stratified(psi @ w, L @ w).df[0])
 
     return df_of
 
@@ -1089,7 +1091,7 @@ def sensitivity(
     if vec.df_of is not None:
         if "df" in options:
             raise ValueError("sensitivity: covariance='small_sample' sets df itself; do not pass df")
-        options["df"] = vec.df_of(l_vec)
+        options["df"] = vec.df_of(np.r_[np.zeros(vec.num_pre), l_vec])
     res = honest_did(
         vec.betahat, vec.sigma, num_pre=vec.num_pre, num_post=vec.num_post, restriction=restriction,
         M=M, l_vec=l_vec, alpha=alpha, breakdown=breakdown, seed=seed, term=term, **options,
