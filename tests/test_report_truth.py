@@ -50,8 +50,8 @@ ALLOWED_IN_VI = {
     "evalutils", "linearmodels", "panelols", "fixest", "reghdfe", "pandas", "numpy", "matplotlib", "papermill",
     "nbconvert", "pyarrow", "pydantic", "python", "git", "dirty", "yml", "params", "provinces",
     "rambachan", "roth", "welch", "satterthwaite", "student",
-    # loanwords Vietnamese statistics uses as they are
-    "bootstrap",
+    # loanwords Vietnamese statistics uses as they are; the exponential function in a formula
+    "bootstrap", "exp",
     # Vietnamese syllables spelled like English words
     "a", "an", "do", "so", "to", "ban", "bin", "con", "hay", "tin", "than", "the", "mat", "me", "ma", "van",
     "b", "d", "m", "x",

@@ -237,10 +237,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col_total": {"vi": "Tổng", "en": "Total"},
     "balance_heading": {"vi": "So sánh trước khi hỗ trợ", "en": "Before support: supported versus other firms"},
     "balance_text": {
-        "vi": "Giá trị bình quân năm trước khi bắt đầu hỗ trợ (doanh nghiệp khác: năm 2020). Báo cáo coi hai nhóm "
+        "vi": "Trước khi được hỗ trợ, doanh nghiệp được hỗ trợ có khác các doanh nghiệp khác không? Giá trị bình quân "
+              "năm trước khi bắt đầu hỗ trợ (doanh nghiệp khác: năm 2020). Báo cáo coi hai nhóm "
               "là khác nhau khi chênh lệch chuẩn hóa từ {threshold} trở lên (về giá trị tuyệt đối) và khác biệt đáng kể khi "
               "lớn hơn 0,25.",
-        "en": "Means in the year before support began (other firms: 2020). The report calls the two groups "
+        "en": "Before support, did supported firms differ from the others? Means in the year before support began "
+              "(other firms: 2020). The report calls the two groups "
               "different from a normalised difference of {threshold} in absolute value, and markedly different above "
               "0.25.",
     },
@@ -396,11 +398,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The estimate is not statistically significant: an effect smaller than {mde} could have gone undetected.",
     },
     "sens_text": {
-        "vi": "Độ nhạy với vi phạm giả định xu hướng song song (hình dưới; Rambachan và Roth, 2023): tác động bình "
+        "vi": "Kết luận có đứng vững không nếu, ngay cả khi không được hỗ trợ, doanh nghiệp được hỗ trợ vẫn tăng "
+              "trưởng khác các doanh nghiệp khác? Độ nhạy với vi phạm giả định xu hướng song song (hình dưới; Rambachan và Roth, 2023): tác động bình "
               "quân trong năm năm đầu kể từ khi được hỗ trợ có khoảng tin cậy 95% từ {lo} đến {hi} nếu xu hướng song "
               "song đúng; các khoảng bên phải vẫn đúng khi, sau hỗ trợ, xu hướng của hai nhóm chênh nhau tới M̄ lần "
               "mức chênh lệch lớn nhất trước hỗ trợ.",
-        "en": "Sensitivity to violations of parallel trends (figure below; Rambachan and Roth, 2023): the average "
+        "en": "Would the conclusion hold if supported firms would have grown differently from the others even "
+              "without support? Sensitivity to violations of parallel trends (figure below; Rambachan and Roth, 2023): the average "
               "effect over the first five years of support has a 95% confidence interval of {lo} to {hi} if trends "
               "are parallel; the intervals to the right stay valid when trends after support diverge up to M̄ times "
               "the largest divergence before support.",
@@ -496,12 +500,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "lim_missing_estimate": {"vi": "Thiếu một ước lượng: {reason}.", "en": "An estimate is missing: {reason}."},
     "methods_heading": {"vi": "Phụ lục phương pháp", "en": "Method appendix"},
     "m_outcome": {
-        "vi": "Biến kết quả: log giá trị tăng thêm thực tế (đã loại trừ yếu tố giá) trên một lao động.",
-        "en": "Outcome: log of real (deflated) value added per worker.",
+        "vi": "Biến kết quả: log giá trị tăng thêm thực tế (đã loại trừ yếu tố giá) trên một lao động. Tác động b "
+              "(chênh lệch logarit) được đổi ra phần trăm theo công thức 100 × (exp(b) − 1).",
+        "en": "Outcome: log of real (deflated) value added per worker. An effect b (difference in logs) is shown as "
+              "the percent change 100 × (exp(b) − 1).",
     },
     "m_outcome_log_tfp": {
-        "vi": "Biến kết quả: log năng suất các nhân tố tổng hợp (TFP) của doanh nghiệp.",
-        "en": "Outcome: firm log total factor productivity (TFP).",
+        "vi": "Biến kết quả: log năng suất các nhân tố tổng hợp (TFP) của doanh nghiệp. Tác động b (chênh lệch "
+              "logarit) được đổi ra phần trăm theo công thức 100 × (exp(b) − 1).",
+        "en": "Outcome: firm log total factor productivity (TFP). An effect b (difference in logs) is shown as the "
+              "percent change 100 × (exp(b) − 1).",
     },
     "m_choices": {"vi": "Lựa chọn phân tích: {choices}.", "en": "Analysis choices: {choices}."},
     "m_choices_text": {
@@ -780,7 +788,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col_source": {"vi": "Trích nguyên văn kế hoạch", "en": "The plan's words"},
     "col_year": {"vi": "Năm", "en": "Year"},
     "col_firms": {"vi": "Số doanh nghiệp", "en": "Firms"},
-    "col_estimate": {"vi": "Ước lượng", "en": "Estimate"},
+    "col_estimate": {"vi": "Ước lượng (log)", "en": "Estimate (log)"},
+    "effects_units": {
+        "vi": "Ước lượng, sai số chuẩn và khoảng tin cậy tính bằng chênh lệch logarit; cột “Thay đổi (%)” là cùng "
+              "tác động đó tính theo phần trăm (phụ lục phương pháp nêu công thức).",
+        "en": "Estimates, standard errors and intervals are differences in logs; column “Change (%)” gives the same "
+              "effect as a percent change (the method appendix gives the formula).",
+    },
     "col_se": {"vi": "Sai số chuẩn", "en": "Std. error"},
     "col_ci": {"vi": "KTC 95%", "en": "95% CI"},
     "col_p": {"vi": "Giá trị p", "en": "p-value"},

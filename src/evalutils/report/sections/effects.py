@@ -127,7 +127,8 @@ def effects_html(ctx: ProvinceContext, evaluation: Evaluation) -> str:
     paragraphs += sensitivity_paragraphs(ev, lang)  # and how far the conclusion survives diverging trends
     return render("effects.html.j2", **values, unavailable="",
                   t=shown_table("effects-table", t("effect_heading", lang), tab, numeric=list(tab.columns[1:])),
-                  stars_note=t("stars_note" if ctx.analysis.cluster == "firm_id" else "stars_note_vsic_section", lang),
+                  stars_note=t("stars_note" if ctx.analysis.cluster == "firm_id" else "stars_note_vsic_section", lang)
+                  + " " + t("effects_units", lang),
                   missing=missing, paragraphs=paragraphs,
                   notes=ev.notes_text(lang))
 
