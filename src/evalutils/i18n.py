@@ -553,6 +553,13 @@ MESSAGES: dict[str, dict[str, str]] = {
               "of the effects table.",
     },
     "cluster_vsic_section": {"vi": "ngành VSIC", "en": "VSIC section"},
+    "m_cs_covariates": {"vi": " có điều kiện theo {names} (giá trị năm gốc)",
+                        "en": " conditional on {names} (values in the base period)"},
+    "m_bjs_no_covariates": {
+        "vi": " Phương pháp này không dùng biến kiểm soát ({names}): phiên bản có biến kiểm soát chưa được xây "
+              "dựng.",
+        "en": " This estimator does not use the covariates ({names}): its covariate version is not implemented.",
+    },
     "m_cs_not_shown": {
         "vi": " Ước lượng này không có trong bảng tác động (lựa chọn phân tích của báo cáo); nó chỉ dùng cho kiểm "
               "định xu hướng trước hỗ trợ và phân tích độ nhạy.",
@@ -575,10 +582,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "m_cs": {
         "vi": "Callaway–Sant'Anna (2021): tác động theo nhóm cùng năm bắt đầu hỗ trợ và theo năm, ATT(g,t), ước "
-              "lượng bằng hồi quy biến kết quả, nhóm so sánh: {control}, dữ liệu bảng không cân đối (so sánh từng "
+              "lượng bằng hồi quy biến kết quả{covs}, nhóm so sánh: {control}, dữ liệu bảng không cân đối (so sánh từng "
               "cặp năm), bootstrap bằng nhân tử ngẫu nhiên {n_boot} lần lặp theo cụm {cluster} (số khởi tạo ngẫu "
               "nhiên {seed}), tổng hợp chung và theo số năm kể từ khi được hỗ trợ.{shown}",
-        "en": "Callaway–Sant'Anna (2021): outcome-regression group-time effects ATT(g,t), "
+        "en": "Callaway–Sant'Anna (2021): outcome-regression group-time effects ATT(g,t){covs}, "
               "compared with {control}, unbalanced panel (pairwise), multiplier bootstrap with {n_boot} draws "
               "clustered by {cluster} (seed {seed}), simple and event-time aggregations.{shown}",
     },

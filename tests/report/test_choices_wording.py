@@ -164,6 +164,9 @@ def test_twfe_alone_on_smes_with_controls_names_only_what_was_used(built, lang):
     assert sample in appendix
     # TWFE's controls: the covariate that varies within firms (ownership is absorbed by the firm effects)
     assert _tr("m_twfe_controls", lang, names=_tr("cov_log_employment", lang)) in appendix
+    # Callaway–Sant'Anna (run for the pre-trend test) conditions on both covariates chosen
+    both = _tr("cov_log_employment", lang) + ", " + _tr("cov_ownership", lang)
+    assert _tr("m_cs_covariates", lang, names=both) in appendix
     assert _tr("cluster_firm_id", lang) in appendix and _tr("stars_note", lang) in effects
     # the key finding quotes TWFE
     first = r.list_items("kf_heading")[0]

@@ -86,10 +86,12 @@ def methods_items(ctx: ProvinceContext, evaluation: Evaluation | None = None) ->
         items.append(t("m_twfe", lang, cluster=cluster,
                        controls=t("m_twfe_controls", lang, names=covariates_text(controls, lang)) if controls
                        else t("m_twfe_no_controls", lang)))
+    covs = covariates_text(a.covariates, lang)
     items.append(t("m_cs", lang, control=t(f"control_{a.control_group}", lang), n_boot=a.n_boot, seed=d.seed,
-                   cluster=cluster, shown="" if "callaway_santanna" in shown else t("m_cs_not_shown", lang)))
-    if "imputation" in shown:
-        items.append(t("m_bjs", lang))
+                   cluster=cluster, shown="" if "callaway_santanna" in shown else t("m_cs_not_shown", lang),
+                   covs=t("m_cs_covariates", lang, names=covs) if a.covariates else ""))
+    if "imputation" in shown:  # it takes no covariates: say so when some were chosen
+        items.append(t("m_bjs", lang) + (t("m_bjs_no_covariates", lang, names=covs) if a.covariates else ""))
     items.append(t("m_choices", lang, choices=choices_text(a, lang)))
     # the cohort-stratified variance is that of the robust estimators (TWFE's is in its line); with TWFE alone,
     # Callaway–Sant'Anna's (the pre-trend test and the sensitivity analysis use it)
