@@ -372,6 +372,41 @@ def test_each_fact_once_and_technical_detail_in_the_appendix(reports):
             assert _norm(t("effects_rows_twfe_first", r.lang, names=names)) in main_text
 
 
+def test_effects_sentences_agree_with_the_table_and_the_support_section(reports):
+    """The key finding's count of supported firms agrees with "Who was supported" ("10 (of 11)" when the analysis
+    keeps fewer); TWFE and Callaway–Sant'Anna are compared in the percent changes of the table, "the same
+    conclusion" only when both (or neither) are significant at 5 %; the effects-by-type verdict follows its p."""
+    from evalutils.report.formatting import pct_effect
+
+    for r in _each(reports):
+        p = r.payload
+        if p.get("effect") is None:
+            continue
+        support = [tb["rows"] for tb in r.tables if tb["heading"] == _norm(t("support_heading", r.lang))]
+        total = int(_printed_number(support[0][-1][-1], r.lang))  # the table's last cell: the total
+        kf = r.section_items("kf_heading")[0]
+        n = count_text(p["n_supported"], 3, r.lang)
+        expect = n if p["n_supported"] == total else t("kf_n_of_total", r.lang, n=n, total=count_text(total, 3, r.lang))
+        assert _norm(expect) + " " in kf, (r.slug, r.lang, expect, kf)
+        e = p["effects"]
+        if "twfe" in e and "callaway_santanna" in e:
+            tw, cs = e["twfe"], e["callaway_santanna"]
+            key = "diff_large" if abs(tw["estimate"] - cs["estimate"]) > max(tw["std_error"], cs["std_error"]) \
+                else "diff_small"
+            same = (tw["p_value"] < 0.05) == (cs["p_value"] < 0.05)
+            end = t("diff_same_conclusion", r.lang) if same else "."
+            sentence = t(key, r.lang, twfe=pct_effect(tw["estimate"], r.lang), cs=pct_effect(cs["estimate"], r.lang),
+                         end=end)
+            assert _norm(sentence) in r.text, (r.slug, r.lang, sentence)
+        by_type = [tb["rows"] for tb in r.tables if tb["rows"] and t("col_p_holm", r.lang) in tb["rows"][0]]
+        if r.slug == "ho-chi-minh":
+            assert by_type, r.lang  # six support types of at least 10 firms: the table is shown
+        if by_type:
+            m = re.search(r"p = ([\d.,]+); ", r.text.split(_norm(t("by_type_heading", r.lang)))[1])
+            verdict = "by_type_differ" if _printed_number(m.group(1), r.lang) < 0.05 else "by_type_no_diff"
+            assert _norm(t(verdict, r.lang)) in r.text, (r.slug, r.lang)
+
+
 def test_the_pdf_says_what_the_html_says(reports):
     for r in _each(reports):
         for heading in ("kf_heading", "limitations_heading"):
