@@ -989,7 +989,11 @@ def honest_did(
 
 
 def t_critical(df: float, alpha: float) -> float:
-    """The 1 - alpha/2 quantile of Student t with ``df`` degrees of freedom (``df = inf``: normal)."""
+    """The 1 - alpha/2 quantile of Student t with ``df`` degrees of freedom (``df = inf``: normal).
+
+    >>> round(t_critical(5, 0.05), 4), round(t_critical(float("inf"), 0.05), 4)
+    (2.5706, 1.96)
+    """
     if not df > 0:
         raise ValueError(f"df must be positive, not {df!r}")
     if math.isinf(df):
