@@ -460,9 +460,11 @@ MESSAGES: dict[str, dict[str, str]] = {
                             "en": "Supported firms were not chosen at random"},
     "lim_selection_before": {
         "vi": "trước khi được hỗ trợ, so với doanh nghiệp khác, các doanh nghiệp này {what} (bảng so sánh trước khi "
-              "hỗ trợ).",
-        "en": "before support, compared with other firms, they were {what} (balance table).",
+              "hỗ trợ{scope}).",
+        "en": "before support, compared with other firms, they were {what} (balance table{scope}).",
     },
+    "lim_selection_all_firms": {"vi": ", tính trên mọi doanh nghiệp của tỉnh, không chỉ mẫu được phân tích",
+                                "en": ", over all the province's firms, not only the sample analysed"},
     "lim_selection_rest": {
         "vi": "So sánh dựa trên hiệu ứng cố định doanh nghiệp và giả định xu hướng song song, không loại trừ được "
               "việc chọn doanh nghiệp theo biến động tạm thời.",

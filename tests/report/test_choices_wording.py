@@ -144,6 +144,7 @@ def test_imputation_on_tfp_clustered_by_sector_names_only_what_was_used(built, l
     first = r.list_items("kf_heading")[0]
     assert _tr("kf_method_imputation", lang) in first and _tr("kf_what_log_tfp", lang) in first
     assert "Callaway" not in first
+    assert _tr("lim_selection_all_firms", lang) not in r.text  # no sample restriction
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -162,6 +163,8 @@ def test_twfe_alone_on_smes_with_controls_names_only_what_was_used(built, lang):
     assert sample in effects
     appendix = " ".join(r.list_items("methods_heading"))
     assert sample in appendix
+    # the selection limitation reads the balance table of all the province's firms, and says so
+    assert _tr("lim_selection_all_firms", lang) in " ".join(r.list_items("limitations_heading"))
     # TWFE's controls: the covariate that varies within firms (ownership is absorbed by the firm effects)
     assert _tr("m_twfe_controls", lang, names=_tr("cov_log_employment", lang)) in appendix
     # Callaway–Sant'Anna (run for the pre-trend test) conditions on both covariates chosen

@@ -28,7 +28,10 @@ def _selection_item(ctx: ProvinceContext) -> str:
         parts.append(t(f"sel_size_{sel['size']}", lang, nd=fmt(sel["size_nd"], lang, 2)))
     if sel["productivity"] is not None:
         parts.append(t(f"sel_productivity_{sel['productivity']}", lang, nd=fmt(sel["productivity_nd"], lang, 2)))
-    return (t("lim_selection_intro", lang) + ": " + t("lim_selection_before", lang, what=t("and", lang).join(parts))
+    # the balance table describes every supported firm ("Who was supported"); a sample restriction analyses fewer
+    scope = t("lim_selection_all_firms", lang) if ctx.analysis.sample.restricted else ""
+    return (t("lim_selection_intro", lang) + ": "
+            + t("lim_selection_before", lang, what=t("and", lang).join(parts), scope=scope)
             + " " + t("lim_selection_rest", lang))
 
 
