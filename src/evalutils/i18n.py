@@ -763,8 +763,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{n} supported firm(s) dropped: alone in their support cohort, so their effects have no usable "
               "standard error.",
     },
-    "reason_few_supported": {"vi": "{n} doanh nghiệp được hỗ trợ đưa vào phân tích; cần ít nhất {k}",
-                             "en": "{n} supported firms in the analysis; at least {k} are needed"},
+    "reason_few_supported": {"vi": "{n} doanh nghiệp được hỗ trợ; cần ít nhất {k} (chỉ tính doanh nghiệp đưa được "
+                                   "vào phân tích)",
+                             "en": "{n} supported firms; at least {k} are needed (counting only the firms the "
+                                   "analysis can use)"},
     "reason_all_supported": {"vi": "mọi doanh nghiệp đều được hỗ trợ: không có nhóm so sánh",
                              "en": "every firm was supported: there is no comparison group"},
     "reason_few_types": {"vi": "ít hơn hai loại hỗ trợ có từ {k} doanh nghiệp trở lên",
