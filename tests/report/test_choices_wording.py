@@ -209,3 +209,21 @@ def test_no_paragraph_is_printed_twice(built):
         banner = " ".join(t("synthetic_banner", lang).split())
         repeated = [b for b, n in Counter(r.blocks).items() if n > 1 and b != banner and len(b) > 30]
         assert not repeated, (name, lang, repeated)
+
+
+def test_vietnamese_reports_under_other_choices_have_no_english(built):
+    """The words the non-default choices bring (sample, covariates, clusters, estimators) are Vietnamese too: the
+    English-vocabulary check of tests/test_report_truth.py over these reports (the provenance table, which records
+    the run's parameters verbatim, aside)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_truth_checks", Path(__file__).parents[1] / "test_report_truth.py")
+    truth = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(truth)
+    vocabulary = truth._english_vocabulary()
+    for name in CHOICES:
+        r = built[name, "vi"]
+        text = r.text.split(t("provenance_heading", "vi"))[0]
+        assert not re.search(r"\b[a-z]+_[a-z_]+\b", text), (name, "a variable name")
+        words = {w.lower() for w in re.findall(r"\w+", text) if re.fullmatch(r"[A-Za-z]+", w)}
+        assert not words & vocabulary, (name, sorted(words & vocabulary))
