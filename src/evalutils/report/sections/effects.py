@@ -14,6 +14,7 @@ from ..formatting import count_text, fmt, join_names, pct_effect, stars
 from ..exhibits import shown_table
 from ..html import render
 from .credibility import pretrend_paragraphs, sensitivity_paragraphs
+from .methods import sample_text  # the appendix words the sample the same way
 
 
 def evaluate(ctx: ProvinceContext, *, cache: bool = True) -> Evaluation:
@@ -56,7 +57,6 @@ def effects_intro(ctx: ProvinceContext, evaluation: Evaluation) -> str:
     lang, ev, a = ctx.lang, evaluation, ctx.analysis
     sample = ""
     if a.sample.restricted:
-        from .methods import sample_text  # noqa: PLC0415 - the appendix words the sample the same way
         sample = t("effects_sample", lang, sample=sample_text(a, lang))
     # the comparison group chosen is Callaway–Sant'Anna's; TWFE and imputation compare with every firm not (yet)
     # supported whatever the choice

@@ -18,18 +18,9 @@ from ..html import render
 if TYPE_CHECKING:
     from ...evaluate import Evaluation
 
-#: the estimators' names as the effects table prints them (never the code's identifiers)
-_ESTIMATOR_NAMES = {"twfe": "est_twfe", "callaway_santanna": "est_cs", "imputation": "est_bjs"}
 #: covariates in words (choices are code identifiers; a Vietnamese report must not print them)
 _COVARIATE_KEYS = {"log_employment": "cov_log_employment", "log_capital_per_worker": "cov_log_capital_per_worker",
                    "ownership": "cov_ownership", "vsic_section": "cov_vsic_section"}
-
-
-def _estimator_key(estimator: str, control_group: str) -> str:
-    """Callaway–Sant'Anna's name states its comparison group (as in the effects table)."""
-    if estimator == "callaway_santanna" and control_group == "not_yet_treated":
-        return "est_cs_not_yet_treated"
-    return _ESTIMATOR_NAMES[estimator]
 
 
 def covariates_text(names, lang: Lang) -> str:
