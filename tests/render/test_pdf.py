@@ -29,3 +29,13 @@ def test_visible_outputs_only_and_figures_as_files(tmp_path):
     assert "visible" in html and "secret" not in html
     assert 'src="figure-01.png"' in html and (tmp_path / "figure-01.png").read_bytes() == PNG
     assert "base64" not in html
+
+
+def test_the_title_heading_is_left_out_when_it_is_the_title_pages():
+    from evalutils.render.pdf import strip_title
+
+    heading = "<h1>Tổng hợp &amp;\n kết quả</h1>"
+    html = f"<style></style>{heading}<p><em>sub</em></p>{heading}"
+    assert strip_title(html, "Tổng hợp & kết quả") == f"<style></style><p><em>sub</em></p>{heading}"  # the first
+    other = "<h1>Another heading</h1><p>x</p>"
+    assert strip_title(other, "Tổng hợp & kết quả") == other  # only the heading that repeats the title page's

@@ -1,7 +1,9 @@
 """The PDF route as a reader gets it (render.pdf: pandoc, then Typst), checked on the PDF's extracted text
-(``pdftotext``, Debian's poppler-utils) and on the Typst source: the synthetic-data banner once, on the title page;
-the sensitivity analysis' M̄ written once (not "M̄M̄", typst/typst#8767); a table that runs over several pages
-repeats its header; every figure has a caption; no text column is centred.
+(``pdftotext``, Debian's poppler-utils) and on the Typst source: the synthetic-data banner and the report's title once,
+on the title page; the sensitivity analysis' M̄ written once (not "M̄M̄", typst/typst#8767); a table that runs over
+several pages repeats its header; every figure has a caption; no text column is centred; a figure that does not fit
+in the room left on its page floats to the next and the text after it fills the room (no page before the last left
+more than a quarter empty), while a figure that fits stays in its place.
 
 The document is a small notebook made of the reports' own pieces (the banner template, the sensitivity sentence,
 a table and a figure as the report sections write them), rendered for real; the full reports are checked the same
@@ -15,6 +17,7 @@ import io
 import re
 import shutil
 import subprocess
+from html import unescape
 from pathlib import Path
 
 import nbformat
@@ -27,11 +30,12 @@ from evalutils.report.html import render, rows_table
 pytestmark = pytest.mark.slow  # pandoc and the Typst compiler run (about a second a document)
 
 
-def _png() -> bytes:
-    """A figure four times as tall as it is wide, like the forest plot of 63 provinces: taller than a page."""
+def _png(width: float = 3, height: float = 12) -> bytes:
+    """A figure; by default four times as tall as it is wide, like the forest plot of 63 provinces: taller than a
+    page."""
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(3, 12), dpi=50)
+    fig = Figure(figsize=(width, height), dpi=50)
     fig.subplots().plot([0, 1], [0, 1])
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
@@ -39,18 +43,25 @@ def _png() -> bytes:
 
 
 def _notebook(lang: str) -> nbformat.NotebookNode:
-    """Banner, heading, the sensitivity sentence, a 120-row table, a figure with its caption, banner again: the
-    order and the templates of a report."""
+    """The order and the templates of a report: banner and header (the report's title as its heading), a paragraph,
+    a small figure, a paragraph, key findings (with the sensitivity sentence), a figure taller than the room left on
+    its page, a 120-row table, banner again."""
     banner = render("banner.html.j2", text=t("synthetic_banner", lang))
+    header = render("national_header.html.j2", title=t("national_title", lang), subtitle="subtitle", vintage="vintage")
     sens = t("sens_text", lang, lo="−1,0%" if lang == "vi" else "−1.0%", hi="2,0%" if lang == "vi" else "2.0%")
-    table = render("paragraphs.html.j2", paragraphs=[sens],
+    small = render("figure.html.j2", alt=t("forest_units_heading", lang), exhibit="",
+                   data=base64.b64encode(_png(6, 3)).decode())
+    findings = render("paragraphs.html.j2", paragraphs=["para-after"], t=None) + render(
+        "key_findings.html.j2", heading=t("kf_heading", lang),
+        items=[sens] + [f"finding{i} " + "một câu dài của phát hiện chính " * 4 for i in range(2)])
+    table = render("paragraphs.html.j2", paragraphs=[],
                    t=rows_table(["Tỉnh" if lang == "vi" else "Province", t("col_source", lang)],
                                 [[f"row{i:03d}", "“" + "một đoạn trích dài của kế hoạch " * 3 + "”"]
                                  for i in range(120)]))
     figure = render("figure.html.j2", alt=t("forest_heading", lang), exhibit="",
                     data=base64.b64encode(_png()).decode())
     cells = []
-    for html in (banner + "<h1>Title</h1>", table, figure, banner):
+    for html in (banner + header, "<p>para-before</p>", small, findings, figure, table, banner):
         cell = nbformat.v4.new_code_cell("")
         cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": html})]
         cells.append(cell)
@@ -73,8 +84,8 @@ def rendered(request, tmp_path_factory):
     tmp = tmp_path_factory.mktemp(f"pdf-{lang}")
     nb_path = tmp / "report.ipynb"
     nbformat.write(_notebook(lang), nb_path)
-    pdf = render_pdf(nb_path, tmp / "report.pdf", title="Title", subtitle="Subtitle", footer="evalutils · x",
-                     banner=t("synthetic_banner", lang), lang=lang)
+    pdf = render_pdf(nb_path, tmp / "report.pdf", title=t("national_title", lang), subtitle="Subtitle",
+                     footer="evalutils · x", banner=t("synthetic_banner", lang), lang=lang)
     return lang, _pdf_pages(pdf), pdf
 
 
@@ -114,7 +125,56 @@ def test_every_figure_has_a_caption(rendered):
     lang, pages, _ = rendered
     word = "Hình" if lang == "vi" else "Figure"
     captions = re.findall(rf"{word} (\d+):(.*)", "\n".join(pages))
-    assert captions == [("1", " " + t("forest_heading", lang))]
+    assert captions == [("1", " " + t("forest_units_heading", lang)), ("2", " " + t("forest_heading", lang))]
+
+
+def test_the_title_is_on_the_title_page_only(rendered):
+    """The report's header repeats its title as a heading; the PDF prints it on the title page only."""
+    lang, pages, _ = rendered
+    title = _flat(t("national_title", lang))
+    assert title in _flat(pages[0])
+    assert sum(_flat(p).count(title) for p in pages) == 1, [i for i, p in enumerate(pages) if title in _flat(p)]
+    assert "subtitle" in _flat(pages[1])  # the rest of the header stays, at the top of page 2
+
+
+def page_words(pdf: Path) -> list[list[tuple[float, str]]]:
+    """For each page, its words' bottom edges as a share of the text area's height (0 at the top margin, 1 at the
+    bottom margin; the running footer, below it, left out), with the words (``pdftotext -bbox``)."""
+    from evalutils.render.pdf import MARGIN_Y_CM
+
+    xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    margin = MARGIN_Y_CM / 2.54 * 72
+    pages = []
+    for page in re.finditer(r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>', xml, re.S):
+        height = float(page.group(1))
+        words = [((float(y) - margin) / (height - 2 * margin), unescape(w))
+                 for y, w in re.findall(r'<word [^>]*yMax="([\d.]+)">([^<]*)</word>', page.group(2))]
+        pages.append([(y, w) for y, w in words if y <= 1])
+    return pages
+
+
+def test_no_page_is_left_half_empty(rendered):
+    """A figure that does not fit in the room left on its page floats to the top of the next page and the text after
+    it fills this one: every page between the title page and the last is at least three quarters full."""
+    lang, pages, pdf = rendered
+    words = page_words(pdf)
+    fill = [max(y for y, _ in page) for page in words[1:-1]]
+    assert fill and min(fill) >= 0.75, fill
+    # the key findings, then (in the room the tall figure did not fit) the table's first rows; the figure on the next
+    # page, with its caption
+    word = "Hình" if lang == "vi" else "Figure"
+    first = pages[1]
+    assert "para-after" in first and "finding1" in first and "row000" in first and f"{word} 2:" not in first
+    assert f"{word} 2:" in pages[2]
+
+
+def test_a_figure_that_fits_stays_in_place(rendered):
+    """The small figure, which fits, stays between the paragraphs before and after it."""
+    lang, pages, pdf = rendered
+    words = page_words(pdf)[1]
+    word = "Hình" if lang == "vi" else "Figure"
+    y = {w: y for y, w in words if w in ("para-before", "para-after", word)}
+    assert y["para-before"] < y[word] < y["para-after"], y
 
 
 def test_a_tall_figure_fits_on_its_page_with_its_caption(rendered):
@@ -125,11 +185,12 @@ def test_a_tall_figure_fits_on_its_page_with_its_caption(rendered):
     lang, pages, pdf = rendered
     listing = subprocess.run(["pdfimages", "-list", str(pdf)], check=True, capture_output=True, text=True).stdout
     images = [line.split() for line in listing.splitlines()[2:] if line.split()[2:3] == ["image"]]
-    assert len(images) == 1
-    page, height_px, y_ppi = int(images[0][0]), int(images[0][4]), float(images[0][13])
-    assert 2.54 * height_px / y_ppi <= MAX_FIGURE_HEIGHT_CM + 0.1
+    assert len(images) == 2
+    tall = max(images, key=lambda i: int(i[4]) / int(i[3]))  # the taller for its width
+    page, height_px, y_ppi = int(tall[0]), int(tall[4]), float(tall[13])
+    assert MAX_FIGURE_HEIGHT_CM - 0.5 <= 2.54 * height_px / y_ppi <= MAX_FIGURE_HEIGHT_CM + 0.1  # ppi printed whole
     word = "Hình" if lang == "vi" else "Figure"
-    assert f"{word} 1:" in pages[page - 1]
+    assert f"{word} 2:" in pages[page - 1]
 
 
 def typst_layout_problems(body: str) -> list[str]:

@@ -12,14 +12,21 @@ font that covers Vietnamese, and compiled. The PDF is written under a temporary
 name and renamed into place. The compile date is fixed to the data vintage so
 that the same inputs give the same PDF.
 
-Two things the HTML has that the PDF must not repeat or garble:
+Things the HTML has that the PDF must not repeat or garble:
 
 * the synthetic-data banner: the title page carries it (and the running footer a short marker), so the banners
   of the notebook's outputs (top and end of the report) are left out of the body (:func:`strip_banners`);
+* the report's title: the title page carries it, so the header's heading that repeats it is left out of the body
+  (:func:`strip_title`; the subtitle and data line stay, at the top of page 2);
 * a letter with a combining mark that has no precomposed character (the sensitivity analysis' M̄, U+004D U+0304):
   Typst 0.15 maps both glyphs of such a cluster to the whole cluster in the PDF's text layer, so a reader who
   copies or searches the text gets "M̄M̄" (typst/typst#8767). The template sets each such pair as a math accent
   (:data:`_COMBINING_RULE`), whose glyphs map to the letter and the mark once each; the page looks the same.
+
+A figure taller than a page is drawn :data:`MAX_FIGURE_HEIGHT_CM` tall at most; a figure that does not fit in the
+room left on its page floats to the top of the next one while the text after it fills this page, unless that room
+is less than a quarter of the page (:data:`_FLOAT_RULE`), so no page before the last is left more than a quarter
+empty by a figure.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ import os
 import re
 import tempfile
 import unicodedata
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -51,10 +59,16 @@ _BANNER_DIV = re.compile(r'<div\b[^>]*\bclass="evalutils-synthetic"[^>]*>.*?</di
 _COMBINING_RULE = (r'#show regex("\p{Latin}[\u{0300}-\u{036F}]"): it => box(math.equation(math.accent('
                    r'math.upright(it.text.codepoints().first()), it.text.codepoints().last())))')
 
+#: Text width of the A4 page (21 cm less 2 × 2 cm margins) and the tallest a figure may be drawn, so that it and its
+#: caption fit on one page (29.7 cm less 2 × 2.2 cm margins, less room for the caption).
+TEXT_WIDTH_CM = 17.0
+MARGIN_Y_CM = 2.2
+MAX_FIGURE_HEIGHT_CM = 21.0
+
 _TEMPLATE = r"""
 #set document(title: "{title}")
 #set text(font: ("Libertinus Serif", "New Computer Modern"), size: 10.5pt, lang: "{lang}")
-#set page(paper: "a4", margin: (x: 2cm, y: 2.2cm),
+#set page(paper: "a4", margin: (x: 2cm, y: {margin_y}cm),
   numbering: "1 / 1",
   footer: context [#set text(size: 8pt, fill: gray); {footer} #h(1fr) #counter(page).display("1 / 1", both: true)])
 #set par(justify: false, leading: 0.6em)
@@ -67,6 +81,7 @@ _TEMPLATE = r"""
 #set table(stroke: 0.4pt + gray, inset: 4pt)
 #show image: it => align(center, it)
 {combining}
+{float_rule}
 
 // title page
 #page(numbering: none, footer: none)[
@@ -82,6 +97,23 @@ _TEMPLATE = r"""
 #counter(page).update(1)
 
 """
+
+#: A figure that does not fit in what is left of its page, when that is at least a quarter of the text's height,
+#: floats to the top of the next page and the text after it fills the rest of this page (the forest plot of 63
+#: provinces, 21 cm, after the key findings would otherwise leave half a page blank). Where the figure stands in
+#: the flow is a marker put there before it (``here()`` inside a figure's show rule is the figure's own place,
+#: which moves with the float); a figure that fits, or that leaves less than a quarter page, stays where it is.
+_FLOAT_RULE = r"""#show figure.where(kind: image): it => {{
+  [#metadata("figure") <evalutils-figure>]
+  context {{
+    let n = counter(figure.where(kind: image)).get().first()
+    let y = query(<evalutils-figure>).at(n - 1).location().position().y
+    let text-height = page.height - {margin_y}cm * 2
+    let room = page.height - {margin_y}cm - y
+    let tall = measure(it, width: {width}cm).height
+    if tall > room and room > text-height / 4 {{ place(top, float: true, clearance: 1.5em, it) }} else {{ it }}
+  }}
+}}"""
 
 _BANNER = r"""#block(fill: rgb("#fff0f0"), stroke: 2pt + rgb("#b00020"), inset: 10pt, radius: 3pt, width: 100%)[
   #text(fill: rgb("#600010"), weight: "bold")[{text}]
@@ -99,10 +131,6 @@ def _typst_escape(text: str) -> str:
     return "".join(out)
 
 
-#: Text width of the A4 page (21 cm less 2 × 2 cm margins) and the tallest a figure may be drawn, so that it and its
-#: caption fit on one page (29.7 cm less 2 × 2.2 cm margins, less room for the caption).
-TEXT_WIDTH_CM = 17.0
-MAX_FIGURE_HEIGHT_CM = 21.0
 
 
 def _png_size(png: bytes) -> tuple[int, int]:
@@ -207,6 +235,21 @@ def _fractions(body: str) -> str:
     return re.sub(r"columns: \([^)]*%[^)]*\)", fr, body)
 
 
+_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
+
+
+def strip_title(html: str, title: str) -> str:
+    """``html`` without its first level-1 heading when that heading is ``title`` (the PDF's title page carries it;
+    the report's header would otherwise print it again at the top of page 2)."""
+    def flat(s: str) -> str:
+        return " ".join(unicodedata.normalize("NFC", unescape(re.sub(r"<[^>]+>", " ", s))).split())
+
+    m = _H1.search(html)
+    if m and flat(m.group(1)) == flat(title):
+        return html[:m.start()] + html[m.end():]
+    return html
+
+
 def strip_banners(html: str) -> str:
     """``html`` without its synthetic-data banners (the PDF's title page and footer carry the notice)."""
     return _BANNER_DIV.sub("", html)
@@ -246,12 +289,15 @@ def notebook_html_fragments(nb, figure_dir: Path) -> str:
     return "<html><body>" + "\n".join(parts) + "</body></html>"
 
 
-def notebook_typst(nb, figure_dir: Path, *, strip_banner: bool = True) -> str:
+def notebook_typst(nb, figure_dir: Path, *, strip_banner: bool = True, title: str | None = None) -> str:
     """The Typst body of an executed notebook's visible outputs, as the PDF is compiled from it: banners left out
-    (``strip_banner``), wide tables' column widths, pandoc, combining marks in NFC, figures that fit a page."""
+    (``strip_banner``), the heading that repeats the title page's ``title`` left out, wide tables' column widths,
+    pandoc, combining marks in NFC, figures that fit a page."""
     html = notebook_html_fragments(nb, figure_dir)
     if strip_banner:
         html = strip_banners(html)
+    if title:
+        html = strip_title(html, title)
     return fit_figures(_fractions(typst_body(set_column_widths(html))), figure_dir)
 
 
@@ -269,13 +315,14 @@ def render_pdf(executed_notebook: Path, pdf_path: Path, *, title: str, subtitle:
         tmpdir = Path(tmp)
         try:
             # the banner is on the title page, and a short marker in the footer of every page
-            body = notebook_typst(nb, tmpdir, strip_banner=bool(banner))
+            body = notebook_typst(nb, tmpdir, strip_banner=bool(banner), title=title)
         except (RuntimeError, OSError) as exc:
             raise ReportError(f"pandoc could not convert the report to Typst: {exc}", file=executed_notebook,
                               hint="check that pypandoc_binary is installed (it is in the package's dependencies)")
         preamble = _TEMPLATE.format(
             title=_typst_escape(title), subtitle=_typst_escape(subtitle), footer=_typst_escape(footer), lang=lang,
-            combining=_COMBINING_RULE,
+            combining=_COMBINING_RULE, margin_y=MARGIN_Y_CM,
+            float_rule=_FLOAT_RULE.format(margin_y=MARGIN_Y_CM, width=TEXT_WIDTH_CM),
             banner=_BANNER.format(text=_typst_escape(banner)) if banner else "")
         source = tmpdir / "report.typ"
         source.write_text(preamble + body, encoding="utf-8")
