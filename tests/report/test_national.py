@@ -105,3 +105,11 @@ def test_summary_counts_intervals_and_quotes_the_one_pooled_interval():
     many = pd.concat([effects.iloc[1:]] * 10, ignore_index=True)  # 30 estimates: about 2 by chance alone
     assert "With 30 estimates, about 2 intervals would exclude zero by chance alone." in national.summary_html(
         ctx, many, _pooled(True), attainment)
+
+
+def test_a_negative_pooled_effect_is_sized_as_the_percent_change_it_is():
+    # b = -0.2: 100 (e^b - 1) = -18.1 %, a fall of 18.1 % (not e^|b| - 1 = 22.1 %)
+    e = Estimate("twfe", "log_va_per_worker", -0.2, 0.01, -0.22, -0.18, 0.001, 1000, 120, "TWFE")
+    for lang, size in (("en", "18.1%"), ("vi", "18,1%")):
+        text = national.pooled_html(_ctx(lang), PooledEstimate(e, 63, WildBootstrap(0.004, -0.23, -0.17, 999)))
+        assert size in text and "22.1" not in text and "22,1" not in text, text

@@ -323,7 +323,7 @@ def pooled_html(ctx: NationalContext, pooled: PooledEstimate) -> str:
     w = pooled.wild
     extra = "" if w is None else t("pooled_extra_wild", lang, b=w.n_boot, g=pooled.n_clusters,
                                    se=fmt_number(e.std_error, lang, 4))
-    text = t("pooled_one", lang, pct=pct_effect(abs(e.estimate), lang),
+    text = t("pooled_one", lang, pct=pct_effect(e.estimate, lang).lstrip("-\u2212"),
              direction=t("kf_higher" if e.estimate >= 0 else "kf_lower", lang),
              lo_pct=pct_effect(lo, lang), hi_pct=pct_effect(hi, lang),
              est=fmt_number(e.estimate, lang, LOG_DECIMALS), lo=fmt_number(lo, lang, LOG_DECIMALS),
@@ -375,7 +375,7 @@ def summary_html(ctx: NationalContext, effects: pd.DataFrame, pooled: PooledEsti
     items = [text]
     e = pooled.estimate
     lo, hi, p, _ = pooled_interval(pooled)
-    items.append(t("nat_kf_pooled", lang, pct=pct_effect(abs(e.estimate), lang),
+    items.append(t("nat_kf_pooled", lang, pct=pct_effect(e.estimate, lang).lstrip("-\u2212"),
                    direction=t("kf_higher" if e.estimate >= 0 else "kf_lower", lang),
                    lo=pct_effect(lo, lang), hi=pct_effect(hi, lang),
                    sig=t("kf_sig" if p < 0.05 else "kf_not_sig", lang)))
