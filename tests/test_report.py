@@ -1,4 +1,5 @@
-"""The evaluation report (issue 5): structure, languages, disclosure, PDF text layer, national synthesis.
+"""The evaluation report (issue 5): structure, languages, disclosure, PDF text layer. The national synthesis is
+built and checked by tests/report/test_national_truth.py.
 
 Real notebooks in a real kernel (papermill), real HTML (nbconvert) and real PDF (pandoc + Typst).
 """
@@ -11,7 +12,6 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pandas as pd
-import papermill as pm
 import pytest
 
 import evalutils.report.province as report
@@ -19,7 +19,7 @@ from evalutils.panel.demo import write_demo
 from evalutils.i18n import MESSAGES, t
 from evalutils.render.pdf import render_report_pdf
 from evalutils.report.payload import RESULTS_MIME
-from evalutils.render.runner import ReportTask, render_html, run_task
+from evalutils.render.runner import ReportTask, run_task
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
@@ -135,28 +135,6 @@ def test_pdf_has_title_page_pages_and_diacritics(built, tmp_path):
                    "Tác động của hỗ trợ tới năng suất"):
         assert phrase in re.sub(r"\s+", " ", text), phrase
     assert re.search(r"\b2 ?/ ?\d+\b", text)  # page numbers in the footer
-
-
-def test_national_synthesis(built, tmp_path):
-    data, _, _, _ = built
-    executed = tmp_path / "national.ipynb"
-    pm.execute_notebook(str(ROOT / "notebooks" / "national_synthesis.ipynb"), str(executed),
-                        parameters={"lang": "en", "data_dir": str(data), "params_dir": str(ROOT / "params"),
-                                    "cache_dir": str(tmp_path / "cache")},
-                        cwd=str(ROOT / "notebooks"), progress_bar=False,
-                        extra_arguments=["--IPKernelApp.log_level=ERROR"])
-    html_path = tmp_path / "national.html"
-    render_html(executed, html_path)
-    html = html_path.read_text(encoding="utf-8")
-    for key in ("national_title", "forest_heading", "attainment_heading", "pooled_heading", "forest_units_heading"):
-        assert _h(t(key, "en")) in html, key
-    assert t("interval_wild", "en") in html and "Webb weights" in html
-    nb = nbformat.read(executed, as_version=4)
-    p = [o["data"][RESULTS_MIME] for c in nb.cells for o in c.get("outputs", []) if RESULTS_MIME in o.get("data", {})][0]
-    assert p["unit"] == "national" and len(p["province_effects"]) == 63
-    assert p["wild_bootstrap"]["conf_low"] <= p["effect"]["estimate"] <= p["wild_bootstrap"]["conf_high"]
-    pdf = render_report_pdf(executed, tmp_path / "national.pdf")
-    assert pdf.stat().st_size > 10_000
 
 
 @pytest.mark.skipif(shutil.which("quarto") is None,

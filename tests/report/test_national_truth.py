@@ -12,8 +12,11 @@ synthetic data, and the website is built over it. Then, for each language:
   same interval (one number, one source);
 * no yearly rate or percentage is called a target: the synthesis has no target of its own;
 * Vietnamese has no English words outside the allow-list and writes the decimal comma;
-* the PDF says what the HTML says, carries the synthetic-data banner once (title page), and its Typst source has a
-  header row in every table, a caption under every figure and no centred text column.
+* the PDF says what the HTML says, carries the synthetic-data banner and the title once (title page), leaves no page
+  before the last more than a quarter empty (the forest plot floats to the next page), and its Typst source has a
+  header row in every table, a caption under every figure and no centred text column;
+* every section is there, the pooled interval is the wild cluster bootstrap's (Webb weights), the payload covers the
+  63 provinces (what tests/test_report.py once checked on a build of its own).
 """
 
 from __future__ import annotations
@@ -155,7 +158,8 @@ class Synthesis:
         p.feed(self.html)
         self.text = _norm("".join(p.text))
         self.tables, self.items, self.paragraphs = p.tables, p.items, p.paragraphs
-        self.pdf_pages = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out / entry["pdf"]), "-"], check=True,
+        self.pdf_path = out / entry["pdf"]
+        self.pdf_pages = subprocess.run(["pdftotext", "-enc", "UTF-8", str(self.pdf_path), "-"], check=True,
                                         capture_output=True, text=True).stdout.split("\f")
         body = [line for line in "\n".join(self.pdf_pages).splitlines()
                 if not re.fullmatch(r"\s*(evalutils \S+ · .*|\d+\s?/\s?\d+)\s*", line)]
@@ -207,7 +211,7 @@ def test_key_findings_are_the_payloads_numbers(syntheses):
         assert kf[0] == _norm(units), (s.lang, kf[0])
         assert u["by_chance"] == round(0.05 * u["n_estimated"]) and u["n_estimated"] == s.payload["n_units_estimated"]
         # the pooled effect: the payload's estimate and its one interval as percent changes, the verdict from its p
-        pooled = t("nat_kf_pooled", s.lang, pct=pct_effect(abs(e["estimate"]), s.lang),
+        pooled = t("nat_kf_pooled", s.lang, pct=pct_effect(e["estimate"], s.lang).lstrip("-\u2212"),
                    direction=t("kf_higher" if e["estimate"] >= 0 else "kf_lower", s.lang),
                    lo=pct_effect(e["conf_low"], s.lang), hi=pct_effect(e["conf_high"], s.lang),
                    sig=t("kf_sig" if e["p_value"] < 0.05 else "kf_not_sig", s.lang))
@@ -332,3 +336,36 @@ def test_the_pdf_says_what_the_html_says(syntheses, tmp_path):
         body = checks.report_typst(s.notebook, tmp_path)
         assert checks.typst_layout_problems(body) == [], s.lang
         assert body.count("table.header(") == 3  # the two effects tables and the attainment table
+
+
+def test_sections_payload_and_the_bootstrap(syntheses):
+    """Every section's heading; the pooled interval from the wild cluster bootstrap (Webb weights), which ran, and
+    contains the estimate; a payload for the national unit with an entry for each of the 63 provinces."""
+    for s in _each(syntheses):
+        for key in ("national_title", "kf_heading", "forest_heading", "attainment_heading", "pooled_heading",
+                    "forest_units_heading"):
+            assert _norm(t(key, s.lang)) in s.text, (s.lang, key)
+        p, wild = s.payload, s.payload["wild_bootstrap"]
+        assert p["unit"] == "national" and len(p["province_effects"]) == 63
+        assert wild and p["effect"]["interval"] == "wild_cluster_bootstrap"
+        assert wild["conf_low"] <= p["effect"]["estimate"] <= wild["conf_high"]
+        pooled = s.under("pooled_heading", "paragraphs")[0]
+        assert _norm(t("interval_wild", s.lang)) in pooled and "Webb" in pooled, (s.lang, pooled)
+
+
+def test_the_pdf_has_its_title_once_and_no_half_empty_page(syntheses):
+    """The title on the title page only (not again at the top of page 2); the forest plot of 63 provinces, which does
+    not fit below the key findings, floats to the next page and the effects table fills page 2: no page between
+    the title page and the last is more than a quarter empty."""
+    checks = _render_typst_checks()
+    for s in _each(syntheses):
+        title = _norm(t("national_title", s.lang))
+        assert title in _norm(s.pdf_pages[0]), s.lang
+        assert sum(_norm(p).count(title) for p in s.pdf_pages) == 1, s.lang
+        words = checks.page_words(s.pdf_path)
+        assert len(words) >= 4
+        fill = [max(y for y, _ in page) for page in words[1:-1]]
+        assert min(fill) >= 0.75, (s.lang, fill)
+        word = "Hình" if s.lang == "vi" else "Figure"
+        assert f"{word} 1:" not in s.pdf_pages[1] and f"{word} 1:" in s.pdf_pages[2]  # the forest plot on page 3
+        assert _norm(t("kf_heading", s.lang)) in _norm(s.pdf_pages[1])
