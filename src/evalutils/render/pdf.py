@@ -101,13 +101,13 @@ _TEMPLATE = r"""
 #: A figure that does not fit in what is left of its page, when that is at least a quarter of the text's height,
 #: floats to the top of the next page and the text after it fills the rest of this page (the forest plot of 63
 #: provinces, 21 cm, after the key findings would otherwise leave half a page blank). Where the figure stands in
-#: the flow is a marker put there before it (``here()`` inside a figure's show rule is the figure's own place,
-#: which moves with the float); a figure that fits, or that leaves less than a quarter page, stays where it is.
+#: the flow is the marker put there just before it (the last one before the figure in the document's order;
+#: ``here()`` inside a figure's show rule is the figure's own place, which moves with the float); a figure that
+#: fits, or that leaves less than a quarter page, stays where it is.
 _FLOAT_RULE = r"""#show figure.where(kind: image): it => {{
   [#metadata("figure") <evalutils-figure>]
   context {{
-    let n = counter(figure.where(kind: image)).get().first()
-    let y = query(<evalutils-figure>).at(n - 1).location().position().y
+    let y = query(selector(<evalutils-figure>).before(here())).last().location().position().y
     let text-height = page.height - {margin_y}cm * 2
     let room = page.height - {margin_y}cm - y
     let tall = measure(it, width: {width}cm).height
