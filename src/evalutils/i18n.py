@@ -55,12 +55,30 @@ MESSAGES: dict[str, dict[str, str]] = {
               "(params/provinces/{slug}.yml).",
     },
     "scorecard_heading": {"vi": "Bảng theo dõi chỉ tiêu", "en": "Targets scorecard"},
+    "scorecard_chart_caption": {
+        "vi": "Mức thực hiện của từng chỉ tiêu so với mục tiêu (1 = đạt mục tiêu; chỉ tiêu đặt cho từng năm: tỷ lệ "
+              "số năm đạt), kèm kết quả đánh giá ghi bằng chữ bên cạnh mỗi thanh.",
+        "en": "How far each target has got towards its goal (1 = goal reached; a target set for every year: the share "
+              "of years that met it), with its status in words beside each bar.",
+    },
     "trend_heading": {"vi": "Năng suất lao động", "en": "Labour productivity"},
     "trend_caption": {
-        "vi": "Giá trị tăng thêm thực tế bình quân một lao động (triệu đồng, giá so sánh năm 2015) của các doanh nghiệp "
-              "trong mẫu: {province} so với cả nước.",
-        "en": "Real value added per worker (million VND, 2015 prices) of the enterprises in the sample: {province} "
-              "against the whole country.",
+        "vi": "Giá trị tăng thêm thực tế bình quân một lao động (triệu đồng, giá so sánh năm 2015) của mọi doanh "
+              "nghiệp trong dữ liệu bảng doanh nghiệp: {province} so với cả nước.",
+        "en": "Real value added per worker (million VND, 2015 prices) of all the enterprises in the enterprise panel: "
+              "{province} against the whole country.",
+    },
+    "scope_whole_panel": {
+        "vi": "Phần này tính trên mọi doanh nghiệp trong dữ liệu bảng doanh nghiệp của tỉnh; tác động của hỗ trợ ở "
+              "phần sau chỉ ước lượng trên một phần trong số đó ({sample}).",
+        "en": "This section covers every enterprise in the province's enterprise panel; the effects of support "
+              "further on are estimated on part of them only ({sample}).",
+    },
+    "scope_ga": {
+        "vi": "Như xu hướng ở trên, phần này tính trên mọi doanh nghiệp, không chỉ các doanh nghiệp dùng để ước lượng "
+              "tác động ({sample}).",
+        "en": "Like the trend above, it covers all the enterprises, not only those the effects are estimated on "
+              "({sample}).",
     },
     "trend_target_line": {
         "vi": "Đường chấm: tăng {rate}%/năm từ {base_year}, theo chỉ tiêu tăng năng suất lao động {goal}/năm trong "
@@ -112,20 +130,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     "kf_method_imputation": {"vi": "điền khuyết Borusyak–Jaravel–Spiess", "en": "Borusyak–Jaravel–Spiess imputation"},
     "kf_lower": {"vi": "thấp hơn", "en": "lower"},
     "kf_lp_panel": {
-        "vi": "Năng suất lao động của các doanh nghiệp trong mẫu (giá trị tăng thêm thực tế trên một lao động, giá so "
-              "sánh năm 2015) tăng bình quân {g}%/năm giai đoạn {y0}–{y1}.",
-        "en": "Labour productivity of the enterprises in the sample (real value added per worker, 2015 prices) grew "
-              "{g}% a year on average in {y0}–{y1}.",
+        "vi": "Năng suất lao động của mọi doanh nghiệp trong dữ liệu bảng doanh nghiệp (giá trị tăng thêm thực tế "
+              "trên một lao động, giá so sánh năm 2015) tăng bình quân {g}%/năm giai đoạn {y0}–{y1}.",
+        "en": "Labour productivity of all the enterprises in the enterprise panel (real value added per worker, 2015 "
+              "prices) grew {g}% a year on average in {y0}–{y1}.",
     },
     "kf_lp_target": {
         "vi": "Chỉ tiêu của kế hoạch tỉnh {src} là tăng năng suất lao động {goal}/năm; theo số liệu theo dõi do tỉnh "
               "báo cáo, bình quân {years} đạt {returns}%/năm, nên bảng theo dõi chỉ tiêu đánh giá là {status}. Hai "
-              "con số khác nhau vì số liệu theo dõi là con số tỉnh báo cáo cho toàn nền kinh tế của tỉnh, còn số "
-              "liệu doanh nghiệp chỉ gồm các doanh nghiệp trong mẫu, theo giá so sánh.",
+              "con số khác nhau vì số liệu theo dõi là con số tỉnh báo cáo cho toàn nền kinh tế của tỉnh, còn dữ "
+              "liệu bảng doanh nghiệp chỉ gồm các doanh nghiệp, theo giá so sánh.",
         "en": "The province's plan {src} targets labour-productivity growth of {goal} a year; its monitoring returns "
               "report {returns}% a year on average over {years}, so the scorecard has it as {status}. The two figures "
               "differ because the returns are the figure the province reports for its whole economy, while the "
-              "enterprise data cover only the enterprises in the sample, at constant prices.",
+              "enterprise panel covers enterprises only, at constant prices.",
     },
     "kf_sig": {
         "vi": "có ý nghĩa thống kê ở mức 5%",
@@ -185,21 +203,25 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ga_tfp": {"vi": "Đóng góp của TFP", "en": "TFP contribution"},
     "ga_tfp_share": {"vi": "Tỷ trọng đóng góp của TFP", "en": "TFP's share of growth"},
     "ga_text": {
-        "vi": "Tăng trưởng {start}–{end} của khu vực doanh nghiệp trong mẫu ({n0} doanh nghiệp năm {start}, {n1} năm {end}); "
+        "vi": "Tăng trưởng {start}–{end} của mọi doanh nghiệp trong dữ liệu bảng doanh nghiệp ({n0} doanh nghiệp "
+              "năm {start}, {n1} năm {end}); "
               "hệ số co giãn ước lượng: vốn {bk}, lao động {bl}.",
-        "en": "Growth in {start}–{end} of the enterprises in the sample ({n0} firms in {start}, {n1} in {end}); "
+        "en": "Growth in {start}–{end} of all the enterprises in the enterprise panel ({n0} firms in {start}, {n1} "
+              "in {end}); "
               "estimated elasticities: capital {bk}, labour {bl}.",
     },
     "ga_target": {
         "vi": "Chỉ tiêu của kế hoạch {src}: TFP đóng góp {goal} tăng trưởng kinh tế của tỉnh. Số liệu theo dõi do "
-              "tỉnh báo cáo: {returns} (bình quân {years}; bảng theo dõi chỉ tiêu: {status}); các doanh nghiệp trong "
-              "mẫu: {share}. Hai con số đo khác nhau: số liệu theo dõi là con số tỉnh báo cáo cho toàn nền kinh tế "
-              "của tỉnh, bảng trên chỉ tính các doanh nghiệp trong mẫu, với hệ số co giãn ước lượng trên số liệu "
+              "tỉnh báo cáo: {returns} (bình quân {years}; bảng theo dõi chỉ tiêu: {status}); mọi doanh nghiệp trong "
+              "dữ liệu bảng doanh nghiệp: {share}. Hai con số đo khác nhau: số liệu theo dõi là con số tỉnh báo cáo "
+              "cho toàn nền kinh tế của tỉnh, bảng trên chỉ tính các doanh nghiệp trong dữ liệu bảng doanh nghiệp, "
+              "với hệ số co giãn ước lượng trên số liệu "
               "cả nước.",
         "en": "The plan's target {src}: TFP contributes {goal} of the province's economic growth. The province's "
-              "monitoring returns: {returns} (average of {years}; scorecard: {status}); the enterprises in the "
-              "sample: {share}. The two measure different things: the returns are the figure the province reports "
-              "for its whole economy, the table above covers only the enterprises in the sample, with elasticities "
+              "monitoring returns: {returns} (average of {years}; scorecard: {status}); all the enterprises in "
+              "the enterprise panel: {share}. The two measure different things: the returns are the figure the "
+              "province reports for its whole economy, the table above covers only the enterprises in the enterprise "
+              "panel, with elasticities "
               "estimated on the national data.",
     },
     "ga_intro": {
@@ -423,6 +445,24 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "sens_alt": {"vi": "Độ nhạy của tác động với vi phạm giả định xu hướng song song",
                  "en": "Sensitivity of the effect to violations of parallel trends"},
+    "sens_caption": {
+        "vi": "Độ nhạy của tác động bình quân tới {what} (phần trăm thay đổi) với vi phạm giả định xu hướng song song: "
+              "khoảng tin cậy thông thường ở bên trái, bên phải là các khoảng vẫn đúng khi xu hướng chênh nhau tới M̄ "
+              "lần mức trước hỗ trợ.",
+        "en": "Sensitivity of the average effect on {what} (percent change) to violations of parallel trends: the "
+              "usual confidence interval at the left, to the right the intervals that stay valid when trends diverge "
+              "up to M̄ times as much as before support.",
+    },
+    "sens_axis": {"vi": "Tác động bình quân tới {what} (thay đổi, %)", "en": "Average effect on {what} (change, %)"},
+    "es_caption": {
+        "vi": "Tác động của hỗ trợ tới {what} theo từng năm trước và sau khi bắt đầu được hỗ trợ, tính bằng phần trăm "
+              "thay đổi; thanh dọc là khoảng tin cậy.",
+        "en": "Effect of support on {what}, year by year before and after support began, as a percent change; the "
+              "vertical bars are confidence intervals.",
+    },
+    "es_axis": {"vi": "Tác động tới {what} (thay đổi, %)", "en": "Effect on {what} (change, %)"},
+    "es_what_log_va_per_worker": {"vi": "năng suất lao động", "en": "labour productivity"},
+    "es_what_log_tfp": {"vi": "TFP", "en": "TFP"},
     "sens_no_conclusion": {
         "vi": "Vì khoảng tin cậy này đã chứa giá trị 0, không có kết luận nào cần kiểm tra độ vững.",
         "en": "As that interval already includes zero, there is no conclusion whose robustness to test.",

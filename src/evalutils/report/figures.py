@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..effects import plot_event_study, plot_sensitivity
+from ..effects.plots import percent_change
 from ..evaluate import Evaluation
 from ..i18n import fmt_number, t
 from .context import ProvinceContext
@@ -111,11 +112,22 @@ def scorecard_figure(ctx: ProvinceContext):
     fig.tight_layout()
     data = pd.DataFrame(drawn, columns=["province", "target_id", "target", "status", "status_text", "progress",
                                         "progress_drawn"])
-    return figure_data(fig, "scorecard-chart", t("scorecard_heading", ctx.lang), data)
+    # a chart is not a table: its own caption, saying what it shows (the table's heading is the section's)
+    return _captioned(figure_data(fig, "scorecard-chart", t("scorecard_chart_caption", ctx.lang), data),
+                      t("scorecard_chart_caption", ctx.lang))
+
+
+def _outcome_words(ctx: ProvinceContext) -> tuple[str, str]:
+    """The outcome analysed, short (an axis) and in full (a caption), in the report's language."""
+    outcome = ctx.analysis.outcome
+    return t(f"es_what_{outcome}", ctx.lang), t(f"kf_what_{outcome}", ctx.lang)
 
 
 def effects_figure(ctx: ProvinceContext, evaluation: Evaluation):
-    """Event-study figure: Callaway–Sant'Anna dynamic effects and the imputation estimator; None if neither ran."""
+    """Event-study figure: Callaway–Sant'Anna dynamic effects and the imputation estimator; None if neither ran.
+
+    Drawn as the text reports effects, percent changes 100 (e^b − 1) of the log outcome, the axis naming the
+    outcome and the unit; the legend names each estimator in the report's language."""
     from matplotlib.figure import Figure
 
     if not evaluation.event_studies:
@@ -127,7 +139,10 @@ def effects_figure(ctx: ProvinceContext, evaluation: Evaluation):
         frames.append(f)
     fig = Figure(figsize=(7.5, 4.2), dpi=110)
     ax = fig.subplots()
-    plot_event_study(frames, ax=ax, lang=ctx.lang, labels=[es.label for es in evaluation.event_studies])
+    short, full = _outcome_words(ctx)
+    names = [t(f"kf_method_{es.estimator}", ctx.lang) for es in evaluation.event_studies]
+    plot_event_study(frames, ax=ax, lang=ctx.lang, labels=[n[:1].upper() + n[1:] for n in names],
+                     scale="percent", ylabel=t("es_axis", ctx.lang, what=short))
     localise_axes(fig, ctx.lang)
     fig.tight_layout()
     cols = ["event_time", "estimate", "conf_low", "conf_high"]
@@ -137,7 +152,11 @@ def effects_figure(ctx: ProvinceContext, evaluation: Evaluation):
                                                      level=1 - float(f.attrs["alpha"]))
                       for f in frames], ignore_index=True)[["estimator", *cols, "simultaneous_band", "level",
                                                             "reference"]]
-    return figure_data(fig, "event-study-chart", t("effect_heading", ctx.lang), data)
+    # what is drawn: the same estimates as percent changes (estimate, conf_low, conf_high stay in logs)
+    for col, src in (("change_pct", "estimate"), ("change_pct_low", "conf_low"), ("change_pct_high", "conf_high")):
+        data[col] = percent_change(data[src])
+    caption = t("es_caption", ctx.lang, what=full)
+    return _captioned(figure_data(fig, "event-study-chart", caption, data), caption)
 
 
 def sensitivity_figure(ctx: ProvinceContext, evaluation: Evaluation):
@@ -150,7 +169,8 @@ def sensitivity_figure(ctx: ProvinceContext, evaluation: Evaluation):
         return None
     fig = Figure(figsize=(7.5, 3.8), dpi=110)
     ax = fig.subplots()
-    plot_sensitivity(sens, ax=ax, lang=ctx.lang)
+    short, full = _outcome_words(ctx)
+    plot_sensitivity(sens, ax=ax, lang=ctx.lang, scale="percent", ylabel=t("sens_axis", ctx.lang, what=short))
     localise_axes(fig, ctx.lang)
     fig.tight_layout()
     lo, hi = sens.original
@@ -158,7 +178,17 @@ def sensitivity_figure(ctx: ProvinceContext, evaluation: Evaluation):
                       sens.intervals.rename(columns={"lb": "conf_low", "ub": "conf_high"})
                       [["M", "conf_low", "conf_high"]].assign(set="robust")], ignore_index=True)
     data["breakdown"] = sens.breakdown
-    return figure_data(fig, "sensitivity-chart", t("sens_alt", ctx.lang), data)
+    for col, src in (("change_pct_low", "conf_low"), ("change_pct_high", "conf_high")):
+        data[col] = percent_change(data[src])
+    caption = t("sens_caption", ctx.lang, what=full)
+    return _captioned(figure_data(fig, "sensitivity-chart", caption, data), caption)
+
+
+def _captioned(fig, caption: str):
+    """Keep the caption the figure's exhibit records on the figure: :func:`figure_html` shows that one, so the
+    page's caption, the alternative text and the data's caption are the same words."""
+    fig.evalutils_caption = caption
+    return fig
 
 
 def figure_png(fig) -> bytes:
@@ -169,7 +199,11 @@ def figure_png(fig) -> bytes:
 
 
 def figure_html(fig, alt: str) -> str:
-    """The figure as an embedded PNG with alternative text (screen readers; the PDF route reads it too)."""
+    """The figure as an embedded PNG with alternative text (screen readers; the PDF route reads it too) and caption.
+
+    A figure of this module that carries its own caption (the scorecard chart, the event study, the sensitivity
+    figure) is shown with it; ``alt`` is the text of any other figure."""
+    alt = getattr(fig, "evalutils_caption", None) or alt
     return render("figure.html.j2", alt=alt, data=base64.b64encode(figure_png(fig)).decode("ascii"),
                   exhibit=getattr(fig, "evalutils_exhibit", None))
 

@@ -14,6 +14,7 @@ from ..findings import plan_target
 from ..formatting import count_text
 from ..exhibits import shown_table
 from ..html import render
+from .methods import sample_text
 
 SIZE_CLASSES = [(1, 9, "1–9"), (10, 49, "10–49"), (50, 199, "50–199"), (200, np.inf, "200+")]
 
@@ -49,13 +50,20 @@ def trend_html(ctx: ProvinceContext, trend: pd.DataFrame) -> str:
     if trend["suppressed"].any():
         years = ", ".join(str(y) for y in trend.loc[trend["suppressed"], "year"])
         suppressed = f"{years}: {t('suppressed', ctx.lang, k=ctx.k)}"
-    caption = t("trend_caption", ctx.lang, province=ctx.name_vi)
+    caption = t("trend_caption", ctx.lang, province=ctx.name_vi) + scope_text(ctx, "scope_whole_panel")
     target = plan_target(ctx, "labour_productivity_growth")
     if target is not None:  # only a target of the province's own plan is drawn (issue 14, item 1)
         caption += " " + t("trend_target_line", ctx.lang, base_year=ctx.defaults.plan_period[0] - 1,
                            rate=fmt_number(target.rate, ctx.lang, 0 if float(target.rate).is_integer() else 1),
                            goal=target.goal_text(ctx.lang), src=target.source_mark)
     return render("trend.html.j2", heading=t("trend_heading", ctx.lang), caption=caption, suppressed=suppressed)
+
+
+def scope_text(ctx: ProvinceContext, key: str) -> str:
+    """Under a sample restriction (``analysis.sample``), the sentence saying that this section covers every firm of
+    the enterprise panel while the effects use only the firms kept (named in words); empty without one."""
+    a = ctx.analysis
+    return " " + t(key, ctx.lang, sample=sample_text(a, ctx.lang)) if a.sample.restricted else ""
 
 
 def landscape_table(ctx: ProvinceContext) -> pd.DataFrame:
@@ -114,7 +122,7 @@ def tfp_html(ctx: ProvinceContext, trend: pd.DataFrame) -> str:
 
 
 def growth_accounting_result(ctx: ProvinceContext) -> pd.Series | None:
-    """The plan period's growth accounting row of the enterprises in the sample (None when it cannot be computed
+    """The plan period's growth accounting row of all the enterprises in the panel (None when it cannot be computed
     or is built from fewer than k firms); computed once per report (the key findings and payload read it too)."""
     row, _ = _growth_accounting(ctx)
     return row
@@ -174,7 +182,7 @@ def growth_accounting_html(ctx: ProvinceContext) -> str:
           bk=fmt_number(model["capital"], lang, 3), bl=fmt_number(model["labour"], lang, 3)),
         t("ga_growth", lang, start=start, end=end, pct=fmt_number(100 * (np.exp(r["output_growth"]) - 1), lang, 1),
           lp=lp(r["output_growth"])),
-    ])
+    ]) + scope_text(ctx, "scope_ga")
     if target is not None:
         returns = "—" if target.observed is None else fmt_number(target.observed, lang, 1) + "%"
         text += " " + t("ga_target", lang, goal=target.goal_text(lang), src=target.source_mark, returns=returns,
