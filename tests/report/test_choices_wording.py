@@ -10,6 +10,9 @@ describes the method or the effects table is checked to name what was used, and 
 * **B** (Hồ Chí Minh City, SMEs: about 230 supported firms): TWFE alone, not-yet-supported comparison group, covariates, SMEs only: no imputation anywhere, no
   "never-supported" comparison group, the table is said to hold TWFE only, the sample and the controls TWFE uses
   are named in words (no code identifiers in Vietnamese), the negative-weight count is in the appendix only;
+* the trend and growth-accounting text say they cover every firm of the enterprise panel, and under B's sample
+  restriction that the effects use only the firms kept (never "the enterprises in the sample" for all of them);
+  the figures' captions follow the outcome analysed (A: TFP) and the scorecard chart is not captioned as a table;
 * **C** (Nam Định, default choices, too few supported firms for an estimate): why no effect is estimated is said
   in the key findings and the effects section only (not again under effects by type, in the limitations or the
   appendix), and no paragraph of any report is printed twice.
@@ -145,6 +148,20 @@ def test_imputation_on_tfp_clustered_by_sector_names_only_what_was_used(built, l
     assert _tr("kf_method_imputation", lang) in first and _tr("kf_what_log_tfp", lang) in first
     assert "Callaway" not in first
     assert _tr("lim_selection_all_firms", lang) not in r.text  # no sample restriction
+    # which firms the trend and growth accounting cover: all the panel's, and no restriction to tell apart
+    trend = r.section("trend_heading")
+    assert ("all the enterprises in the enterprise panel" if lang == "en"
+            else "mọi doanh nghiệp trong dữ liệu bảng doanh nghiệp") in trend
+    for key in ("scope_whole_panel", "scope_ga"):
+        assert _tr(key, lang, sample="§").split("§")[0] not in r.text
+    # the figures' captions: what each shows, on the outcome analysed (TFP), the scorecard chart not as a table
+    captions = {e["id"]: e["caption"] for e in r.payload["exhibits"]}
+    what = _tr("kf_what_log_tfp", lang)
+    assert captions["event-study-chart"] == _tr("es_caption", lang, what=what) in effects
+    if "sensitivity-chart" in captions:
+        assert captions["sensitivity-chart"] == _tr("sens_caption", lang, what=what) in r.text
+    assert captions["scorecard-chart"] == _tr("scorecard_chart_caption", lang) in r.text
+    assert captions["scorecard-chart"] != captions["scorecard-table"]
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -161,6 +178,12 @@ def test_twfe_alone_on_smes_with_controls_names_only_what_was_used(built, lang):
     assert _tr("effects_control_any", lang) in effects  # TWFE compares with every firm not (yet) supported
     sample = "size class: micro, small, medium" if lang == "en" else "quy mô: siêu nhỏ, nhỏ, vừa"
     assert sample in effects
+    # the trend and the growth accounting cover every firm of the panel, the effects only the SMEs: the text says so
+    trend = r.section("trend_heading")
+    assert _tr("scope_whole_panel", lang, sample=sample) in trend
+    assert r.payload["findings"]["growth_accounting"] is not None
+    assert _tr("scope_ga", lang, sample=sample) in trend
+    assert ("enterprises in the sample" if lang == "en" else "doanh nghiệp trong mẫu") not in r.text
     appendix = " ".join(r.list_items("methods_heading"))
     assert sample in appendix
     # the selection limitation reads the balance table of all the province's firms, and says so

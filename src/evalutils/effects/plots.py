@@ -55,6 +55,15 @@ def _wrap(label: str, width: int = 44) -> str:
     return label if cut <= 0 else label[:cut] + "\n" + label[cut + 1:]
 
 
+def _legend(ax, *, above: bool) -> None:
+    """The legend above the plot, where it covers no interval (long labels in words; "best" inside the axes when a
+    title takes that room)."""
+    if above:
+        ax.legend(frameon=False, fontsize=8, loc="lower left", bbox_to_anchor=(0.0, 1.01), borderaxespad=0.0)
+    else:
+        ax.legend(frameon=False, fontsize=8, loc="best")
+
+
 def _event_frame(result: Any) -> tuple[pd.DataFrame, str, float, bool]:
     """Return (frame with event_time, estimate, conf_low, conf_high, reference), label, alpha, band."""
     from .did import AggregateResult
@@ -163,7 +172,7 @@ def plot_event_study(
         ax.set_title(title)
     ax.spines[["top", "right"]].set_visible(False)
     ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
-    ax.legend(frameon=False, fontsize=8, loc="best")
+    _legend(ax, above=not title)
     return ax
 
 
@@ -260,5 +269,5 @@ def plot_sensitivity(
     if title:
         ax.set_title(title)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(frameon=False, fontsize=8, loc="best")
+    _legend(ax, above=not title)
     return ax
