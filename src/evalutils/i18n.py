@@ -446,10 +446,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "sens_alt": {"vi": "Độ nhạy của tác động với vi phạm giả định xu hướng song song",
                  "en": "Sensitivity of the effect to violations of parallel trends"},
     "sens_caption": {
-        "vi": "Độ nhạy của tác động bình quân tới {what} (phần trăm thay đổi) với vi phạm giả định xu hướng song song: "
+        "vi": "Độ nhạy của tác động bình quân tới {what}, tính bằng phần trăm thay đổi, với vi phạm giả định xu hướng "
+              "song song: "
               "khoảng tin cậy thông thường ở bên trái, bên phải là các khoảng vẫn đúng khi xu hướng chênh nhau tới M̄ "
               "lần mức trước hỗ trợ.",
-        "en": "Sensitivity of the average effect on {what} (percent change) to violations of parallel trends: the "
+        "en": "Sensitivity of the average effect on {what}, as a percent change, to violations of parallel trends: the "
               "usual confidence interval at the left, to the right the intervals that stay valid when trends diverge "
               "up to M̄ times as much as before support.",
     },
