@@ -44,19 +44,21 @@ def figure_map(notebook: str | Path = DEFAULT_NOTEBOOK) -> list[Provenance]:
     """Every call of ``report.<function>`` (or ``national.<function>``) in the notebook's code cells, in order,
     with where the function is defined."""
     import importlib
+    import json
 
-    import nbformat
-
-    nb = nbformat.read(str(notebook), as_version=4)
+    # the notebook's JSON read directly: nbformat would import jsonschema and its grammars (about 3 s, paid by
+    # every `evalutils run` that refreshes the site, even when nothing else is to be done)
+    cells = json.loads(Path(notebook).read_text(encoding="utf-8")).get("cells", [])
     out, seen = [], set()
-    for i, cell in enumerate(nb.cells, start=1):
-        if cell.cell_type != "code":
+    for i, cell in enumerate(cells, start=1):
+        if cell.get("cell_type") != "code":
             continue
-        tags = cell.metadata.get("tags", [])
+        tags = cell.get("metadata", {}).get("tags", [])
         if "parameters" in tags:
             continue
+        source = cell.get("source", "")
         try:
-            tree = ast.parse(cell.source)
+            tree = ast.parse(source if isinstance(source, str) else "".join(source))
         except SyntaxError:
             continue  # a cell with IPython magics: nothing to map
         calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
