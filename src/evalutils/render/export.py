@@ -1,5 +1,7 @@
 """What the report's HTML export needs besides the notebook: the self-contained template, the document's
-language and title, and a first navigation bar (the website build replaces it with a fuller one).
+language and title, and the place where the website build puts its navigation bar (home, other language,
+previous/next). The report as the run writes it links to no other file: which reports and which site exist is
+known only when the site is built (a run may build one language, or fail one report, or have no --site).
 
 Everything is read from the executed notebook's papermill parameters (``lang``, ``province``, ``geography``),
 so the HTML of a Vietnamese report declares ``lang="vi"`` and its browser title is "‹Province› — ‹report title›".
@@ -18,8 +20,7 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "export_template"
 TEMPLATE_NAME = "evalutils_report"
 
 _NATIONAL_NAME = {"vi": "Toàn quốc", "en": "Viet Nam"}
-_NAV = {"vi": {"label": "Điều hướng báo cáo", "index": "Trang chủ", "other": "English"},
-        "en": {"label": "Report navigation", "index": "Home", "other": "Tiếng Việt"}}
+_LANGS = ("vi", "en")
 
 
 @lru_cache(maxsize=4)
@@ -43,17 +44,10 @@ def report_title(slug: str, geography: str, lang: str) -> str:
 
 
 def export_settings(nb) -> dict:
-    """``{"lang", "title", "nav"}`` for the export template, from the notebook's papermill parameters."""
+    """``{"lang", "title", "nav"}`` for the export template, from the notebook's papermill parameters; ``nav`` is
+    None: the site build inserts the navigation where the template marks its place."""
     params = (nb.metadata.get("papermill") or {}).get("parameters") or {}
-    lang = params.get("lang") if params.get("lang") in _NAV else "en"
+    lang = params.get("lang") if params.get("lang") in _LANGS else "en"
     slug = str(params.get("province") or NATIONAL)
     geography = str(params.get("geography") or (NATIONAL if slug == NATIONAL else "pre2025"))
-    other = "en" if lang == "vi" else "vi"
-    sub = "units-2025/" if geography == "2025" else ""
-    up = "../" * (1 + sub.count("/"))
-    name = f"{slug}.html" if slug.replace("-", "").isalnum() and slug == slug.lower() else None
-    links = [{"href": f"{up}site/{lang}/index.html", "text": _NAV[lang]["index"], "hreflang": None}]
-    if name:
-        links.append({"href": f"{up}{other}/{sub}{name}", "text": _NAV[lang]["other"], "hreflang": other})
-    return {"lang": lang, "title": report_title(slug, geography, lang),
-            "nav": {"label": _NAV[lang]["label"], "links": links}}
+    return {"lang": lang, "title": report_title(slug, geography, lang), "nav": None}
