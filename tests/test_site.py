@@ -8,6 +8,7 @@ import csv
 import functools
 import http.server
 import json
+import math
 import re
 import subprocess
 import threading
@@ -92,8 +93,12 @@ def check_pages(built):
         index = (site / lang / "index.html").read_text(encoding="utf-8")
         assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp;" in index  # escaped, shown as text
         assert "SYNTHETIC" in index or "TỔNG HỢP" in index
-        # headline figures: the effect with its interval and targets met / total
-        assert f'{r["effect"]["estimate"]:.3f} [-1.000, 2.000]' in index
+        # headline figures: the effect with its interval as percent changes, as the reports print them (decimal
+        # comma and ";" between the ends in Vietnamese), and targets met / total
+        pct = lambda x: (f"{100 * (math.exp(x) - 1):.1f}".replace(".", "," if lang == "vi" else ".")  # noqa: E731
+                         .replace("-", "\u2212") + "%")
+        sep = ";" if lang == "vi" else ","
+        assert f'{pct(r["effect"]["estimate"])} [{pct(-1.0)}{sep} {pct(2.0)}]' in index, lang
         assert f'1 / {r["n_targets"]}' in index
         assert 'href="khanh-hoa.html"' in index
     vi = (site / "vi" / "index.html").read_text(encoding="utf-8")

@@ -43,6 +43,7 @@ from . import search
 from .api import place_api_docs
 from .figures import figure_rows, notebook_label
 from .markers import SITE_KIND, SITE_MARKER, read_marker, remove_stale
+from ..report.formatting import pct_effect
 from .model import (GEOGRAPHIES, Unit, collect_units, effect_method, effect_of, mde_of, neighbours, rel,
                     targets_of)
 from .strings import LANGS, STRINGS, s
@@ -68,6 +69,17 @@ def _num(x, digits: int = 3) -> str:
     return "–" if x is None or (isinstance(x, float) and not math.isfinite(x)) else f"{x:.{digits}f}"
 
 
+def _pct(x, lang: str) -> str:
+    """An effect in log points as the reports print it: the percent change 100 (e^x - 1), decimal comma in
+    Vietnamese, minus sign U+2212 (the overview CSV keeps the log points)."""
+    return "–" if x is None or (isinstance(x, float) and not math.isfinite(x)) else pct_effect(float(x), lang)
+
+
+def _interval_text(eff: dict, lang: str) -> str:
+    sep = ";" if lang == "vi" else ","  # a comma is the decimal mark in Vietnamese
+    return f"{_pct(eff.get('estimate'), lang)} [{_pct(eff.get('conf_low'), lang)}{sep} {_pct(eff.get('conf_high'), lang)}]"
+
+
 # ------------------------------------------------------------------ rows of the tables
 
 def _row(unit: Unit, lang: str, page: str) -> dict:
@@ -84,15 +96,14 @@ def _row(unit: Unit, lang: str, page: str) -> dict:
     return {
         "key": unit.key, "name": unit.name(lang), "order": unit.order,
         "fold": search.fold(f"{unit.name('vi')} {unit.name('en')} {unit.slug}"),
-        "effect": ({"estimate": eff.get("estimate"), "text": f"{_num(eff.get('estimate'))} "
-                                                           f"[{_num(eff.get('conf_low'))}, {_num(eff.get('conf_high'))}]"}
-                   if eff else None),
+        "effect": {"estimate": eff.get("estimate"), "text": _interval_text(eff, lang)} if eff else None,
         "effect_missing": (missing or s("not_estimated", lang)) if res else "–",
-        "method": effect_method(res) if eff else "",
-        "targets_text": "–" if tg is None else f"{tg[0]} / {tg[1]}",
+        "method": effect_method(res, lang) if eff else "",
+        # a province whose plans set no target has nothing to attain: "–", not "0 / 0"
+        "targets_text": "–" if not tg or not tg[1] else f"{tg[0]} / {tg[1]}",
         "attain": (tg[0] / tg[1]) if tg and tg[1] else None,
         "attain_sort": "" if not tg or not tg[1] else f"{tg[0] / tg[1]:.6f}",
-        "mde_text": _num(mde), "mde_sort": "" if mde is None else f"{mde:.6f}", "mde": mde,
+        "mde_text": _pct(mde, lang), "mde_sort": "" if mde is None else f"{mde:.6f}", "mde": mde,
         "supported": sup, "supported_text": "–" if sup is None else str(sup),
         "supported_sort": "" if sup is None else str(sup),
         "n_units": (res or {}).get("n_units_estimated", "–"),
@@ -149,14 +160,14 @@ def _bins(values: list[float | None], n: int = 5) -> tuple[list[int], list[tuple
     return out, bounds
 
 
-def _fmt(key: str, v: float | None) -> str:
+def _fmt(key: str, v: float | None, lang: str) -> str:
     if v is None:
         return "–"
     if key == "attain":
         return f"{100 * v:.0f}%"
     if key == "supported":
         return f"{v:.0f}"
-    return f"{v:.3f}"
+    return _pct(v, lang)  # effect, minimum detectable effect: percent changes as in the reports
 
 
 def _geo_group(geo: str, units: list[Unit], lang: str, page: str) -> dict:
@@ -176,16 +187,16 @@ def _geo_group(geo: str, units: list[Unit], lang: str, page: str) -> dict:
     bins, legends = {}, {}
     for key, vals in values.items():
         bins[key], bounds = _bins(vals)
-        legends[key] = [{"bin": i + 1, "text": f"{_fmt(key, lo)} – {_fmt(key, hi)}"} for i, (lo, hi) in
+        legends[key] = [{"bin": i + 1, "text": f"{_fmt(key, lo, lang)} – {_fmt(key, hi, lang)}"} for i, (lo, hi) in
                         enumerate(bounds)] if len(bounds) > 1 else (
-            [{"bin": 3, "text": _fmt(key, bounds[0][0])}] if bounds else [])
+            [{"bin": 3, "text": _fmt(key, bounds[0][0], lang)}] if bounds else [])
         legends[key].append({"bin": 0, "text": s("no_value", lang)})
     tiles = []
     for i, slug in enumerate(slugs):
         unit, r = by_slug.get(slug, (None, None))
         name = unit.name(lang) if unit else _name(table, slug, lang)
         row, col = tiles_at[slug]
-        vals = {k: _fmt(k, values[k][i]) for k in values}
+        vals = {k: _fmt(k, values[k][i], lang) for k in values}
         tiles.append({"name": name, "row": row + 1, "col": col + 1, "href": r["href"] if r else None,
                       "bins": {k: bins[k][i] for k in values}, "vals": vals,
                       "label": f"{name}: {vals['attain']}"})
@@ -311,7 +322,7 @@ def overview_csv(units: list[Unit], geo: str) -> str:
         tg = targets_of(res)
         w.writerow([geo, u.slug, u.name("vi"), u.name("en"), tg[0] if tg else "", tg[1] if tg else "",
                     _csvnum(eff.get("estimate")), _csvnum(eff.get("conf_low")), _csvnum(eff.get("conf_high")),
-                    effect_method(res) if eff else "", _csvnum(mde_of(res)), (res or {}).get("n_supported", ""),
+                    effect_method(res, "en") if eff else "", _csvnum(mde_of(res)), (res or {}).get("n_supported", ""),
                     u.reports["vi"].html if "vi" in u.reports else "", u.reports["en"].html if "en" in u.reports
                     else ""])
     return buf.getvalue()

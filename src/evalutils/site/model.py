@@ -135,17 +135,20 @@ def targets_of(res: dict | None) -> tuple[int, int] | None:
     return int((res.get("target_status_counts") or {}).get(STATUS_MET, 0)), int(res.get("n_targets") or 0)
 
 
-METHOD_LABELS = {"twfe": "TWFE", "callaway_santanna": "Callaway–Sant'Anna", "imputation": "imputation",
-                 "sun_abraham": "Sun–Abraham"}
+#: the estimators' short names in the overview table, in the page's language (docs/glossary.md)
+METHOD_LABELS = {"twfe": {"vi": "TWFE", "en": "TWFE"},
+                 "callaway_santanna": {"vi": "Callaway–Sant'Anna", "en": "Callaway–Sant'Anna"},
+                 "imputation": {"vi": "điền khuyết (BJS)", "en": "imputation (BJS)"},
+                 "sun_abraham": {"vi": "Sun–Abraham", "en": "Sun–Abraham"}}
 
 
-def effect_method(res: dict | None) -> str:
-    """Which estimator the headline effect is: named in the payload, or the entry of ``effects`` it equals."""
+def effect_method(res: dict | None, lang: str = "en") -> str:
+    """Which estimator the headline effect is, by its short name in ``lang``: the payload's ``estimator``, or the
+    entry of ``effects`` it equals; else the payload's own description."""
     eff = effect_of(res) or {}
-    for key in ("method", "estimator"):
-        if eff.get(key):
-            return METHOD_LABELS.get(str(eff[key]), str(eff[key]))
-    for name, other in ((res or {}).get("effects") or {}).items():
-        if other == eff:
-            return METHOD_LABELS.get(name, name)
-    return ""
+    name = eff.get("estimator")
+    if not name:
+        name = next((n for n, other in ((res or {}).get("effects") or {}).items() if other == eff), None)
+    if name in METHOD_LABELS:
+        return METHOD_LABELS[name].get(lang, METHOD_LABELS[name]["en"])
+    return str(name or eff.get("method") or "")
