@@ -124,7 +124,7 @@ def check_pages(built):
         re.findall(r'<a href="(?!#|https?:)[^"]+', raw)[:5]
     assert "require.js" not in raw and "mathjax" not in raw.lower() and "cdn" not in raw.lower()
     # the data: overview CSV and the results JSON of each report
-    rows = list(csv.DictReader((site / "data" / "overview-pre2025.csv").open(encoding="utf-8")))
+    rows = list(csv.DictReader((site / "data" / "overview-pre2025.csv").open(encoding="utf-8-sig")))
     assert [x["slug"] for x in rows] == ["khanh-hoa", "bac-lieu"]
     bl = rows[1]
     assert bl["name_vi"] == "Bạc Liêu" and float(bl["effect_estimate"]) == pytest.approx(r["effect"]["estimate"])

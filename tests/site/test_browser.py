@@ -130,7 +130,7 @@ def check_overview_csv_link_map_and_sorting(site, browser):
         csv_href = browser.run("document.querySelector('a[href$=\".csv\"]').href")
         with urllib.request.urlopen(csv_href, timeout=10) as resp:
             assert resp.status == 200
-            rows = list(csv.DictReader(io.StringIO(resp.read().decode("utf-8"))))
+            rows = list(csv.DictReader(io.StringIO(resp.read().decode("utf-8-sig"))))
         assert [r["slug"] for r in rows] == ["bac-lieu", "ca-mau"]
         shown = browser.run("[...document.querySelectorAll('#t-pre2025 tbody tr')].map(r => "
                             "r.cells[r.cells.length - 2].textContent)")
@@ -177,7 +177,7 @@ _EXHIBITS_JS = """[...document.querySelectorAll('table, figure')].map(el => {
 def _get(url: str) -> str:
     with urllib.request.urlopen(url, timeout=10) as resp:
         assert resp.status == 200, url
-        return resp.read().decode("utf-8")
+        return resp.read().decode("utf-8-sig")  # the CSVs start with a byte-order mark (for Excel)
 
 
 def _same(csv_cell: str, value) -> bool:

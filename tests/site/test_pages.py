@@ -105,10 +105,12 @@ def test_both_geographies_both_languages(tmp_path):
             in unit
         # previous/next within the geography, in the official order (Hà Nội before Huế in units_2025.csv)
         assert 'href="ha-noi.html" rel="prev"' in unit
-    assert (site / "data" / "overview-2025.csv").read_text(encoding="utf-8").count("\n") == 3
+    assert (site / "data" / "overview-2025.csv").read_text(encoding="utf-8-sig").count("\n") == 3
+    # every CSV opens in Excel with its Vietnamese letters intact: UTF-8 with a byte-order mark
+    assert all(f.read_bytes().startswith(b"\xef\xbb\xbf") for f in (site / "data").rglob("*.csv"))
     assert json.loads((site / "data" / "vi" / "units-2025" / "hue.json").read_text(encoding="utf-8")) == res
     # the report's effect estimates as CSV, linked from its navigation bar; no targets listed, so no targets CSV
-    effects = (site / "data" / "en" / "da-nang-effects.csv").read_text(encoding="utf-8").splitlines()
+    effects = (site / "data" / "en" / "da-nang-effects.csv").read_text(encoding="utf-8-sig").splitlines()
     assert effects == ["estimator,estimate,std_error,conf_low,conf_high,p_value", "callaway_santanna,0.05,,-0.01,0.11,"]
     assert not (site / "data" / "en" / "da-nang-targets.csv").exists()
     assert 'href="../data/en/da-nang-effects.csv"' in (site / "en" / "da-nang.html").read_text(encoding="utf-8")
@@ -173,9 +175,9 @@ def test_data_of_each_figure_and_table_linked_right_under_it(tmp_path):
     assert sorted(p.name for p in (site / "data" / "vi").glob("bac-lieu-*.csv")) == [
         "bac-lieu-landscape-table.csv", "bac-lieu-productivity-chart.csv"]
     # the CSV holds what the page shows: cells as printed ("<3" stays "<3"), a suppressed year empty
-    table = (site / "data" / "vi" / "bac-lieu-landscape-table.csv").read_text(encoding="utf-8").splitlines()
+    table = (site / "data" / "vi" / "bac-lieu-landscape-table.csv").read_text(encoding="utf-8-sig").splitlines()
     assert table == ["Nhóm,Số doanh nghiệp", "Công nghiệp,23", "Nông nghiệp,<3"]
-    chart = (site / "data" / "vi" / "bac-lieu-productivity-chart.csv").read_text(encoding="utf-8").splitlines()
+    chart = (site / "data" / "vi" / "bac-lieu-productivity-chart.csv").read_text(encoding="utf-8-sig").splitlines()
     assert chart == ["year,province,suppressed", "2015,153.5,false", "2016,,true"]
     # the report under reports/ is left as the runner wrote it (opened alone, it links no data file)
     assert (reports / "vi" / "bac-lieu.html").read_text(encoding="utf-8") == page

@@ -419,7 +419,11 @@ def link_exhibits(document: str, links: dict[str, dict], *, json_href: str | Non
 
 def _write_text(path: Path, text: str) -> None:
     """Write ``text`` atomically, unless the file already holds it: renaming over an existing file makes the
-    file system flush it to disk (ext4), milliseconds per file, and a rebuild leaves most files as they were."""
+    file system flush it to disk (ext4), milliseconds per file, and a rebuild leaves most files as they were.
+    A CSV starts with a byte-order mark: Excel, which most readers will open it with, otherwise takes UTF-8 for the
+    Windows code page and garbles every Vietnamese letter."""
+    if path.suffix == ".csv" and not text.startswith("\ufeff"):
+        text = "\ufeff" + text
     try:
         if path.stat().st_size == len(text.encode("utf-8")) and path.read_text(encoding="utf-8") == text:
             return
