@@ -55,6 +55,22 @@ def merge_singletons(strata: np.ndarray) -> np.ndarray:
     return inv
 
 
+def _stratum_deviations(contrib: np.ndarray, strata: np.ndarray | None
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each cluster's contributions (clusters x K) minus its stratum's mean, the strata codes (singleton strata
+    merged) and the strata sizes."""
+    contrib = np.asarray(contrib, dtype=float)
+    if contrib.ndim == 1:
+        contrib = contrib[:, None]
+    G, K = contrib.shape
+    codes = np.zeros(G, dtype=np.int64) if strata is None else merge_singletons(np.asarray(strata))
+    S = int(codes.max()) + 1 if G else 0
+    n_s = np.bincount(codes, minlength=S).astype(float)
+    sums = np.zeros((S, K))
+    np.add.at(sums, codes, contrib)
+    return contrib - (sums / np.maximum(n_s, 1)[:, None])[codes], codes, n_s
+
+
 def stratified_variance(contrib: np.ndarray, strata: np.ndarray | None, *, scale: float = 1.0,
                         work: np.ndarray | None = None) -> StratifiedVariance:
     """Variance and df of ``scale * sum_c contrib_c`` (``contrib``: clusters x K) with strata codes per cluster.
@@ -66,17 +82,9 @@ def stratified_variance(contrib: np.ndarray, strata: np.ndarray | None, *, scale
     Imbens and Kolesár 2016 do): with two or three clusters in a stratum the estimated variances are
     so noisy that the plug-in df is biased down and the test too conservative.
     """
-    contrib = np.asarray(contrib, dtype=float)
-    if contrib.ndim == 1:
-        contrib = contrib[:, None]
-    G, K = contrib.shape
-    codes = np.zeros(G, dtype=np.int64) if strata is None else merge_singletons(np.asarray(strata))
-    S = int(codes.max()) + 1 if G else 0
-    n_s = np.bincount(codes, minlength=S).astype(float)
-    sums = np.zeros((S, K))
-    np.add.at(sums, codes, contrib)
-    means = sums / np.maximum(n_s, 1)[:, None]
-    dev = contrib - means[codes]
+    dev, codes, n_s = _stratum_deviations(contrib, strata)
+    G, K = dev.shape
+    S = len(n_s)
     ss = np.zeros((S, K))
     np.add.at(ss, codes, dev**2)
     ok = n_s > 1
@@ -101,16 +109,7 @@ def stratified_covariance(contrib: np.ndarray, strata: np.ndarray | None, *, sca
     """Covariance matrix (K x K) of ``scale * sum_c contrib_c`` for several estimates at once, the matrix form of
     :func:`stratified_variance`: ``sum_s n_s/(n_s - 1) sum_{c in s} (s_c - mean_s)(s_c - mean_s)'``. Its diagonal
     is ``stratified_variance(...).variance`` and ``l' V l`` is the stratified variance of ``contrib @ l``."""
-    contrib = np.asarray(contrib, dtype=float)
-    if contrib.ndim == 1:
-        contrib = contrib[:, None]
-    G, K = contrib.shape
-    codes = np.zeros(G, dtype=np.int64) if strata is None else merge_singletons(np.asarray(strata))
-    S = int(codes.max()) + 1 if G else 0
-    n_s = np.bincount(codes, minlength=S).astype(float)
-    sums = np.zeros((S, K))
-    np.add.at(sums, codes, contrib)
-    dev = contrib - (sums / np.maximum(n_s, 1)[:, None])[codes]
+    dev, codes, n_s = _stratum_deviations(contrib, strata)
     factor = np.where(n_s > 1, n_s / np.maximum(n_s - 1, 1), 0.0)[codes]
     V = (dev * factor[:, None]).T @ dev * scale**2
     return (V + V.T) / 2
