@@ -42,6 +42,7 @@ ESTIMATOR_NAMES: tuple[str, ...] = ("twfe", "callaway_santanna", "imputation")
 #: the keys a province's ``analysis:`` block and a run may set
 ANALYSIS_KEYS = ("outcome", "control_group", "covariates", "sample", "estimators", "anticipation", "base_period",
                  "n_boot", "cluster")
+#: fewest bootstrap draws accepted: with B draws a 5% test needs 0.05·(B + 1) whole (99, 199, 499, 999 …)
 MIN_BOOT = 99
 
 

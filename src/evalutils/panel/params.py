@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from ..errors import ParameterError
 from ..geography import resolve_province
 from .indicators import INDICATORS, Aggregation, allowed_units
-from .analysis import AnalysisFields, check_overrides
+from .analysis import MIN_BOOT, AnalysisFields, check_overrides
 
 Comparison = Literal["at_least", "more_than", "at_most", "between", "about"]
 Year = Annotated[int, Field(ge=1990, le=2050)]
@@ -35,8 +35,6 @@ Cluster = Literal["firm_id", "vsic_section"]
 #: seeds are whole numbers 0 … 2**32 − 1 (numpy accepts larger ones, but they are written to int64 fields,
 #: JSON manifests and other tools' 32-bit seeds)
 MAX_SEED = 2**32 - 1
-#: fewest bootstrap draws accepted: with B draws a 5% test needs 0.05·(B + 1) whole (99, 199, 499, 999 …)
-MIN_BOOT = 99
 
 
 class _Strict(BaseModel):
