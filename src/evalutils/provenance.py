@@ -40,6 +40,15 @@ class FileHasher:
         return self._cache[key]
 
 
+# one process (a report's kernel, a CLI run) reads and hashes each input file once, however many keys need it
+_PROCESS_HASHER = FileHasher()
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of ``path``'s contents, computed once per process while its size and modification time stay."""
+    return _PROCESS_HASHER(path)
+
+
 @lru_cache(maxsize=1)
 def code_hash() -> str:
     """Hash of the evalutils package source (every .py file, template and packaged resource) and its version."""

@@ -31,14 +31,15 @@ from .._processes import clean_context
 from ..atomic import atomic_write, atomic_write_text
 from ..productivity import estimate_production_function
 from ..panel.io import DataPaths, load_deflators, load_panel
-from ..provenance import code_hash
+from ..provenance import code_hash, file_sha256
 
 
 def files_digest(files: list[Path]) -> str:
+    """One hash of the files' names and contents (each file read once per process: :func:`file_sha256`)."""
     h = hashlib.sha256()
     for f in files:
         h.update(str(f.name).encode())
-        h.update(hashlib.sha256(f.read_bytes()).digest())
+        h.update(bytes.fromhex(file_sha256(f)))
     return h.hexdigest()
 
 

@@ -21,10 +21,11 @@ from .. import cache
 from ..evaluate import Estimate, content_key, estimate_from, evaluate_effects_cached
 from ..geography import provinces, units_2025
 from ..i18n import Lang, fmt_number, t
+from ..measures.aggregates import files_digest
 from ..measures.outcomes import outcome_panel
 from ..measures.targets import scorecard
 from ..panel.io import DataPaths, load_data_manifest, load_deflators, load_monitoring, load_panel, load_participation
-from ..provenance import FileHasher, code_hash
+from ..provenance import code_hash
 from ..panel.params import Defaults, load_defaults, load_province_params, province_params_path
 from . import exhibits
 from .formatting import count_text, localise_axes, pct_effect
@@ -70,13 +71,10 @@ class NationalContext:
         if not self.from_files:
             return content_key(self.panel, columns, {"kind": kind, **options})
         if self._inputs_digest is None:
-            paths, hasher = DataPaths(self.data_dir), FileHasher()
+            paths = DataPaths(self.data_dir)
             files = sorted(paths.panel.rglob("*.parquet")) if paths.panel.exists() else []
-            files += [p for p in (paths.participation, paths.deflators) if p.exists()]
-            h = hashlib.sha256()
-            for f in files:
-                h.update(str(f.relative_to(self.data_dir)).encode() + b"\0" + hasher(f).encode())
-            self._inputs_digest = h.hexdigest()
+            self._inputs_digest = files_digest(files + [p for p in (paths.participation, paths.deflators)
+                                                         if p.exists()])
         h = hashlib.sha256(b"national-estimates-v1")
         h.update(code_hash().encode())
         h.update(self._inputs_digest.encode())

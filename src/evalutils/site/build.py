@@ -65,10 +65,6 @@ def _env() -> Environment:
                        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
-def _num(x, digits: int = 3) -> str:
-    return "–" if x is None or (isinstance(x, float) and not math.isfinite(x)) else f"{x:.{digits}f}"
-
-
 def _pct(x, lang: str) -> str:
     """An effect in log points as the reports print it: the percent change 100 (e^x - 1), decimal comma in
     Vietnamese, minus sign U+2212 (the overview CSV keeps the log points)."""
