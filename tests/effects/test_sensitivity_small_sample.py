@@ -16,7 +16,7 @@ from scipy import stats
 from evalutils.effects import att_gt, event_study, event_study_vector, honest_did, sensitivity
 from evalutils.effects._smallsample import stratified_covariance, stratified_variance
 from evalutils.effects.montecarlo import Design, simulate_panel
-from evalutils.effects.sensitivity import _cs_event_weights, _FLCI, t_critical
+from evalutils.effects.sensitivity import _FLCI, t_critical
 from evalutils.errors import EstimationError
 
 from .conftest import simulate_staggered
@@ -114,7 +114,7 @@ def test_small_sample_covariance_matches_the_headline_inference(province_cs):
     agg = gu.aggregate("dynamic")
     times = agg.effects["event_time"].to_numpy()
     # the dynamic effects' cell weights are the aggregation's
-    L = _cs_event_weights(gu, times)
+    L = agg.cell_weights
     np.testing.assert_allclose(L.T @ gu.cells["att"].to_numpy(), agg.effects["estimate"], atol=1e-12)
     v = event_study_vector(gu, covariance="small_sample")
     assert v.df_of is not None

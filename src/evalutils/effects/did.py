@@ -195,6 +195,8 @@ class AggregateResult(OverallInference):
     # analytic clustered covariance of (overall, effects...) from ``influence`` (used by honest_did)
     vcov: np.ndarray | None = None
     base_period: str | None = None  # att_gt's base period: "varying" or "universal"
+    # cells x effects: each effect's weights on the group-time cells (``effects`` row order); None when no effects
+    cell_weights: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def tidy(self) -> pd.DataFrame:
         """First row is the overall ATT, then one row per event time / group / period.
@@ -593,7 +595,8 @@ class ATTGTResult:
             overall_se = float(o.std_error[0])
         if comps:
             cinf = np.column_stack([cc[2] for cc in comps])
-            ci = self._infer(cinf, salt * 100 + 1, np.column_stack([cc[3] for cc in comps]))
+            weights = np.column_stack([cc[3] for cc in comps])
+            ci = self._infer(cinf, salt * 100 + 1, weights)
             cest = np.array([cc[1] for cc in comps])
             effects = pd.DataFrame(
                 {
@@ -610,13 +613,14 @@ class ATTGTResult:
             effects = pd.DataFrame(columns=["estimate", "std_error", "conf_low", "conf_high"])
             crit = o.crit_pointwise
             allinf = oinf[:, None]
+            weights = None
         return AggregateResult(
             kind=kind, overall_estimate=overall, overall_std_error=overall_se,
             effects=effects, label=label, influence=allinf, n_obs=self.n_obs, n_units=self.n_units,
             n_clusters=self.n_clusters, alpha=self.alpha, bootstrapped=o.bootstrapped, crit_band=crit,
             method=f"{self.method}, {kind} aggregation", overall_df=overall_df, inference=self.inference,
             vcov=analytic_vcov(cluster_sums(allinf, self.cluster_codes, self.n_clusters), allinf.shape[0]),
-            base_period=self.base_period,
+            base_period=self.base_period, cell_weights=weights,
         )
 
     def _repr_html_(self) -> str:

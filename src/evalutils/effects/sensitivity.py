@@ -268,29 +268,13 @@ def _cs_stratified_covariance(gt: Any, agg: Any) -> np.ndarray:
     return stratified_covariance(pc, gt.strata, scale=1.0 / psi.shape[0])
 
 
-def _cs_event_weights(gt: Any, event_times: np.ndarray) -> np.ndarray:
-    """Cell weights (cells x event times) of the dynamic aggregation's effects: cohort-size shares among the
-    cells at each event time, as ``ATTGTResult.aggregate("dynamic")``."""
-    c = gt.cells
-    g = c["group"].to_numpy()
-    e = c["time"].to_numpy() - g
-    glist = np.unique(g)
-    pg_group = np.array([np.mean(gt.unit_group == gg) for gg in glist])
-    pg = pg_group[np.searchsorted(glist, g)]
-    L = np.zeros((len(c), len(event_times)))
-    for j, ee in enumerate(event_times):
-        k = e == ee
-        L[k, j] = pg[k] / pg[k].sum()
-    return L
-
-
 def _cs_df_function(gt: Any, agg: Any, times: np.ndarray) -> Callable[[np.ndarray], float]:
     """``w -> `` Welch–Satterthwaite df of ``w' betahat`` over the dynamic effects at ``times`` (working-model df,
     as the headline interval's)."""
     all_times = agg.effects["event_time"].to_numpy(dtype=int)
     cols = np.array([int(np.flatnonzero(all_times == t)[0]) for t in times])
     psi = np.asarray(agg.influence, dtype=float)[:, 1:][:, cols]
-    L = _cs_event_weights(gt, np.asarray(times))
+    L = agg.cell_weights[:, cols]  # the aggregation's own weights of each dynamic effect on the cells
 
     def df_of(w: np.ndarray) -> float:
         w = np.asarray(w, dtype=float)
