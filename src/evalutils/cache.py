@@ -98,6 +98,31 @@ def decode(data: Any) -> Any:
     raise ValueError("not a cache entry")
 
 
+def peek(cache_dir: str | Path | None, name: str, key: str, kind: type | tuple = object) -> Any:
+    """The result stored under ``name`` and ``key`` by :func:`cached`, or None (none, damaged, stale or not a
+    ``kind``); computes nothing."""
+    if cache_dir is None:
+        return None
+    found = _read(Path(cache_dir) / f"{name}-{key[:32]}.json", key, kind)
+    return None if found is _MISSING else found
+
+
+_MISSING = object()
+
+
+def _read(path: Path, key: str, kind: type | tuple) -> Any:
+    """The result in the entry at ``path`` when it is whole, made with ``key`` and a ``kind``; else _MISSING."""
+    try:
+        entry = json.loads(path.read_text(encoding="utf-8"))
+        if entry.get("format") == FORMAT_VERSION and entry.get("key") == key:
+            result = decode(entry["result"])
+            if isinstance(result, kind):
+                return result
+    except Exception:  # noqa: BLE001 - missing, damaged or foreign: computed again (and overwritten)
+        pass
+    return _MISSING
+
+
 def cached(cache_dir: str | Path | None, name: str, key: str, compute: Callable[[], T], kind: type | tuple = object) -> T:
     """``compute()``, or its result stored under ``<cache_dir>/<name>-<key[:32]>.json`` by an earlier call.
 
@@ -107,15 +132,9 @@ def cached(cache_dir: str | Path | None, name: str, key: str, compute: Callable[
         return compute()
     cache_dir = Path(cache_dir)
     path = cache_dir / f"{name}-{key[:32]}.json"
-    if path.is_file():
-        try:
-            entry = json.loads(path.read_text(encoding="utf-8"))
-            if entry.get("format") == FORMAT_VERSION and entry.get("key") == key:
-                result = decode(entry["result"])
-                if isinstance(result, kind):
-                    return result
-        except Exception:  # noqa: BLE001 - a damaged or foreign entry: compute again and overwrite it
-            pass
+    found = _read(path, key, kind)
+    if found is not _MISSING:
+        return found
     result = compute()
     try:
         atomic_write_text(path, json.dumps({"format": FORMAT_VERSION, "key": key, "result": encode(result)},

@@ -246,11 +246,14 @@ def _run_locked(args: argparse.Namespace) -> int:
     from .render.task import report_cache_dir
 
     from .panel.check import require_valid_inputs
+    from .provenance import remember_digests
 
     provinces = _select_provinces(args)
     langs = _languages(args)
     seed = load_defaults(Path(args.params) / "defaults.yml").seed
     analysis = _analysis_overrides(args)  # a bad --set is refused before anything is built
+    # input files' digests kept beside the caches: an unchanged panel is not read again to know it is unchanged
+    remember_digests(report_cache_dir(args.reports))
     # the checks of `evalutils validate`; every problem listed
     require_valid_inputs(args.data, args.params, cache_dir=report_cache_dir(args.reports))
     workers = _workers(args)

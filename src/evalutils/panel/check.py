@@ -30,7 +30,7 @@ import pandas as pd
 
 from ..atomic import atomic_write_text
 from ..errors import DataValidationError, EvalutilsError
-from ..provenance import code_hash
+from ..provenance import code_hash, file_sha256
 from .io import (
     DataPaths,
     deflator_year_problems,
@@ -182,7 +182,7 @@ def _inputs_digest(data_dir: Path, params_dir: Path) -> str | None:
             continue
         if not stat.S_ISREG(mode):
             return None
-        h.update(hashlib.sha256(f.read_bytes()).digest())
+        h.update(bytes.fromhex(file_sha256(f)))
     return h.hexdigest()
 
 

@@ -38,10 +38,11 @@ from typing import Callable
 
 from .._processes import clean_context
 from ..errors import EvalutilsError, ReportError
+from ..provenance import file_sha256
 from ..report.payload import RESULTS_MIME
 from .html import render_html
 from .lifeline import exit_with
-from .manifest import FileHasher, inputs_digest, task_input_files, task_inputs
+from .manifest import inputs_digest, task_input_files, task_inputs
 from .outputs import WRITE_ERRORS, publish_outcome, write_error
 from .pdf import render_report_pdf
 from .task import (  # noqa: F401  (re-exported: the runner's public names)
@@ -414,8 +415,9 @@ class Plan:
 def plan_tasks(tasks: list[ReportTask], manifest, *, force: bool = False) -> Plan:
     """Split tasks into those whose inputs changed (or that never built) and those unchanged."""
 
-    hasher = FileHasher()
-    inputs = {t: task_inputs(t, hasher) for t in tasks}
+    # the process's hasher: with the reports' cache directory remembered (the CLI does it), an unchanged 300 MB
+    # panel is not read again to know that it is unchanged (provenance.FileHasher)
+    inputs = {t: task_inputs(t, file_sha256) for t in tasks}
     to_run, unchanged = [], []
     for t in tasks:
         if not force and manifest.is_current(t, inputs_digest(inputs[t])):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,17 +11,22 @@ from typing import Any
 
 import pandas as pd
 
+from .. import cache
 from ..errors import ParameterError
 from ..geography import REGIONS, Geography, province_codes, provinces, resolve_province, resolve_unit_2025
 from ..i18n import Lang
-from ..measures.aggregates import firm_log_tfp, national_aggregates
+from ..measures.aggregates import files_digest, firm_log_tfp, national_aggregates
 from ..measures.outcomes import outcome_panel
 from ..measures.targets import scorecard
 from . import exhibits
 from ..panel.analysis import AnalysisChoices, as_overrides, resolve_analysis
-from ..panel.io import load_data_manifest, load_deflators, load_monitoring, load_panel, load_participation, \
+from ..panel.io import DataPaths, load_data_manifest, load_deflators, load_monitoring, load_panel, load_participation, \
     participation_for
 from ..panel.params import Defaults, ProvinceParams, load_defaults, load_province_params, province_params_path
+from ..provenance import code_hash, remember_digests
+
+#: the version of the stored tables' form (:meth:`ProvinceContext.stored`); raise it when a stored table changes
+UNIT_CACHE_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -40,10 +47,13 @@ class ProvinceContext:
     ``2025`` geography it is one of the 34 units of Resolution 202/2025/QH15 and
     pools the old provinces it is made of (their plans stay separate).
 
-    ``totals`` and ``tfp_model`` are the national aggregates (:mod:`evalutils.measures.aggregates`);
-    ``cache_dir`` is where they and the unit's evaluation are cached (None: this process only).
-    ``memo`` keeps what several sections compute from the context (the analysis panel, the productivity trend,
-    the scorecards), computed on first use by :meth:`once`.
+    ``panel`` and ``participation`` are the unit's firm-years and supported firms, ``totals`` and ``tfp_model``
+    the national aggregates (:mod:`evalutils.measures.aggregates`); all four are read on first use
+    (:meth:`load_data`). ``cache_dir`` is where the national aggregates, the unit's evaluation and the tables
+    its sections compute from the data are cached (None: this process only). ``memo`` keeps what several
+    sections compute (the analysis panel, the productivity trend, the scorecards), computed on first use by
+    :meth:`once`; what comes from the data alone is also kept in the cache directory by :meth:`stored`, keyed
+    by :attr:`data_key`, so that a report whose plan alone changed (a target) reads none of the panel.
     """
 
     geography: Geography
@@ -55,12 +65,8 @@ class ProvinceContext:
     members: list[MemberProvince]
     lang: Lang
     defaults: Defaults
-    panel: pd.DataFrame
-    participation: pd.DataFrame
     monitoring: pd.DataFrame
     deflators: pd.DataFrame | None
-    totals: pd.DataFrame
-    tfp_model: dict
     data_manifest: dict
     data_dir: Path
     params_dir: Path
@@ -68,6 +74,7 @@ class ProvinceContext:
     #: the analysis choices: defaults.yml, then the province files' ``analysis:`` blocks, then the run's overrides
     analysis: AnalysisChoices | None = None
     memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    _data: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -87,6 +94,100 @@ class ProvinceContext:
         if key not in self.memo:
             self.memo[key] = build()
         return self.memo[key]
+
+    # ---------------------------------------------------------------- the data, read on first use
+
+    def load_data(self) -> None:
+        """Read and validate the unit's panel partitions and participation rows, and the national aggregates."""
+        if "panel" not in self._data:
+            panel = load_panel(self.data_dir, self.codes)
+            self._data["participation"] = participation_for(load_participation(self.data_dir), panel)
+            self._data["panel"] = panel
+        if "national" not in self._data:
+            self._data["national"] = national_aggregates(self.data_dir, seed=self.defaults.seed,
+                                                         cache_dir=self.cache_dir)
+
+    @property
+    def data_loaded(self) -> bool:
+        """Whether this context has read the unit's panel (a report whose sections are all stored does not)."""
+        return "panel" in self._data
+
+    @property
+    def panel(self) -> pd.DataFrame:
+        """The unit's firm-year panel (validated)."""
+        self.load_data()
+        return self._data["panel"]
+
+    @property
+    def participation(self) -> pd.DataFrame:
+        """The programme participation rows of the unit's firms."""
+        self.load_data()
+        return self._data["participation"]
+
+    @property
+    def totals(self) -> pd.DataFrame:
+        """Province-year totals of the whole country (:func:`evalutils.measures.aggregates.national_aggregates`)."""
+        return self._national().totals
+
+    @property
+    def tfp_model(self) -> dict:
+        """The national production-function estimates used for firm TFP."""
+        return self._national().model
+
+    def _national(self):
+        if "national" not in self._data:  # from the cache directory: no need to read the unit's panel
+            self._data["national"] = national_aggregates(self.data_dir, seed=self.defaults.seed,
+                                                         cache_dir=self.cache_dir)
+        return self._data["national"]
+
+    @property
+    def data_key(self) -> str:
+        """Key of everything computed from the data alone: the code, the contents of every input data file, every
+        setting of defaults.yml, the unit's analysis choices. The province files' plans and targets are not in it:
+        a changed target changes no stored table."""
+        if "key" not in self._data:
+            h = hashlib.sha256(f"unit-v{UNIT_CACHE_VERSION}".encode())
+            h.update(code_hash().encode())
+            h.update(files_digest(DataPaths(self.data_dir).inputs()).encode())
+            h.update(self.defaults.model_dump_json().encode())
+            h.update(("" if self.analysis is None else self.analysis.model_dump_json()).encode())
+            h.update(json.dumps([self.geography, self.slug, self.codes]).encode())
+            self._data["key"] = h.hexdigest()
+        return self._data["key"]
+
+    def stored(self, name: str, build: Callable[[], Any], kind: type | tuple = object) -> Any:
+        """``build()`` (which must read only the data, the defaults and the analysis choices: :attr:`data_key`),
+        kept in :attr:`memo` and in ``<cache_dir>/units/`` as JSON (:mod:`evalutils.cache`)."""
+        def persistent():
+            if self.cache_dir is None:
+                return build()
+            return cache.cached(self.cache_dir / "units", f"{self.geography}-{self.slug}-{name}", self.data_key,
+                                build, kind)
+        return self.once(f"stored:{name}", persistent)
+
+    @property
+    def warm(self) -> bool:
+        """Whether a report of this unit was completed from the same data, code and settings (:meth:`mark_built`):
+        its stored tables are all there, so the panel need not be read (nor validated again: the same bytes
+        passed before)."""
+        return self.cache_dir is not None and cache.peek(
+            self.cache_dir / "units", f"{self.geography}-{self.slug}-built", self.data_key) is True
+
+    def mark_built(self) -> None:
+        """Record that every stored table of this unit exists (called once the report's payload is complete)."""
+        if self.cache_dir is not None:
+            cache.cached(self.cache_dir / "units", f"{self.geography}-{self.slug}-built", self.data_key,
+                         lambda: True, bool)
+
+    @property
+    def last_year(self) -> int:
+        """The panel's latest year."""
+        return int(self.stored("last-year", lambda: int(self.panel["year"].max()), int))
+
+    @property
+    def n_supported_firms(self) -> int:
+        """Supported firms of the unit (distinct firms in its participation rows)."""
+        return int(self.stored("n-supported", lambda: int(self.participation["firm_id"].nunique()), int))
 
     def scorecard(self, member: MemberProvince) -> pd.DataFrame:
         """The member province's scorecard, computed once per context."""
@@ -126,17 +227,18 @@ def load_province_context(province: str, *, data_dir: str | Path, params_dir: st
                for c in codes]
     choices = analysis_choices(params_dir, defaults, members, analysis)
     regions = list(dict.fromkeys(REGIONS[prov.loc[c, "region"]][lang] for c in codes))
-    panel = load_panel(data_dir, codes)
-    participation = participation_for(load_participation(data_dir), panel)
-    national = national_aggregates(data_dir, seed=defaults.seed, cache_dir=cache_dir)
-    exhibits.start()  # a new report: the figures and tables it shows are recorded from here (report/exhibits.py)
-    return ProvinceContext(
+    remember_digests(cache_dir)  # the data's digests, kept beside the caches (provenance.FileHasher)
+    ctx = ProvinceContext(
         geography=geography, slug=slug, name_vi=name_vi, name_en=name_en, codes=codes,
-        region=", ".join(regions), members=members, lang=lang, defaults=defaults, panel=panel,
-        participation=participation, monitoring=load_monitoring(data_dir), deflators=load_deflators(data_dir),
-        totals=national.totals, tfp_model=national.model, data_manifest=load_data_manifest(data_dir),
-        data_dir=data_dir, params_dir=params_dir, cache_dir=cache_dir, analysis=choices,
+        region=", ".join(regions), members=members, lang=lang, defaults=defaults,
+        monitoring=load_monitoring(data_dir), deflators=load_deflators(data_dir),
+        data_manifest=load_data_manifest(data_dir), data_dir=data_dir, params_dir=params_dir, cache_dir=cache_dir,
+        analysis=choices,
     )
+    if not ctx.warm:  # read and validated now, so that a problem of the data stops the report at its first cell
+        ctx.load_data()
+    exhibits.start()  # a new report: the figures and tables it shows are recorded from here (report/exhibits.py)
+    return ctx
 
 
 def analysis_choices(params_dir: Path, defaults: Defaults, members: list[MemberProvince],

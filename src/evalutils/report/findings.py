@@ -81,7 +81,7 @@ def supported_text(ctx: ProvinceContext, evaluation) -> str:
     supported" section counts (the sample chosen, missing outcomes, a firm alone in its cohort), so that the
     sections tell one story."""
     lang = ctx.lang
-    n, total = evaluation.n_supported, int(ctx.participation["firm_id"].nunique())
+    n, total = evaluation.n_supported, ctx.n_supported_firms
     if n == total or total == 0:
         return count_text(n, ctx.k, lang)
     return t("kf_n_of_total", lang, n=count_text(n, ctx.k, lang), total=count_text(total, ctx.k, lang))

@@ -60,6 +60,7 @@ def results_payload(ctx, evaluation: Evaluation | None = None) -> dict:
     payload["findings"] = facts(ctx)
     from .exhibits import recorded  # noqa: PLC0415 - as above
     payload["exhibits"] = recorded()  # the data behind each figure and table shown (report/exhibits.py)
+    ctx.mark_built()  # every section has run: its tables are stored, the next report of this data need not read it
     return payload
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import numpy as np
 import pandas as pd
 
-from ...evaluate import Evaluation, evaluate_effects_cached
+from ...cache import cached
+from ...evaluate import Evaluation, evaluate_effects
 from ...i18n import t
 from ...panel.schema import SUPPORT_TYPES
 from ..context import ProvinceContext, analysis_panel
@@ -24,9 +28,15 @@ def evaluate(ctx: ProvinceContext, *, cache: bool = True) -> Evaluation:
     parameters, seed and code, and kept in ``<cache_dir>/effects/`` for the other language
     (``cache=False``, or a context without a cache directory, always recomputes).
     """
-    cache_dir = ctx.cache_dir / "effects" if cache and ctx.cache_dir is not None else None
-    return evaluate_effects_cached(analysis_panel(ctx), cache_dir=cache_dir, name=f"{ctx.geography}-{ctx.slug}",
-                                   **evaluation_options(ctx))
+    options = evaluation_options(ctx)
+    if not cache or ctx.cache_dir is None:
+        return evaluate_effects(analysis_panel(ctx), **options)
+    # keyed by the unit's data key (the code, the input files' contents, every setting) and the options, so that
+    # a report whose targets alone changed finds its evaluation without reading the panel (ProvinceContext.stored)
+    key = hashlib.sha256(f"unit-effects:{ctx.data_key}:{json.dumps(options, sort_keys=True, default=str)}"
+                         .encode()).hexdigest()
+    return cached(ctx.cache_dir / "effects", f"{ctx.geography}-{ctx.slug}", key,
+                  lambda: evaluate_effects(analysis_panel(ctx), **options), Evaluation)
 
 
 def evaluation_options(ctx: ProvinceContext) -> dict:

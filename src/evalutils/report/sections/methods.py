@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...i18n import Lang, fmt_number, t
-from ..context import ProvinceContext
+from ...evaluate import analysis_data, time_varying
+from ..context import ProvinceContext, analysis_panel
 from ..formatting import join_names
 from ..html import render
 
@@ -55,9 +56,11 @@ def twfe_controls(ctx: ProvinceContext) -> list[str]:
     a = ctx.analysis
     if not a.covariates:
         return []
-    from ...evaluate import analysis_data, time_varying  # noqa: PLC0415
-    from ..context import analysis_panel  # noqa: PLC0415
+    return ctx.stored("twfe-controls", lambda: _twfe_controls(ctx), list)
 
+
+def _twfe_controls(ctx: ProvinceContext) -> list[str]:
+    a = ctx.analysis
     sample = {k: list(v) for k, v in a.sample.model_dump().items() if v is not None} or None
     df, columns, _ = analysis_data(analysis_panel(ctx), outcome=a.outcome, covariates=list(a.covariates),
                                    sample=sample)

@@ -25,7 +25,7 @@ def productivity_trend(ctx: ProvinceContext) -> pd.DataFrame:
     Years built from fewer firms than the disclosure threshold, or where one firm holds more than the dominance
     share of value added, are suppressed.
     """
-    return ctx.once("trend", lambda: _productivity_trend(ctx)).copy()
+    return ctx.stored("trend", lambda: _productivity_trend(ctx), pd.DataFrame).copy()
 
 
 def _productivity_trend(ctx: ProvinceContext) -> pd.DataFrame:
@@ -68,33 +68,42 @@ def scope_text(ctx: ProvinceContext, key: str) -> str:
 
 def landscape_table(ctx: ProvinceContext) -> pd.DataFrame:
     """Firms and employment by sector, size class and ownership in the latest year (small cells suppressed)."""
-    lang = ctx.lang
+    lang, k = ctx.lang, ctx.k
+    rows = []
+    for cell in ctx.stored("landscape", lambda: _landscape_cells(ctx), pd.DataFrame).itertuples():
+        label = t(f"own_{cell.level}", lang) if cell.column == "ownership" else (
+            t(f"vsic_{cell.level}", lang) if cell.column == "vsic_section" else str(cell.level))
+        shown = {"small": f"<{k}", "dominated": "‡", "complementary": "×",
+                 "": fmt_number(int(cell.n_firms), lang)}[cell.reason]
+        rows.append({t("col_dimension", lang): t(cell.dimension, lang), t("col_group", lang): label,
+                     t("col_firms", lang): shown,
+                     t("col_emp_share", lang): "—" if cell.reason else fmt_number(cell.employment_share, lang, 1) + "%"})
+    return pd.DataFrame(rows)
+
+
+def _landscape_cells(ctx: ProvinceContext) -> pd.DataFrame:
+    """The landscape's cells, in no language: dimension, column, level, why suppressed ("" when shown), firms and
+    share of employment (percent)."""
     p = ctx.panel[ctx.panel["year"] == ctx.panel["year"].max()].copy()
     p["size"] = pd.cut(p["employment"], [0, 9, 49, 199, np.inf], labels=[c[2] for c in SIZE_CLASSES])
     total_emp = p["employment"].sum()
     rows = []
-    k = ctx.k
     for dim, col in (("dim_sector", "vsic_section"), ("dim_size", "size"), ("dim_ownership", "ownership")):
         groups = {level: g for level, g in p.groupby(col, observed=True)}
         reasons = cell_reasons({level: g["firm_id"].nunique() for level, g in groups.items()},
                                {level: g["value_added"].max() / g["value_added"].sum() for level, g in groups.items()},
-                               threshold=k, max_share=ctx.defaults.disclosure.max_firm_share)
+                               threshold=ctx.k, max_share=ctx.defaults.disclosure.max_firm_share)
         for level, g in groups.items():
-            reason, n = reasons[level], g["firm_id"].nunique()
-            label = t(f"own_{level}", lang) if col == "ownership" else (
-                t(f"vsic_{level}", lang) if col == "vsic_section" else str(level))
-            shown = {"small": f"<{k}", "dominated": "‡", "complementary": "×", "": fmt_number(n, lang)}[reason]
-            rows.append({t("col_dimension", lang): t(dim, lang), t("col_group", lang): label,
-                         t("col_firms", lang): shown,
-                         t("col_emp_share", lang): "—" if reason else
-                         fmt_number(100 * g["employment"].sum() / total_emp, lang, 1) + "%"})
-    return pd.DataFrame(rows)
+            rows.append({"dimension": dim, "column": col, "level": str(level), "reason": reasons[level],
+                         "n_firms": int(g["firm_id"].nunique()),
+                         "employment_share": float(100 * g["employment"].sum() / total_emp)})
+    return pd.DataFrame(rows, columns=["dimension", "column", "level", "reason", "n_firms", "employment_share"])
 
 
 def landscape_html(ctx: ProvinceContext) -> str:
     """The landscape table with its explanation of the suppression marks."""
     lang = ctx.lang
-    year = int(ctx.panel["year"].max())
+    year = ctx.last_year
     return render("landscape.html.j2", heading=t("landscape_heading", lang),
                   text=t("landscape_text", lang, year=year, k=ctx.k), marks=t("suppression_marks", lang, k=ctx.k),
                   t=shown_table("landscape-table", t("landscape_heading", lang), landscape_table(ctx),
@@ -103,6 +112,10 @@ def landscape_html(ctx: ProvinceContext) -> str:
 
 def tfp_trend(ctx: ProvinceContext) -> pd.DataFrame:
     """Mean firm log TFP by year, as a change from the first year (log points × 100), unit and nation."""
+    return ctx.stored("tfp-trend", lambda: _tfp_trend(ctx), pd.DataFrame).copy()
+
+
+def _tfp_trend(ctx: ProvinceContext) -> pd.DataFrame:
     model = ctx.tfp_model
     p = ctx.panel.assign(log_tfp=firm_log_tfp(ctx.panel, ctx.deflators, model))
     prov = p.groupby("year").agg(mean=("log_tfp", "mean"), n_firms=("firm_id", "nunique"))
@@ -129,23 +142,29 @@ def growth_accounting_result(ctx: ProvinceContext) -> pd.Series | None:
 
 
 def _growth_accounting(ctx: ProvinceContext) -> tuple[pd.Series | None, str]:
-    def build():
-        model = ctx.tfp_model["pooled"]
-        start, end = ctx.defaults.plan_period[0] - 1, int(ctx.panel["year"].max())
-        target = plan_target(ctx, "tfp_contribution_share")
-        try:
-            ga = growth_accounting(ctx.panel, output="value_added", capital="capital", labour="employment",
-                                   group=None, year="year", period=(start, end), unit="firm_id",
-                                   elasticities={"capital": model["capital"], "labour": model["labour"]},
-                                   target_tfp_share=None if target is None else target.target.value / 100,
-                                   deflators=ctx.deflators)
-        except Exception as exc:  # noqa: BLE001 - reported in the report, not raised
-            return None, t("ga_unavailable", ctx.lang, reason=str(exc).splitlines()[0])
-        r = ga.period.iloc[0]
-        if min(r["n_firms_start"], r["n_firms_end"]) < ctx.k:
-            return None, t("suppressed", ctx.lang, k=ctx.k)
-        return r, ""
-    return ctx.once("growth_accounting", build)
+    found = ctx.stored("growth-accounting", lambda: _growth_accounting_row(ctx), dict)
+    if found["error"] is not None:
+        return None, t("ga_unavailable", ctx.lang, reason=found["error"])
+    r = pd.Series(found["row"])
+    if min(r["n_firms_start"], r["n_firms_end"]) < ctx.k:
+        return None, t("suppressed", ctx.lang, k=ctx.k)
+    return r, ""
+
+
+def _growth_accounting_row(ctx: ProvinceContext) -> dict:
+    """The plan period's growth accounting of the unit's firms, in no language: ``{"row": the period row as a
+    dict, "error": None}`` or ``{"row": None, "error": the first line of why it cannot be computed}``."""
+    model = ctx.tfp_model["pooled"]
+    start, end = ctx.defaults.plan_period[0] - 1, ctx.last_year
+    try:
+        ga = growth_accounting(ctx.panel, output="value_added", capital="capital", labour="employment",
+                               group=None, year="year", period=(start, end), unit="firm_id",
+                               elasticities={"capital": model["capital"], "labour": model["labour"]},
+                               deflators=ctx.deflators)
+    except Exception as exc:  # noqa: BLE001 - reported in the report, not raised
+        return {"row": None, "error": str(exc).splitlines()[0]}
+    row = ga.period.iloc[0]
+    return {"row": {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}, "error": None}
 
 
 def growth_accounting_html(ctx: ProvinceContext) -> str:
@@ -157,7 +176,7 @@ def growth_accounting_html(ctx: ProvinceContext) -> str:
     """
     lang = ctx.lang
     model = ctx.tfp_model["pooled"]
-    start, end = ctx.defaults.plan_period[0] - 1, int(ctx.panel["year"].max())
+    start, end = ctx.defaults.plan_period[0] - 1, ctx.last_year
     target = plan_target(ctx, "tfp_contribution_share")
     heading = t("ga_heading", lang)
     r, why = _growth_accounting(ctx)

@@ -77,7 +77,7 @@ def _effect_item(ctx: ProvinceContext, evaluation: Evaluation, lang: Lang) -> st
         missing = [evaluation.reason(k, lang) for k in ("att_gt", "twfe", "imputation")
                    if k in evaluation.reasons and (k == "att_gt" or k in ctx.analysis.estimators)]
         text = t("kf_no_effect", lang, reason="; ".join(dict.fromkeys(missing)) or "—")
-        total = int(ctx.participation["firm_id"].nunique())
+        total = ctx.n_supported_firms
         if evaluation.n_supported < total:  # fewer than "Who was supported" counts: one story
             text += t("kf_kept", lang, total=count_text(total, ctx.k, lang))
         return text

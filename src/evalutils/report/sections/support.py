@@ -19,7 +19,7 @@ def support_html(ctx: ProvinceContext) -> str:
     """Supported firms by type and by start year, in groups of at least k firms (small ones pooled, nothing hidden),
     and the balance table."""
     lang = ctx.lang
-    part = ctx.participation
+    part = support_rows(ctx)
     heading = t("support_heading", lang)
     if part.empty:
         return render("support.html.j2", heading=heading, empty=t("support_none", lang))
@@ -64,6 +64,12 @@ def support_html(ctx: ProvinceContext) -> str:
     return _with_balance(ctx, values)
 
 
+def support_rows(ctx: ProvinceContext) -> pd.DataFrame:
+    """The unit's supported firms, one row each, with no identity: type of support and start year."""
+    return ctx.stored("support-rows", lambda: ctx.participation[["support_type", "support_start_year"]]
+                      .reset_index(drop=True), pd.DataFrame)
+
+
 def _with_balance(ctx: ProvinceContext, values: dict) -> str:
     """The support section with the balance table of supported versus other firms (when there are others)."""
     lang = ctx.lang
@@ -98,4 +104,4 @@ def balance(ctx: ProvinceContext) -> pd.DataFrame | None:
         if ctx.deflators is not None:
             panel = panel.merge(ctx.deflators, on="year", how="left")
         return balance_table(panel, min_firms=ctx.k)
-    return ctx.once("balance", build)
+    return ctx.stored("balance", build, (pd.DataFrame, type(None)))
