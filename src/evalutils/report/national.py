@@ -25,7 +25,7 @@ from ..measures.aggregates import files_digest
 from ..measures.outcomes import outcome_panel
 from ..measures.targets import scorecard
 from ..panel.io import DataPaths, load_data_manifest, load_deflators, load_monitoring, load_panel, load_participation
-from ..provenance import code_hash
+from ..provenance import code_hash, remember_digests
 from ..panel.params import Defaults, load_defaults, load_province_params, province_params_path
 from . import exhibits
 from .formatting import count_text, localise_axes, pct_effect
@@ -113,6 +113,7 @@ def load_national_context(*, data_dir: str | Path, params_dir: str | Path, lang:
                           cache_dir: str | Path | None = None) -> NationalContext:
     """The whole country's firm-year panel with outcomes, the monitoring table and the settings."""
     data_dir, params_dir = Path(data_dir), Path(params_dir)
+    remember_digests(cache_dir)  # the panel's digests, kept beside the caches: its 300 MB are not read to key them
     exhibits.start()  # a new report: the figures and tables it shows are recorded from here
     return NationalContext(lang, load_defaults(params_dir / "defaults.yml"), None, load_monitoring(data_dir),
                            load_data_manifest(data_dir), params_dir, data_dir,
