@@ -698,17 +698,21 @@ MESSAGES: dict[str, dict[str, str]] = {
                              "en": "Effects by the 34 provincial units (since 1 July 2025)"},
     "forest_text": {
         "vi": "Mỗi dòng là tác động ước tính của hỗ trợ tới giá trị tăng thêm thực tế trên một lao động của các doanh "
-              "nghiệp được hỗ trợ trong tỉnh, với khoảng tin cậy 95%. Tác động tính bằng chênh lệch logarit (0,05 "
-              "xấp xỉ 5%) theo phương pháp Callaway–Sant'Anna, như trong báo cáo của từng tỉnh; cột TWFE là hồi quy "
+              "nghiệp được hỗ trợ trong tỉnh, với khoảng tin cậy 95%, theo phương pháp Callaway–Sant'Anna như trong báo "
+              "cáo của từng tỉnh. Tác động b (chênh lệch logarit) được đổi ra phần trăm theo công thức 100 × (exp(b) "
+              "− 1), hai đầu khoảng tin cậy cũng đổi như vậy; cột TWFE là hồi quy "
               "hiệu ứng cố định hai chiều, để đối chiếu. Tỉnh có ít hơn {k} doanh nghiệp được hỗ trợ không được ước "
               "lượng và chỉ được liệt kê trong bảng.",
         "en": "Each row is the estimated effect of support on the real value added per worker of the province's "
-              "supported firms, with its 95% confidence interval. Effects are differences in logs (0.05 is about "
-              "5%), from the Callaway–Sant'Anna estimator as in each province's report; the TWFE column is the "
+              "supported firms, with its 95% confidence interval, from the Callaway–Sant'Anna estimator as in each "
+              "province's report. An effect b (difference in logs) is shown as the percent change 100 × (exp(b) − 1), "
+              "and so is each end of its interval; the TWFE column is the "
               "two-way fixed effects regression, for comparison. Provinces with fewer than {k} supported firms are "
               "not estimated and are only listed in the table.",
     },
-    "forest_axis": {"vi": "Tác động ước lượng (chênh lệch logarit)", "en": "Estimated effect (difference in logs)"},
+    "forest_axis": {"vi": "Tác động ước lượng (thay đổi, %)", "en": "Estimated effect (change, %)"},
+    "col_cs_pct": {"vi": "Callaway–Sant'Anna: thay đổi (%)", "en": "Callaway–Sant'Anna: change (%)"},
+    "col_twfe_pct": {"vi": "TWFE: thay đổi (%)", "en": "TWFE: change (%)"},
     "col_area": {"vi": "Địa bàn", "en": "Area"},
     "col_targets": {"vi": "Số chỉ tiêu", "en": "Targets"},
     "attainment_heading": {"vi": "Mức độ đạt chỉ tiêu", "en": "Target attainment across provinces"},

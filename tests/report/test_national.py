@@ -31,15 +31,21 @@ def _pooled(wild: bool) -> PooledEstimate:
 
 def test_effects_table_escapes_names_and_reasons_and_suppresses_small_counts():
     effects = pd.DataFrame([
-        {"unit": "95", "name_vi": "Bạc Liêu", "n_firms": 200, "n_supported": 2, "cs": np.nan, "cs_low": np.nan,
-         "cs_high": np.nan, "twfe": np.nan, "reason": "2 supported <b>firms</b>"},
-        {"unit": "01", "name_vi": "Hà Nội <i>", "n_firms": 900, "n_supported": 40, "cs": 0.05, "cs_low": 0.01,
-         "cs_high": 0.09, "twfe": 0.04, "reason": ""}])
+        {"unit": "95", "name_vi": "Bạc Liêu", "name_en": "Bac Lieu", "n_firms": 200, "n_supported": 2, "cs": np.nan,
+         "cs_low": np.nan, "cs_high": np.nan, "twfe": np.nan, "reason": "2 supported <b>firms</b>"},
+        {"unit": "01", "name_vi": "Hà Nội <i>", "name_en": "Hanoi <i>", "n_firms": 900, "n_supported": 40,
+         "cs": 0.05, "cs_low": -0.01, "cs_high": 0.09, "twfe": 0.04, "reason": ""}])
     effects.attrs["k"] = 3
     html = national.effects_table_html(effects, "en")
-    assert "<b>" not in html and "&lt;b&gt;firms&lt;/b&gt;" in html and "Hà Nội &lt;i&gt;" in html
+    assert "<b>" not in html and "&lt;b&gt;firms&lt;/b&gt;" in html and "Hanoi &lt;i&gt;" in html
+    assert "Hà Nội" not in html and "Bac Lieu" in html  # the English report names the provinces in English
     assert "&lt;3" in html and ">2<" not in html  # two supported firms are published as "<3"
-    assert "[0.010; 0.090]" in html and "0.050" in html
+    # percent changes 100 (e^b - 1), the interval's ends one by one: e^0.05 - 1 = 5.1%, e^-0.01 - 1 = -1.0%,
+    # e^0.09 - 1 = 9.4%, e^0.04 - 1 = 4.1%; no log points
+    assert "[\u22121.0%, 9.4%]" in html and ">5.1%<" in html and ">4.1%<" in html
+    assert "0.050" not in html and "0.090" not in html
+    vi = national.effects_table_html(effects, "vi")
+    assert "Hà Nội &lt;i&gt;" in vi and "[\u22121,0%; 9,4%]" in vi and ">5,1%<" in vi and ">4,1%<" in vi
 
 
 def test_pooled_text_and_payload_name_their_estimator():

@@ -34,7 +34,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from evalutils.geography import provinces
+from evalutils.geography import province_name, provinces, units_2025
 from evalutils.i18n import LANGS, fmt_number, t
 from evalutils.measures.targets import scorecard
 from evalutils.panel.demo import write_demo
@@ -150,6 +150,10 @@ def _norm(s: str) -> str:
     return re.sub(r"\s+", " ", s).strip()
 
 
+def _blocks(lines) -> str:
+    return "\n".join(b for b in (_norm(x) for x in lines) if b)
+
+
 class Synthesis:
     def __init__(self, out: Path, entry: dict):
         self.lang, self.payload = entry["lang"], entry["results"]
@@ -157,6 +161,8 @@ class Synthesis:
         p = _Parser()
         p.feed(self.html)
         self.text = _norm("".join(p.text))
+        # the same, one block (paragraph, heading, table cell) a line: where a sentence ends that is not one
+        self.blocks = _blocks("".join(p.text).split("\n"))
         self.tables, self.items, self.paragraphs = p.tables, p.items, p.paragraphs
         self.pdf_path = out / entry["pdf"]
         self.pdf_pages = subprocess.run(["pdftotext", "-enc", "UTF-8", str(self.pdf_path), "-"], check=True,
@@ -164,6 +170,7 @@ class Synthesis:
         body = [line for line in "\n".join(self.pdf_pages).splitlines()
                 if not re.fullmatch(r"\s*(evalutils \S+ · .*|\d+\s?/\s?\d+)\s*", line)]
         self.pdf = _norm("\n".join(body))
+        self.pdf_blocks = _blocks(body)  # one line of the PDF a line
         self.notebook = nbformat.read(out / entry["executed_notebook"], as_version=4)
 
     def under(self, heading_key: str, what: str = "items") -> list[str]:
@@ -191,9 +198,12 @@ def _each(syntheses):
 
 
 def _number(text: str, lang: str) -> float:
-    text = text.replace("−", "-")
+    text = text.replace("−", "-").removesuffix("%")
     return float(text.replace(".", "").replace(",", ".") if lang == "vi" else text.replace(",", ""))
 
+
+#: an interval of percent changes as the effects tables and the website print it: "[−1,0%; 9,4%]", "[−1.0%, 9.4%]"
+_INTERVAL = {"vi": r"\[(−?\d+,\d%); (−?\d+,\d%)\]", "en": r"\[(−?\d+\.\d%), (−?\d+\.\d%)\]"}
 
 # ----------------------------------------------------------------------------------------------- the checks
 
@@ -237,7 +247,7 @@ def test_counts_in_the_findings_are_the_tables(syntheses):
         header, body = rows[0], rows[1:]
         assert len(body) == u["n"] == 63
         ci = header.index(t("col_ci", s.lang))
-        printed = [re.fullmatch(r"\[(\S+); (\S+)\]", r[ci]) for r in body]
+        printed = [re.fullmatch(_INTERVAL[s.lang], r[ci]) for r in body]
         intervals = [(_number(m.group(1), s.lang), _number(m.group(2), s.lang)) for m in printed if m]
         assert len(intervals) == u["n_estimated"]
         assert sum(lo > 0 for lo, _ in intervals) == u["above_zero"]
@@ -268,18 +278,21 @@ def test_targets_are_the_provinces_own(built, syntheses):
         if params.targets:
             sc = scorecard(params, monitoring, r.code, about_tolerance=about)
             counts = sc["status"].value_counts()
-            expected[r.name_vi] = [len(params.targets)] + [int(counts.get(k, 0)) for k in
-                                                           ("met", "on_track", "behind", "no_data")]
+            expected[r.code] = [len(params.targets)] + [int(counts.get(k, 0)) for k in
+                                                        ("met", "on_track", "behind", "no_data")]
     assert expected
     for s in _each(syntheses):
         table = s.table("attainment_heading")
-        assert {r[0]: [int(x) for x in r[1:]] for r in table[1:]} == expected
+        # each province by its name in the report's language ("TP. Hồ Chí Minh", "Ho Chi Minh City")
+        named = {province_name(code, s.lang): counts for code, counts in expected.items()}
+        assert {r[0]: [int(x) for x in r[1:]] for r in table[1:]} == named
         target_word = r"chỉ tiêu|mục tiêu" if s.lang == "vi" else r"target"
-        for text, where in ((s.text, "html"), (s.pdf, "pdf")):
+        for text, where in ((s.blocks, "html"), (s.pdf_blocks, "pdf")):
             assert not re.search(r"%\s?/\s?năm|% a year", text), (s.lang, where)
-            # no percentage next to a word for target: 40 characters before it (in its sentence), 80 after
+            # no percentage next to a word for target: 40 characters before it (in its sentence and its block: not
+            # the effects table's last percent changes above the attainment heading), 80 after
             for m in re.finditer(target_word, text, flags=re.I):
-                before = re.split(r"[.;:]\s", text[max(0, m.start() - 40):m.start()])[-1]
+                before = re.split(r"[.;:]\s|\n", text[max(0, m.start() - 40):m.start()])[-1]
                 window = before + text[m.start():m.end() + 80]
                 assert not re.search(r"\d\s?%", window), (s.lang, where, window)
 
@@ -370,3 +383,45 @@ def test_the_pdf_has_its_title_once_and_no_half_empty_page(syntheses):
         word = "Hình" if s.lang == "vi" else "Figure"
         assert f"{word} 1:" not in s.pdf_pages[1] and f"{word} 1:" in s.pdf_pages[2]  # the forest plot on page 3
         assert _norm(t("kf_heading", s.lang)) in _norm(s.pdf_pages[1])
+
+
+def test_effects_tables_print_the_payloads_log_points_as_percent_changes(syntheses):
+    """Both effects tables (63 provinces, 34 units) print each Callaway–Sant'Anna estimate and the ends of its
+    interval as percent changes 100 (e^b − 1), rounded as printed (one decimal, decimal comma in Vietnamese), of the
+    log points the payload carries: the estimate in ``province_effects`` (63 provinces) and in the forest plot's
+    data, which also holds the interval's ends in logs and the percent changes drawn; no log points are printed.
+    Each row names the unit in the report's language."""
+    for s in _each(syntheses):
+        exhibits = {e["id"]: e for e in s.payload["exhibits"]}
+        for geo, heading, table in (("pre2025", "forest_heading", provinces()), ("2025", "forest_units_heading",
+                                                                                 units_2025())):
+            chart = exhibits[f"forest-{geo}-chart"]
+            assert chart["columns"][:2] == ["unit", "name_vi" if s.lang == "vi" else "name_en"]
+            logs = {r[0]: dict(zip(chart["columns"], r)) for r in chart["rows"]}
+            names = dict(zip(table["code" if geo == "pre2025" else "slug"],
+                             table["name_vi" if s.lang == "vi" else "name_en"]))
+            rows = s.table(heading)
+            header, body = rows[0], rows[1:]
+            assert len(body) == len(names) and len(logs) >= 1, (s.lang, geo)
+            cs, ci, tw = (header.index(t(k, s.lang)) for k in ("col_cs_pct", "col_ci", "col_twfe_pct"))
+            by_name = {name: unit for unit, name in names.items()}
+            for r in body:
+                unit = by_name[r[0]]  # the unit's name in this language (KeyError: another language's name)
+                if geo == "pre2025":
+                    assert (s.payload["province_effects"][unit] is None) == (unit not in logs), (s.lang, r)
+                if unit not in logs:  # no estimate: the interval column says why
+                    assert r[cs] == "—" and not re.fullmatch(_INTERVAL[s.lang], r[ci]), (s.lang, r)
+                    continue
+                e = logs[unit]
+                if geo == "pre2025":
+                    assert e["estimate"] == s.payload["province_effects"][unit]
+                m = re.fullmatch(_INTERVAL[s.lang], r[ci])
+                assert m, (s.lang, r)
+                for printed, log in ((r[cs], e["estimate"]), (m.group(1), e["conf_low"]), (m.group(2), e["conf_high"])):
+                    assert printed == _norm(pct_effect(log, s.lang)), (s.lang, unit, printed, log)
+                    # and the number is 100 (e^b - 1) to the printed decimal, not log points
+                    assert abs(_number(printed, s.lang) - 100 * math.expm1(log)) <= 0.05 + 1e-9, (printed, log)
+                for col, src in (("change_pct", "estimate"), ("change_pct_low", "conf_low"),
+                                 ("change_pct_high", "conf_high")):
+                    assert e[col] == pytest.approx(100 * math.expm1(e[src]), rel=1e-12, abs=1e-12)
+                assert r[tw] == "—" or re.fullmatch(r"−?\d+[.,]\d%", r[tw]), (s.lang, r[tw])

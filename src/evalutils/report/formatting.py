@@ -38,6 +38,14 @@ def pct_effect(x: float, lang: Lang) -> str:
     return fmt_number(100 * (np.exp(x) - 1), lang, 1).replace("-", "\u2212") + "%"
 
 
+def pct_interval(low: float, high: float, lang: Lang) -> str:
+    """An interval of log-point effects as percent changes, each end by :func:`pct_effect` (100 (e^x - 1) is
+    increasing, so the ends stay the ends): "[0.9%, 3.9%]", in Vietnamese "[0,9%; 3,9%]" (the comma is the decimal
+    mark), as the website prints it; an end that is missing or not finite as an em dash."""
+    ends = ["—" if x is None or not np.isfinite(x) else pct_effect(float(x), lang) for x in (low, high)]
+    return f"[{ends[0]}{';' if lang == 'vi' else ','} {ends[1]}]"
+
+
 #: Colours of a target's status (scorecard table and chart): each at least 4.5:1 against white (WCAG AA for
 #: text), and the status is always written out too, never shown by colour alone.
 STATUS_COLOURS = {"met": "#1b7837", "on_track": "#4d7c0f", "behind": "#c51b7d", "no_data": "#595959"}

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..effects import twfe, wild_cluster_bootstrap
+from ..effects.plots import percent_change
 from ..errors import EstimationError
 from .. import cache
 from ..evaluate import Estimate, content_key, estimate_from, evaluate_effects_cached
@@ -28,7 +29,7 @@ from ..panel.io import DataPaths, load_data_manifest, load_deflators, load_monit
 from ..provenance import code_hash, remember_digests
 from ..panel.params import Defaults, load_defaults, load_province_params, province_params_path
 from . import exhibits
-from .formatting import count_text, localise_axes, pct_effect
+from .formatting import count_text, localise_axes, pct_effect, pct_interval
 from .html import render
 from .sections.header import vintage_text
 
@@ -151,9 +152,9 @@ def _unit_effects(ctx: NationalContext, geography: str) -> pd.DataFrame:
     df = ctx.panel
     if geography == "2025":
         df = df.assign(unit_2025=df["province_code"].map(prov.set_index("code")["unit_2025"]))
-        names = units_2025().set_index("slug")["name_vi"]
+        names = units_2025().set_index("slug")[["name_vi", "name_en"]]
     else:
-        names = prov.set_index("code")["name_vi"]
+        names = prov.set_index("code")[["name_vi", "name_en"]]
     d = ctx.defaults
     rows = []
     for unit, g in df.groupby(key, sort=True):
@@ -168,7 +169,8 @@ def _unit_effects(ctx: NationalContext, geography: str) -> pd.DataFrame:
                                     or None, anticipation=d.anticipation, base_period=d.base_period,
                                     with_heterogeneity=False,
                                     disclosure_k=d.disclosure.min_firms_per_cell)
-        row = {"unit": unit, "name_vi": names[unit], "n_firms": ev.n_firms, "n_supported": ev.n_supported}
+        row = {"unit": unit, "name_vi": names.at[unit, "name_vi"], "name_en": names.at[unit, "name_en"],
+               "n_firms": ev.n_firms, "n_supported": ev.n_supported}
         cs, tw = ev.estimates.get("callaway_santanna"), ev.estimates.get("twfe")
         if cs is not None:
             row.update(cs=cs.estimate, cs_low=cs.conf_low, cs_high=cs.conf_high, cs_p=cs.p_value)
@@ -182,18 +184,26 @@ def _unit_effects(ctx: NationalContext, geography: str) -> pd.DataFrame:
     return out
 
 
+def unit_name_column(lang: Lang) -> str:
+    """The column of :func:`unit_effects` that names the units in ``lang`` (Vietnamese or English names)."""
+    return "name_vi" if lang == "vi" else "name_en"
+
+
 def forest_figure(effects: pd.DataFrame, lang: Lang, *, title: str | None = None):
-    """Forest plot of the Callaway–Sant'Anna estimates (units without one are listed, not drawn)."""
+    """Forest plot of the Callaway–Sant'Anna estimates (units without one are listed, not drawn), drawn as the
+    effects table prints them: percent changes 100 (e^b − 1), the interval's ends transformed alike."""
     from matplotlib.figure import Figure
 
     e = effects.dropna(subset=["cs"]).sort_values("cs").reset_index(drop=True)
     fig = Figure(figsize=(7.5, 0.2 * len(e) + 1.4), dpi=110)
     ax = fig.subplots()
     y = np.arange(len(e))
-    ax.errorbar(e["cs"], y, xerr=[e["cs"] - e["cs_low"], e["cs_high"] - e["cs"]], fmt="o", ms=3.5,
+    pct, lo, hi = (percent_change(e[c]) for c in ("cs", "cs_low", "cs_high"))
+    ax.errorbar(pct, y, xerr=[pct - lo, hi - pct], fmt="o", ms=3.5,
                 color="#1f4e79", ecolor="#7f9fbf", elinewidth=1, capsize=1.5)
     ax.axvline(0, color="0.3", lw=0.8)
-    ax.set_yticks(y, e["name_vi"], fontsize=7)
+    name = unit_name_column(lang)
+    ax.set_yticks(y, e[name], fontsize=7)
     ax.set_xlabel(t("forest_axis", lang))
     if title:
         ax.set_title(title, fontsize=10)
@@ -201,8 +211,10 @@ def forest_figure(effects: pd.DataFrame, lang: Lang, *, title: str | None = None
     localise_axes(fig, lang)
     fig.tight_layout()
     geo = effects.attrs.get("geography", "pre2025")
-    data = e.reindex(columns=["unit", "name_vi", "cs", "cs_low", "cs_high"]).rename(
+    data = e.reindex(columns=["unit", name, "cs", "cs_low", "cs_high"]).rename(
         columns={"cs": "estimate", "cs_low": "conf_low", "cs_high": "conf_high"})
+    # what is drawn: the same estimates as percent changes (estimate, conf_low, conf_high stay in logs)
+    data["change_pct"], data["change_pct_low"], data["change_pct_high"] = pct, lo, hi
     return exhibits.figure_data(fig, f"forest-{geo}-chart",
                                 t("forest_heading" if geo == "pre2025" else "forest_units_heading", lang), data)
 
@@ -217,7 +229,7 @@ def attainment_table(ctx: NationalContext) -> pd.DataFrame:
             continue
         sc = scorecard(params, ctx.monitoring, r.code, about_tolerance=ctx.defaults.about_tolerance)
         counts = sc["status"].value_counts()
-        rows.append({"province": r.name_vi, "targets": len(sc),
+        rows.append({"province": r.name_vi if ctx.lang == "vi" else r.name_en, "targets": len(sc),
                      **{s: int(counts.get(s, 0)) for s in ("met", "on_track", "behind", "no_data")}})
     return pd.DataFrame(rows)
 
@@ -261,20 +273,26 @@ def units_intro_html(ctx: NationalContext) -> str:
     return section_heading_html("forest_units_heading", ctx.lang, t("forest_units_text", ctx.lang))
 
 
+def _finite(x) -> bool:
+    return isinstance(x, (float, int)) and bool(np.isfinite(x))
+
+
 def effects_table_html(effects: pd.DataFrame, lang: Lang) -> str:
-    """Every unit's Callaway–Sant'Anna estimate with its interval (or why there is none) and the TWFE estimate."""
-    cols = [t("col_area", lang), t("col_firms", lang), t("col_supported", lang), "Callaway–Sant'Anna",
-            t("col_ci", lang), "TWFE"]
+    """Every unit's Callaway–Sant'Anna estimate with its interval (or why there is none) and the TWFE estimate, as
+    percent changes 100 (e^b − 1) like the province reports' text and the website (the interval's ends transformed
+    one by one); the payload keeps the log points (``province_effects``)."""
+    cols = [t("col_area", lang), t("col_firms", lang), t("col_supported", lang), t("col_cs_pct", lang),
+            t("col_ci", lang), t("col_twfe_pct", lang)]
     body = []
     k = effects.attrs["k"]  # the disclosure threshold, set by unit_effects
-    for r in effects.itertuples():
+    names = effects[unit_name_column(lang)]
+    for name, r in zip(names, effects.itertuples()):
         cs = getattr(r, "cs", np.nan)
-        ok = isinstance(cs, float) and np.isfinite(cs)
-        ci = f"[{fmt_number(r.cs_low, lang, 3)}; {fmt_number(r.cs_high, lang, 3)}]" if ok else (r.reason or "—")
+        ok = _finite(cs)
+        ci = pct_interval(r.cs_low, r.cs_high, lang) if ok else (r.reason or "—")
         tw = getattr(r, "twfe", np.nan)
-        body.append([r.name_vi, count_text(r.n_firms, k, lang), count_text(r.n_supported, k, lang),
-                     fmt_number(cs, lang, 3) if ok else "—", ci,
-                     fmt_number(tw, lang, 3) if isinstance(tw, float) and np.isfinite(tw) else "—"])
+        body.append([name, count_text(r.n_firms, k, lang), count_text(r.n_supported, k, lang),
+                     pct_effect(cs, lang) if ok else "—", ci, pct_effect(tw, lang) if _finite(tw) else "—"])
     geo = effects.attrs.get("geography", "pre2025")
     tbl = exhibits.shown_rows(f"effects-{geo}-table",
                               t("forest_heading" if geo == "pre2025" else "forest_units_heading", lang), cols, body)
