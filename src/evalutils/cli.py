@@ -239,7 +239,7 @@ def _analysis_overrides(args: argparse.Namespace) -> str:
 
 
 def _run_locked(args: argparse.Namespace) -> int:
-    from .measures.aggregates import national_aggregates
+    from .measures.aggregates import prepare_national
     from .render.manifest import RunManifest
     from .panel.params import load_defaults
     from .render.runner import DEFAULT_NOTEBOOK, NATIONAL, NATIONAL_NOTEBOOK, ReportTask, run_batch
@@ -258,8 +258,8 @@ def _run_locked(args: argparse.Namespace) -> int:
     require_valid_inputs(args.data, args.params, cache_dir=report_cache_dir(args.reports))
     workers = _workers(args)
     # build the shared national aggregates once, before the workers start (sections' ACF on the workers' cores)
-    national_aggregates(args.data, seed=seed, cache_dir=report_cache_dir(args.reports),
-                        n_jobs=1 if args.scheduler else workers)
+    prepare_national(args.data, seed=seed, cache_dir=report_cache_dir(args.reports),
+                     n_jobs=1 if args.scheduler else workers)
     notebook = Path(args.notebook) if args.notebook else DEFAULT_NOTEBOOK
     tasks = [ReportTask(p, lang, Path(args.data), Path(args.params), Path(args.reports), notebook=notebook,
                         timeout=args.timeout, geography=args.geography, pdf=args.pdf, analysis=analysis)

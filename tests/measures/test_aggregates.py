@@ -74,3 +74,30 @@ def test_province_year_totals_add_up_to_the_panel(data_dir):
     assert totals["value_added"].sum() == pytest.approx(panel["value_added"].sum())
     assert totals["n_firms"].sum() == panel.groupby(["province_code", "year"])["firm_id"].nunique().sum()
     assert set(aggregates.tfp_model(data_dir, seed=7)) >= {"pooled", "by_sector"}
+
+
+def test_a_batch_run_prepares_the_aggregates_in_a_child_process(data_dir, tmp_path):
+    """`evalutils run` never holds the national panel itself: the aggregates are computed in a child process (its
+    memory returned when it ends), and an existing entry is used as it is."""
+    cache = tmp_path / "cache"
+    aggregates._MEMO.clear()
+    aggregates.prepare_national(data_dir, seed=7, cache_dir=cache)
+    assert not aggregates._MEMO  # computed elsewhere, not in this process
+    files = aggregates.national_cache_files(cache)
+    assert len(files) == 2
+    stamps = [f.stat().st_mtime_ns for f in files]
+    aggregates.prepare_national(data_dir, seed=7, cache_dir=cache)
+    assert [f.stat().st_mtime_ns for f in files] == stamps  # found, not computed again
+    stored = aggregates.national_aggregates(data_dir, seed=7, cache_dir=cache)
+    fresh = aggregates.compute_national(data_dir, seed=7)
+    pd.testing.assert_frame_equal(stored.totals, fresh.totals)
+    assert stored.model == fresh.model
+
+
+def test_a_failing_child_leaves_the_error_that_says_what_is_wrong(tmp_path):
+    from evalutils.errors import EvalutilsError
+
+    empty = tmp_path / "data"
+    (empty / "enterprise_panel").mkdir(parents=True)
+    with pytest.raises(EvalutilsError):
+        aggregates.prepare_national(empty, seed=7, cache_dir=tmp_path / "cache")

@@ -31,7 +31,7 @@ from .._processes import clean_context
 from ..atomic import atomic_write, atomic_write_text
 from ..productivity import estimate_production_function
 from ..panel.io import DataPaths, load_deflators, load_panel
-from ..provenance import code_hash, file_sha256
+from ..provenance import code_hash, file_sha256, remember_digests
 
 
 def files_digest(files: list[Path]) -> str:
@@ -195,6 +195,27 @@ def national_aggregates(data_dir: str | Path, *, seed: int, cache_dir: str | Pat
         _MEMO.pop(next(iter(_MEMO)))
     _MEMO[memo_key] = found
     return found
+
+
+def prepare_national(data_dir: str | Path, *, seed: int, cache_dir: str | Path, n_jobs: int = 1) -> None:
+    """Make sure ``cache_dir`` holds the national aggregates of ``data_dir``, computing them (when missing) in a
+    child process: a batch run's own process then never holds the 7 M-row panel while its workers build reports
+    (it would add about 1 GB to the run's peak memory at national size). A child that fails is followed by the
+    same computation here, which raises the error that says what is wrong."""
+    data_dir, cache = Path(data_dir).resolve(), Path(cache_dir).resolve()
+    if _read_national(cache, national_key(data_dir, seed=seed)) is not None:
+        return
+    child = clean_context().Process(target=_prepare_in_child, args=(str(data_dir), int(seed), str(cache), n_jobs),
+                                    name="evalutils-national-aggregates")
+    child.start()
+    child.join()
+    if child.exitcode != 0 or _read_national(cache, national_key(data_dir, seed=seed)) is None:
+        national_aggregates(data_dir, seed=seed, cache_dir=cache, n_jobs=n_jobs)
+
+
+def _prepare_in_child(data_dir: str, seed: int, cache_dir: str, n_jobs: int) -> None:
+    remember_digests(cache_dir)
+    national_aggregates(data_dir, seed=seed, cache_dir=cache_dir, n_jobs=n_jobs)
 
 
 def national_cache_files(cache_dir: str | Path) -> list[Path]:
