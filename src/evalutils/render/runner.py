@@ -41,6 +41,7 @@ from ..errors import EvalutilsError, ReportError
 from ..provenance import file_sha256
 from ..report.payload import RESULTS_MIME
 from .html import render_html
+from .kernel import quiet_shutdown
 from .lifeline import exit_with
 from .manifest import inputs_digest, task_input_files, task_inputs
 from .outputs import WRITE_ERRORS, publish_outcome, write_error
@@ -189,7 +190,10 @@ def _build_task(task: ReportTask) -> TaskOutcome:
                 pm.execute_notebook(str(task.notebook), str(tmp_nb), parameters=task.parameters,
                                     kernel_name="python3", cwd=str(Path(task.notebook).parent), progress_bar=False,
                                     execution_timeout=task.timeout, timeout_func=deadline.cell_timeout,
-                                    log_output=False, extra_arguments=["--IPKernelApp.log_level=ERROR"])
+                                    log_output=False, extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                                    # an idle kernel is shut down without jupyter_client's interrupt (which logged
+                                    # "KeyboardInterrupt caught in kernel" on every run); a running cell is interrupted
+                                    **quiet_shutdown())
                 break
             except RuntimeError as exc:
                 # the kernel could not start (another process took one of the TCP ports jupyter_client picked for
