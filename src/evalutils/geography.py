@@ -79,6 +79,17 @@ def units_2025() -> pd.DataFrame:
     return units
 
 
+@lru_cache(maxsize=2)
+def _province_names(lang: str) -> dict[str, str]:
+    return dict(zip(_provinces()["code"], _provinces()["name_vi" if lang == "vi" else "name_en"]))
+
+
+def province_name(code: str, lang: str) -> str:
+    """A pre-2025 province's name as a reader of ``lang`` knows it: "TP. Hồ Chí Minh" in Vietnamese, "Ho Chi Minh
+    City" in English (any other language: English)."""
+    return _province_names("vi" if lang == "vi" else "en")[str(code)]
+
+
 def mapping_pre2025_to_2025() -> pd.DataFrame:
     """One row per old province: old code, old slug, new unit slug and name."""
     prov = _provinces()[["code", "slug", "name_vi", "unit_2025"]]

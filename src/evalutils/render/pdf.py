@@ -46,6 +46,7 @@ from .. import __version__
 from ..errors import ReportError
 from ..i18n import t
 from ..report.payload import RESULTS_MIME
+from .export import unit_name
 from .task import partial_name, scratch_prefix
 
 HIDDEN_TAGS = {"remove-cell", "parameters", "injected-parameters"}
@@ -357,7 +358,9 @@ def render_report_pdf(executed_notebook: Path, pdf_path: Path) -> Path:
     if p.get("unit") == "national":
         title = t("national_title", lang)
     else:
-        title = t("report_title", lang, province=p.get("name_vi", ""))
+        # the unit's name in the report's language, as the header's heading (which the title page replaces) has it
+        name = unit_name(str(p["unit"]), str(p.get("geography", "pre2025")), lang) if p.get("unit") else ""
+        title = t("report_title", lang, province=name or p.get("name_vi", ""))
     subtitle = t("pdf_subtitle", lang)
     banner = t("synthetic_banner", lang) if p.get("synthetic", True) else None
     footer = f"evalutils {__version__}" + (" · " + t("pdf_footer_synthetic", lang) if p.get("synthetic", True) else "")

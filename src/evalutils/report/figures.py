@@ -27,7 +27,7 @@ def productivity_figure(ctx: ProvinceContext, trend: pd.DataFrame):
 
     fig = Figure(figsize=(7.5, 4.0), dpi=110)
     ax = fig.subplots()
-    ax.plot(trend["year"], trend["province"], marker="o", color="#1f4e79", label=ctx.name_vi)
+    ax.plot(trend["year"], trend["province"], marker="o", color="#1f4e79", label=ctx.name)
     ax.plot(trend["year"], trend["national"], marker="s", color="#999999", label=t("national", ctx.lang))
     rate = productivity_target_rate(ctx)
     base_year = ctx.defaults.plan_period[0] - 1
@@ -60,7 +60,7 @@ def tfp_figure(ctx: ProvinceContext, trend: pd.DataFrame):
 
     fig = Figure(figsize=(7.5, 3.6), dpi=110)
     ax = fig.subplots()
-    ax.plot(trend["year"], trend["province"], marker="o", color="#1f4e79", label=ctx.name_vi)
+    ax.plot(trend["year"], trend["province"], marker="o", color="#1f4e79", label=ctx.name)
     ax.plot(trend["year"], trend["national"], marker="s", color="#999999", label=t("national", ctx.lang))
     ax.axhline(0, color="0.6", lw=0.8)
     ax.set_xlabel(t("col_year", ctx.lang))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...geography import provinces, units_2025
+from ...geography import province_name, provinces, units_2025
 from ...i18n import Lang, fmt_number, t
 from ..context import ProvinceContext
 from ..html import render
@@ -36,9 +36,10 @@ def header_html(ctx: ProvinceContext) -> str:
         unit_name = units_2025().set_index("slug").loc[unit_slug, f"name_{ctx.lang}"]
         note = t("unit_2025", ctx.lang, unit=unit_name)
     else:
-        note = t("unit_members", ctx.lang, members=", ".join(m.name_vi for m in ctx.members))
+        note = t("unit_members", ctx.lang, members=", ".join(province_name(m.code, ctx.lang) for m in ctx.members))
     vintage = vintage_text(ctx.data_manifest, ctx.lang)
-    return render("header.html.j2", title=t("report_title", ctx.lang, province=ctx.name_vi),
+    # the unit by its name in the report's language: "Ho Chi Minh City" in English, "TP. Hồ Chí Minh" in Vietnamese
+    return render("header.html.j2", title=t("report_title", ctx.lang, province=ctx.name),
                   subtitle=t("subtitle", ctx.lang, years=f"{y0}–{y1}", code=", ".join(ctx.codes), region=ctx.region),
                   note=note, vintage=vintage)
 
@@ -47,7 +48,7 @@ def plans_html(ctx: ProvinceContext) -> str:
     """The provincial plans implementing the programme, with their sources."""
     members = []
     for m in ctx.members:
-        entry = {"name": m.name_vi if len(ctx.members) > 1 else "", "empty": "", "plans": []}
+        entry = {"name": province_name(m.code, ctx.lang) if len(ctx.members) > 1 else "", "empty": "", "plans": []}
         if not m.params.plans:
             entry["empty"] = t("no_plans", ctx.lang, slug=m.slug)
         for p in m.params.plans:

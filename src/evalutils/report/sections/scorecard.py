@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ...geography import province_name
 from ...i18n import Lang, fmt_number, t
 from ...measures.targets import rule_text
 from ..context import MemberProvince, ProvinceContext
@@ -68,7 +69,8 @@ def scorecard_html(ctx: ProvinceContext) -> str:
         return ""
     members = []
     for m in ctx.members:
-        entry = {"name": m.name_vi if len(ctx.members) > 1 else "", "empty": ""}
+        name = province_name(m.code, ctx.lang)
+        entry = {"name": name if len(ctx.members) > 1 else "", "empty": ""}
         if not m.params.targets:
             if not m.params.plans:
                 continue  # the plans section says so
@@ -80,7 +82,7 @@ def scorecard_html(ctx: ProvinceContext) -> str:
                     for _, r in table.iterrows()]
             exhibit = "scorecard-table" if len(ctx.members) == 1 else f"scorecard-{m.slug}-table"
             entry.update(columns=cols, status_column=cols.index(t("col_status", ctx.lang)), rows=rows,
-                         exhibit=shown_cells(exhibit, t("scorecard_heading", ctx.lang) + (f": {m.name_vi}" if
+                         exhibit=shown_cells(exhibit, t("scorecard_heading", ctx.lang) + (f": {name}" if
                                              len(ctx.members) > 1 else ""), cols, [r["cells"] for r in rows]))
         members.append(entry)
     return render("scorecard.html.j2", heading=t("scorecard_heading", ctx.lang),
