@@ -38,11 +38,12 @@ def pct_effect(x: float, lang: Lang) -> str:
     return fmt_number(100 * (np.exp(x) - 1), lang, 1).replace("-", "\u2212") + "%"
 
 
-def pct_interval(low: float, high: float, lang: Lang) -> str:
+def pct_interval(low: float | None, high: float | None, lang: Lang, *, missing: str = "—") -> str:
     """An interval of log-point effects as percent changes, each end by :func:`pct_effect` (100 (e^x - 1) is
     increasing, so the ends stay the ends): "[0.9%, 3.9%]", in Vietnamese "[0,9%; 3,9%]" (the comma is the decimal
-    mark), as the website prints it; an end that is missing or not finite as an em dash."""
-    ends = ["—" if x is None or not np.isfinite(x) else pct_effect(float(x), lang) for x in (low, high)]
+    mark), as the national synthesis and the website print it; an end that is missing or not finite as
+    ``missing``."""
+    ends = [missing if x is None or not np.isfinite(x) else pct_effect(float(x), lang) for x in (low, high)]
     return f"[{ends[0]}{';' if lang == 'vi' else ','} {ends[1]}]"
 
 

@@ -43,7 +43,7 @@ from . import search
 from .api import place_api_docs
 from .figures import figure_rows, notebook_label
 from .markers import SITE_KIND, SITE_MARKER, read_marker, remove_stale
-from ..report.formatting import pct_effect
+from ..report.formatting import pct_effect, pct_interval
 from .model import (GEOGRAPHIES, Unit, collect_units, effect_method, effect_of, mde_of, neighbours, rel,
                     targets_of)
 from .strings import LANGS, STRINGS, s
@@ -72,8 +72,9 @@ def _pct(x, lang: str) -> str:
 
 
 def _interval_text(eff: dict, lang: str) -> str:
-    sep = ";" if lang == "vi" else ","  # a comma is the decimal mark in Vietnamese
-    return f"{_pct(eff.get('estimate'), lang)} [{_pct(eff.get('conf_low'), lang)}{sep} {_pct(eff.get('conf_high'), lang)}]"
+    # the interval as the national synthesis prints it (";" between its ends in Vietnamese: "," is the decimal mark)
+    interval = pct_interval(eff.get("conf_low"), eff.get("conf_high"), lang, missing="–")
+    return f"{_pct(eff.get('estimate'), lang)} {interval}"
 
 
 # ------------------------------------------------------------------ rows of the tables
