@@ -204,8 +204,7 @@ class RunManifest:
 
     def save(self) -> None:
         self.data["updated_at"] = _now()
-        text = json.dumps(self.data, ensure_ascii=False, indent=1, sort_keys=True, allow_nan=False,
-                          default=_json_default)
+        text = _manifest_text(self.data)
         try:
             write_files([(self.path, text.encode("utf-8"))])  # a temporary, renamed: the old file or the new
         except OSError as exc:
@@ -213,6 +212,24 @@ class RunManifest:
                               file=self.path, hint="free some space (or fix the folder's permissions) and run the "
                                                    "same command again: reports it does not record are "
                                                    "rebuilt") from None
+
+
+def _manifest_text(data: dict) -> str:
+    """The manifest as JSON with one line per top-level key and per report (sorted keys): as easy to read and diff
+    as an indented file, and written by json's C encoder (an indented dump uses the pure-Python one, 0.5 s per
+    save of the 3 MB manifest of a national run, after every report)."""
+    def one(value) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, allow_nan=False, default=_json_default)
+
+    lines = []
+    for key in sorted(data):
+        value = data[key]
+        if key == "reports" and isinstance(value, dict) and value:
+            rows = ",\n".join(f"  {one(name)}: {one(value[name])}" for name in sorted(value))
+            lines.append(f" {one(key)}: {{\n{rows}\n }}")
+        else:
+            lines.append(f" {one(key)}: {one(value)}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
 def _json_default(obj):
