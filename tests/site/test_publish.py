@@ -217,9 +217,12 @@ def test_publish_to_dot(project, tmp_path):
         assert res.returncode == 0 and "Traceback" not in res.stderr, res.stderr
         assert (site / "index.html").is_file() and (site / PUBLISH_MARKER).is_file()
     # publishing built the site in reports/site/ and changed nothing else in the project (but for the run lock
-    # file it held while building, which every `evalutils run` leaves too)
+    # file it held while building, which every `evalutils run` leaves too, and the site's memo of what it wrote
+    # in the reports' cache folder, reports/.cache/, as every `evalutils run --site` writes it)
     assert {k: v for k, v in _snapshot(project).items()
-            if not k.startswith("reports/site/") and k != f"reports/{LOCK_NAME}"} == before
+            if not k.startswith(("reports/site/", "reports/.cache/")) and k != f"reports/{LOCK_NAME}"} == before
+    assert set(k for k in _snapshot(project) if k.startswith("reports/.cache/")) == {
+        "reports/.cache/site-reports.json"}
 
 
 def test_a_tampered_marker_cannot_delete_outside_the_folder(project, tmp_path):
