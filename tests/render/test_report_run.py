@@ -69,6 +69,12 @@ def test_the_report_names_the_unit_in_its_language(run, lang):
     assert h1 == heading, h1
     assert title.startswith(f"{name} — "), title
     assert other not in title and other not in h1
+    # the productivity and TFP charts' captions name the city in the report's language too
+    body = _flat(html)
+    for key in ("trend_caption", "tfp_caption"):
+        caption = _flat(t(key, lang, province=name))
+        assert caption in body, (key, caption)
+        assert _flat(t(key, lang, province=other)) not in body
     # the PDF: its title page and its metadata carry the heading (and the body does not repeat it: the heading the
     # title page replaces is the same text)
     pdf = out / reports[lang]["pdf"]

@@ -50,7 +50,7 @@ def trend_html(ctx: ProvinceContext, trend: pd.DataFrame) -> str:
     if trend["suppressed"].any():
         years = ", ".join(str(y) for y in trend.loc[trend["suppressed"], "year"])
         suppressed = f"{years}: {t('suppressed', ctx.lang, k=ctx.k)}"
-    caption = t("trend_caption", ctx.lang, province=ctx.name_vi) + scope_text(ctx, "scope_whole_panel")
+    caption = t("trend_caption", ctx.lang, province=ctx.name) + scope_text(ctx, "scope_whole_panel")
     target = plan_target(ctx, "labour_productivity_growth")
     if target is not None:  # only a target of the province's own plan is drawn (issue 14, item 1)
         caption += " " + t("trend_target_line", ctx.lang, base_year=ctx.defaults.plan_period[0] - 1,
@@ -131,7 +131,7 @@ def _tfp_trend(ctx: ProvinceContext) -> pd.DataFrame:
 def tfp_html(ctx: ProvinceContext, trend: pd.DataFrame) -> str:
     """Heading and caption of the TFP trend."""
     return render("tfp.html.j2", heading=t("tfp_heading", ctx.lang),
-                  caption=t("tfp_caption", ctx.lang, province=ctx.name_vi))
+                  caption=t("tfp_caption", ctx.lang, province=ctx.name))
 
 
 def growth_accounting_result(ctx: ProvinceContext) -> pd.Series | None:
