@@ -90,6 +90,17 @@ def province_name(code: str, lang: str) -> str:
     return _province_names("vi" if lang == "vi" else "en")[str(code)]
 
 
+def province_slug(code: str) -> str:
+    """A pre-2025 province's slug from its GSO code."""
+    return _province_slugs()[str(code)]
+
+
+@lru_cache(maxsize=1)
+def _province_slugs() -> dict[str, str]:
+    prov = _provinces()
+    return dict(zip(prov["code"], prov["slug"]))
+
+
 def mapping_pre2025_to_2025() -> pd.DataFrame:
     """One row per old province: old code, old slug, new unit slug and name."""
     prov = _provinces()[["code", "slug", "name_vi", "unit_2025"]]
@@ -171,6 +182,16 @@ def to_2025_unit(codes: pd.Series) -> pd.Series:
 
 def province_codes(geography: Geography, unit: str) -> list[str]:
     """Pre-2025 codes that make up ``unit`` in the chosen geography."""
+    return list(_province_codes(geography, unit))
+
+
+@lru_cache(maxsize=512)
+def _province_codes(geography: Geography, unit: str) -> tuple[str, ...]:
+    # the lists are the package's own, fixed tables: a batch planning 128 reports looks each unit up once
+    return tuple(_find_province_codes(geography, unit))
+
+
+def _find_province_codes(geography: Geography, unit: str) -> list[str]:
     if geography == "pre2025":
         return [resolve_province(unit)["code"]]
     if geography == "2025":

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ReportError
-from ..geography import province_codes, provinces
+from ..geography import province_codes, province_slug, provinces
 from ..measures.aggregates import national_cache_files
 from ..panel.io import DataPaths
 from ..panel.params import province_params_path
@@ -51,7 +51,7 @@ def task_input_files(task: ReportTask) -> dict[str, Path]:
         codes = list(provinces()["code"])
     else:
         codes = province_codes(task.geography, task.province)
-    slugs = provinces().set_index("code").loc[codes, "slug"]
+    slugs = [province_slug(code) for code in codes]
     files: dict[str, Path] = {"notebook": Path(task.notebook)}
     params_dir = Path(task.params_dir)
     files["params/defaults.yml"] = params_dir / "defaults.yml"
