@@ -188,14 +188,10 @@ def province_codes(geography: Geography, unit: str) -> list[str]:
 @lru_cache(maxsize=512)
 def _province_codes(geography: Geography, unit: str) -> tuple[str, ...]:
     # the lists are the package's own, fixed tables: a batch planning 128 reports looks each unit up once
-    return tuple(_find_province_codes(geography, unit))
-
-
-def _find_province_codes(geography: Geography, unit: str) -> list[str]:
     if geography == "pre2025":
-        return [resolve_province(unit)["code"]]
+        return (resolve_province(unit)["code"],)
     if geography == "2025":
         slug = resolve_unit_2025(unit)["slug"]
         prov = _provinces()
-        return list(prov.loc[prov["unit_2025"] == slug, "code"])
+        return tuple(prov.loc[prov["unit_2025"] == slug, "code"])
     raise GeographyError(f"unknown geography {geography!r}", hint="use 'pre2025' or '2025'")

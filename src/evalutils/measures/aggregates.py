@@ -203,13 +203,14 @@ def prepare_national(data_dir: str | Path, *, seed: int, cache_dir: str | Path, 
     (it would add about 1 GB to the run's peak memory at national size). A child that fails is followed by the
     same computation here, which raises the error that says what is wrong."""
     data_dir, cache = Path(data_dir).resolve(), Path(cache_dir).resolve()
-    if _read_national(cache, national_key(data_dir, seed=seed)) is not None:
+    key = national_key(data_dir, seed=seed)
+    if _read_national(cache, key) is not None:
         return
     child = clean_context().Process(target=_prepare_in_child, args=(str(data_dir), int(seed), str(cache), n_jobs),
                                     name="evalutils-national-aggregates")
     child.start()
     child.join()
-    if child.exitcode != 0 or _read_national(cache, national_key(data_dir, seed=seed)) is None:
+    if child.exitcode != 0 or _read_national(cache, key) is None:
         national_aggregates(data_dir, seed=seed, cache_dir=cache, n_jobs=n_jobs)
 
 

@@ -103,9 +103,7 @@ class ProvinceContext:
             panel = load_panel(self.data_dir, self.codes)
             self._data["participation"] = participation_for(load_participation(self.data_dir), panel)
             self._data["panel"] = panel
-        if "national" not in self._data:
-            self._data["national"] = national_aggregates(self.data_dir, seed=self.defaults.seed,
-                                                         cache_dir=self.cache_dir)
+        self._national()
 
     @property
     def data_loaded(self) -> bool:

@@ -437,7 +437,8 @@ class _ReportMemo:
                   {lang: [r.html, r.pdf, r.title] for lang, r in sorted(u.reports.items())}] for u in units]
         self.frame = hashlib.sha256(f"{code_hash()}{json.dumps(frame, sort_keys=True)}".encode()).hexdigest()
 
-    def _key(self, unit: Unit, lang: str, raw: bytes) -> str:
+    def key(self, unit: Unit, lang: str, raw: bytes) -> str:
+        """What the report's pages are made from: the site's frame, the HTML's bytes, the results, the PDF."""
         report = unit.reports[lang]
         h = hashlib.sha256(self.frame.encode())
         h.update(hashlib.sha256(raw).digest())
@@ -452,11 +453,10 @@ class _ReportMemo:
         st = path.stat()
         return [st.st_size, st.st_mtime_ns]
 
-    def unchanged(self, site: Path, unit: Unit, lang: str, raw: bytes) -> tuple[dict, list[str]] | None:
-        html = unit.reports[lang].html
+    def unchanged(self, site: Path, html: str, key: str) -> tuple[dict, list[str]] | None:
         old = self.old.get(html)
         try:
-            if (not isinstance(old, dict) or old.get("key") != self._key(unit, lang, raw)
+            if (not isinstance(old, dict) or old.get("key") != key
                     or any(self._stamp(site / f) != stamp for f, stamp in old["files"].items())):
                 return None
             entry, files = old["entry"], list(old["files"])
@@ -465,9 +465,8 @@ class _ReportMemo:
         self.new[html] = old
         return entry, files
 
-    def record(self, site: Path, unit: Unit, lang: str, raw: bytes, entry: dict, files: list[str]) -> None:
-        self.new[unit.reports[lang].html] = {"key": self._key(unit, lang, raw), "entry": entry,
-                                             "files": {f: self._stamp(site / f) for f in files}}
+    def record(self, site: Path, html: str, key: str, entry: dict, files: list[str]) -> None:
+        self.new[html] = {"key": key, "entry": entry, "files": {f: self._stamp(site / f) for f in files}}
 
     def save(self) -> None:
         try:
@@ -567,7 +566,8 @@ def build_site(reports_dir: str | Path = "reports", *, notebooks: list[Path] | N
         for unit in units:
             for lang, report in unit.reports.items():
                 raw = (reports_dir / report.html).read_bytes()
-                found = memo.unchanged(site, unit, lang, raw)
+                key = memo.key(unit, lang, raw)
+                found = memo.unchanged(site, report.html, key)
                 if found is not None:  # the same report, results and site frame as the last build wrote
                     entry, files = found
                     entries.append(entry)
@@ -596,7 +596,7 @@ def build_site(reports_dir: str | Path = "reports", *, notebooks: list[Path] | N
                         files.append(path)
                 entries.append(entry)
                 written += files
-                memo.record(site, unit, lang, raw, entry, files)
+                memo.record(site, report.html, key, entry, files)
         memo.save()
         _write_text(site / "assets/search-index.js", search.index_script(entries))
         written.append("assets/search-index.js")
